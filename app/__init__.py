@@ -1,0 +1,45 @@
+"""Levy: common money for communities of property owners."""
+import logging
+import os
+
+from flask import Flask
+
+from app import config as settings
+from app.extensions import csrf, db, limiter, login_manager, mail, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from app import models  # noqa: F401  (registers the tables)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    limiter.init_app(app)
+
+    from app import security, tenancy
+    security.init_app(app)
+    tenancy.init_app(app)
+
+    from app.celery import celery_init_app
+    celery_init_app(app)
+    from app import tasks  # noqa: F401  (registers the tasks)
+
+    from app.errors import register_error_handlers
+    register_error_handlers(app)
+
+    from app.web import register_web
+    from app.api import register_api
+    register_web(app)
+    register_api(app)
+
+    from app.cli import register_cli
+    register_cli(app)
+    return app

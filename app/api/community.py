@@ -1,0 +1,101 @@
+"""API: settings, members and properties of one community."""
+from flask import g, jsonify
+
+from app.api import serializers as out
+from app.api.base import body, created, doc, merged, validate
+from app.extensions import db
+from app.forms.community import MemberForm, PropertyForm, SettingsForm
+from app.models import Member, Property
+from app.services import accounts, community as service
+from app.tenancy import community_blueprint, get_or_404, requires
+
+bp = community_blueprint("api_community", __name__, api=True)
+
+
+@bp.get("/settings")
+@doc("Community settings")
+def get_settings():
+    return jsonify(out.settings(g.community))
+
+
+@bp.patch("/settings")
+@requires("admin")
+@doc("Change community settings", SettingsForm, role="admin")
+def patch_settings():
+    form = validate(SettingsForm, merged(out.settings(g.community), body()))
+    service.update_settings(name=form.name.data, currency=form.currency.data,
+                            owners_see_balance_sheet=form.owners_see_balance_sheet.data,
+                            payment_details=form.payment_details.data)
+    db.session.commit()
+    return jsonify(out.settings(g.community))
+
+
+@bp.get("/members")
+@doc("Members of the community")
+def list_members():
+    return jsonify([out.member(m) for m in service.members()])
+
+
+@bp.post("/members")
+@requires("admin")
+@doc("Invite a member by email; answers the member and the invite link", MemberForm, 201, "admin")
+def create_member():
+    form = validate(MemberForm, body())
+    member, url = accounts.invite_member(name=form.name.data, email=form.email.data,
+                                         role=form.role.data)
+    db.session.commit()
+    return created({**out.member(member), "invite_url": url})
+
+
+@bp.get("/members/<int:member_id>")
+@doc("One member")
+def get_member(member_id):
+    return jsonify(out.member(get_or_404(Member, member_id)))
+
+
+@bp.patch("/members/<int:member_id>")
+@requires("admin")
+@doc("Change a member's name or role", MemberForm, role="admin")
+def patch_member(member_id):
+    member = get_or_404(Member, member_id)
+    form = validate(MemberForm, merged(out.member(member), body()))
+    service.update_member(member, name=form.name.data, email=form.email.data, role=form.role.data)
+    db.session.commit()
+    return jsonify(out.member(member))
+
+
+@bp.get("/properties")
+@doc("Properties of the community")
+def list_properties():
+    return jsonify([out.prop(p) for p in service.properties()])
+
+
+@bp.post("/properties")
+@requires("admin")
+@doc("Add a property", PropertyForm, 201, "admin")
+def create_property():
+    data = {"active": True, **body()}
+    form = validate(PropertyForm, data)
+    prop = service.create_property(label=form.label.data, share_weight=form.share_weight.data,
+                                   owner_member_id=form.owner_member_id.data,
+                                   active=form.active.data)
+    db.session.commit()
+    return created(out.prop(prop))
+
+
+@bp.get("/properties/<int:property_id>")
+@doc("One property")
+def get_property(property_id):
+    return jsonify(out.prop(get_or_404(Property, property_id)))
+
+
+@bp.patch("/properties/<int:property_id>")
+@requires("admin")
+@doc("Change a property", PropertyForm, role="admin")
+def patch_property(property_id):
+    prop = get_or_404(Property, property_id)
+    form = validate(PropertyForm, merged(out.prop(prop), body()))
+    service.update_property(prop, label=form.label.data, share_weight=form.share_weight.data,
+                            owner_member_id=form.owner_member_id.data, active=form.active.data)
+    db.session.commit()
+    return jsonify(out.prop(prop))

@@ -1,0 +1,65 @@
+"""Settings from the environment, with an embedded default that needs no services.
+
+No variables set: SQLite in ``instance/``, Celery eager, mail to the log, rate limits in memory.
+``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to a real Celery broker/result store and
+shared rate-limit storage.
+"""
+import os
+from pathlib import Path
+
+
+def _database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "levy.sqlite3")
+    # Heroku-style URLs name the old driver; we ship psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def from_environment(instance_path: str) -> dict:
+    redis_url = os.environ.get("REDIS_URL")
+    production = os.environ.get("LEVY_ENV") == "production"
+    celery = {"task_ignore_result": True, "task_acks_late": True,
+              "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
+              "broker_connection_retry_on_startup": True}
+    if redis_url:
+        celery.update(broker_url=redis_url, result_backend=redis_url)
+    else:
+        celery.update(task_always_eager=True, task_eager_propagates=True,
+                      broker_url="memory://", result_backend="cache+memory://")
+    secret = os.environ.get("SECRET_KEY")
+    if production and not secret:
+        raise RuntimeError("SECRET_KEY must be set when LEVY_ENV=production")
+    return {
+        "SECRET_KEY": secret or "dev-only-not-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "CELERY": celery,
+        "REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # Checked by hand in app/security.py so bearer-token API calls are exempt.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Levy <no-reply@levy.local>"),
+        # Without an SMTP server mail is written to the log (SPEC §4).
+        "MAIL_SUPPRESS_SEND": not os.environ.get("MAIL_SERVER"),
+        "BASE_URL": os.environ.get("BASE_URL"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "200 per hour"),
+        "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
+    }

@@ -1,0 +1,63 @@
+"""Sign-up, login, tokens, invites and password resets."""
+import re
+
+from babel.numbers import list_currencies
+from wtforms import EmailField, PasswordField
+from wtforms.validators import Email, Length, Regexp, ValidationError
+
+from app.forms.base import BaseForm, TrimmedStringField, required
+
+SLUG_RE = re.compile(r"^[a-z0-9-]{3,40}$")
+CURRENCIES = frozenset(list_currencies())
+
+
+def valid_currency(form, field):
+    if field.data:
+        field.data = field.data.upper()
+        if field.data not in CURRENCIES:
+            raise ValidationError("Use an ISO 4217 currency code such as EUR or USD.")
+
+
+def _email():
+    return [required(), Email(message="Enter a valid email address.", check_deliverability=False),
+            Length(max=254)]
+
+
+def _new_password():
+    return [required(), Length(min=8, max=200, message="Use at least 8 characters.")]
+
+
+class SignupForm(BaseForm):
+    community_name = TrimmedStringField("Community name", [required(), Length(max=120)])
+    slug = TrimmedStringField("Web address", [required(), Regexp(
+        SLUG_RE, message="3 to 40 lowercase letters, digits or dashes.")])
+    name = TrimmedStringField("Your name", [required(), Length(max=120)])
+    email = EmailField("Email", _email())
+    password = PasswordField("Password", _new_password())
+    currency = TrimmedStringField("Currency", [valid_currency], default="EUR")
+
+
+class LoginForm(BaseForm):
+    email = EmailField("Email", _email())
+    password = PasswordField("Password", [required(), Length(max=200)])
+
+
+class TokenRequestForm(LoginForm):
+    name = TrimmedStringField("Token name", [Length(max=80)])
+
+
+class TokenForm(BaseForm):
+    name = TrimmedStringField("Token name", [required(), Length(max=80)])
+
+
+class InviteAcceptForm(BaseForm):
+    name = TrimmedStringField("Your name", [Length(max=120)])
+    password = PasswordField("Password", _new_password())
+
+
+class ResetRequestForm(BaseForm):
+    email = EmailField("Email", _email())
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField("New password", _new_password())

@@ -1,0 +1,168 @@
+"""Splitting a period's total over properties (SPEC §2 "Splitting an amount").
+
+The rule is fixed by the spec because owners compare statements to the cent:
+round every exact share half-up, then hand the remainder ``d = T - Σr`` out one
+cent at a time (+1 or -1) to the largest weights first, ties to the lower
+property id. Shares then always sum to exactly ``T``, no share moves more than
+one cent away from its rounded value, and the result never depends on the
+order in which properties were loaded. Arithmetic uses ``Fraction`` so that no
+intermediate value is ever rounded by accident.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from app.money import round_half_up_cents
+
+__all__ = [
+    "NothingToSplit",
+    "PropertyShare",
+    "Strategy",
+    "allocate",
+    "by_member",
+    "split_cents",
+    "tariff_charge",
+]
+
+
+class NothingToSplit(ValueError):
+    """A non-zero total has no weight to be split over.
+
+    Closing a period in this state is refused (409); the caller names the
+    category, this error only says why.
+    """
+
+
+class Strategy(StrEnum):
+    """How a budget item's per-period total is shared among properties."""
+
+    PROPORTIONAL = "proportional"
+    FIXED_FEE = "fixed_fee"
+    USAGE_BASED = "usage_based"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class PropertyShare:
+    """The facts about a property that splitting needs."""
+
+    property_id: int
+    owner_member_id: int
+    share_weight: Decimal
+    active: bool
+
+
+def _exact(value: Decimal | int, what: str) -> Fraction:
+    """Exact value of a weight; floats and non-finite decimals are bugs here."""
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
+        raise TypeError(f"{what} must be int or Decimal, got {type(value).__name__}")
+    if isinstance(value, Decimal) and not value.is_finite():
+        raise ValueError(f"{what} must be finite, got {value}")
+    return Fraction(value)
+
+
+def split_cents(total: int, weights: Mapping[int, Decimal | int]) -> dict[int, int]:
+    """Split ``total`` cents over ``weights`` (property id -> weight), exactly.
+
+    Returns every input key. Weight-0 keys get 0 and never a remainder cent.
+    ``total == 0`` gives all zeros. A non-zero total with no positive weight
+    raises ``NothingToSplit``; a negative weight raises ``ValueError``.
+    Negative totals (refunds) are split symmetrically.
+    """
+    if isinstance(total, bool) or not isinstance(total, int):
+        raise TypeError(f"total must be int cents, got {type(total).__name__}")
+    exact = {key: _exact(w, f"weight of {key}") for key, w in weights.items()}
+    for key, w in exact.items():
+        if w < 0:
+            raise ValueError(f"weight of {key} is negative: {weights[key]}")
+    weight_sum = sum(exact.values(), Fraction(0))
+    if total == 0:
+        return {key: 0 for key in exact}
+    if weight_sum == 0:
+        raise NothingToSplit("There is nothing to split this amount over.")
+
+    shares = {key: round_half_up_cents(total * w / weight_sum) for key, w in exact.items()}
+    remainder = total - sum(shares.values())
+    if remainder:
+        # Each rounding moved a share by at most half a cent, so |d| is below
+        # the number of positive weights and no key needs a second cent.
+        order = sorted((key for key, w in exact.items() if w > 0), key=lambda k: (-exact[k], k))
+        assert abs(remainder) <= len(order), "rounding remainder out of bounds"
+        step = 1 if remainder > 0 else -1
+        for key in order[: abs(remainder)]:
+            shares[key] += step
+    return shares
+
+
+def tariff_charge(consumption: Decimal, unit_rate: Decimal) -> int:
+    """Cents charged for one reading in tariff mode.
+
+    ``round_half_up(consumption × unit_rate, 2)`` in currency units, i.e. the
+    product in cents rounded half-up to a whole cent (12.345 -> 12.35).
+    """
+    c = _exact(consumption, "consumption")
+    rate = _exact(unit_rate, "unit_rate")
+    if c < 0:
+        raise ValueError(f"consumption is negative: {consumption}")
+    if rate < 0:
+        raise ValueError(f"unit_rate is negative: {unit_rate}")
+    return round_half_up_cents(c * rate * 100)
+
+
+def allocate(
+    strategy: Strategy | str,
+    total: int,
+    properties: Sequence[PropertyShare],
+    consumption: Mapping[int, Decimal],
+    unit_rate: Decimal | None,
+) -> dict[int, int]:
+    """Split one budget item's period total into property id -> cents.
+
+    - ``proportional``: active properties, weighted by ``share_weight``.
+    - ``fixed_fee``: active properties, weight 1 each.
+    - ``usage_based`` without ``unit_rate``: weighted by ``consumption``
+      (property id -> end − start, summed over that item's readings). Every
+      active property is included, at weight 0 if it has no reading; a
+      property with a reading is included even if it has since been made
+      inactive, because the reading proves it used the service.
+    - ``usage_based`` with ``unit_rate`` (tariff mode) and ``none``: ``{}``;
+      the total is not split (tariffs are charged per reading elsewhere).
+
+    Raises ``NothingToSplit`` when a non-zero total has nothing to split over,
+    and ``ValueError`` for a reading on a property not in ``properties``.
+    """
+    strategy = Strategy(strategy)
+    active = [p for p in properties if p.active]
+    if strategy is Strategy.NONE:
+        return {}
+    if strategy is Strategy.PROPORTIONAL:
+        return split_cents(total, {p.property_id: p.share_weight for p in active})
+    if strategy is Strategy.FIXED_FEE:
+        return split_cents(total, {p.property_id: 1 for p in active})
+    # USAGE_BASED
+    if unit_rate is not None:
+        return {}
+    known = {p.property_id for p in properties}
+    unknown = sorted(set(consumption) - known)
+    if unknown:
+        raise ValueError(f"readings for unknown properties: {unknown}")
+    weights: dict[int, Decimal | int] = {p.property_id: 0 for p in active}
+    weights.update(consumption)
+    return split_cents(total, weights)
+
+
+def by_member(shares: Mapping[int, int], properties: Sequence[PropertyShare]) -> dict[int, int]:
+    """Sum property shares per owner member (a property's share goes to its owner)."""
+    owner = {p.property_id: p.owner_member_id for p in properties}
+    totals: dict[int, int] = defaultdict(int)
+    for property_id, cents in shares.items():
+        if property_id not in owner:
+            raise ValueError(f"share for unknown property {property_id}")
+        totals[owner[property_id]] += cents
+    return dict(totals)

@@ -1,0 +1,10 @@
+"""The data model, one module per area. Importing this package registers every table."""
+from app.models.base import TenantScoped, utcnow  # noqa: F401
+from app.models.tenancy import ApiToken, Community, Member, Property, User  # noqa: F401
+from app.models.ledger import (  # noqa: F401
+    Contribution, Expense, JournalEntry, Period, Posting, PeriodStatus,
+)
+from app.models.billing import BalanceSnapshot, BudgetItem, Reading, ServiceCharge  # noqa: F401
+from app.models.jobs import Job  # noqa: F401
+from app.models.audit import AuditEntry  # noqa: F401
+from app.models.reminders import Reminder  # noqa: F401

@@ -1,0 +1,67 @@
+"""Budget items with their split strategy, meter readings, service charges, and the
+balance snapshot a close writes."""
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
+from app.models.tenancy import Member, Property
+
+
+class BudgetItem(TenantScoped, Voidable, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    payment_type: Mapped[str] = mapped_column(String(80))
+    payment_type_key: Mapped[str] = mapped_column(String(80))
+    budgeted_cost_cents: Mapped[int] = mapped_column(Cents)
+    strategy: Mapped[str] = mapped_column(String(20))
+    unit_rate: Mapped[Decimal | None] = mapped_column(Numeric(16, 4))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reading(TenantScoped, Voidable, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    property_id: Mapped[int] = mapped_column(ForeignKey("property.id"), index=True)
+    budget_item_id: Mapped[int] = mapped_column(ForeignKey("budget_item.id"), index=True)
+    start_reading: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+    end_reading: Mapped[Decimal] = mapped_column(Numeric(18, 3))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    prop: Mapped[Property] = relationship()
+    budget_item: Mapped[BudgetItem] = relationship()
+
+    @property
+    def consumption(self) -> Decimal:
+        return self.end_reading - self.start_reading
+
+
+class ServiceCharge(TenantScoped, Voidable, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    date: Mapped[date]
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class BalanceSnapshot(TenantScoped, db.Model):
+    """Each member's final balance of a closed period; the next period opens from it."""
+    __table_args__ = (UniqueConstraint("period_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    opening: Mapped[int] = mapped_column(Cents)
+    contributions: Mapped[int] = mapped_column(Cents)
+    paid_expenses: Mapped[int] = mapped_column(Cents)
+    allocated: Mapped[int] = mapped_column(Cents)
+    usage: Mapped[int] = mapped_column(Cents)
+    service_charges: Mapped[int] = mapped_column(Cents)
+    closing: Mapped[int] = mapped_column(Cents)

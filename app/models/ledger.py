@@ -1,0 +1,101 @@
+"""Periods, the records members see (contributions, expenses) and the double-entry journal.
+
+Every money movement posts a balanced JournalEntry. Postings carry ``member_id`` and a
+``category`` so a balance is one GROUP BY. An edit or void never rewrites an entry: it posts
+a reversal (and, for an edit, a new entry).
+"""
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
+from app.models.tenancy import Member
+
+
+class PeriodStatus(StrEnum):
+    OPEN = "open"
+    CLOSING = "closing"
+    CLOSED = "closed"
+
+
+class Period(TenantScoped, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default=PeriodStatus.OPEN)
+    # A closed period whose opening balances came from a period since reopened.
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == PeriodStatus.OPEN
+
+    def contains(self, day: date) -> bool:
+        return self.start_date <= day <= self.end_date
+
+
+class Contribution(TenantScoped, Voidable, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    date: Mapped[date]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class Expense(TenantScoped, Voidable, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    date: Mapped[date]
+    payment_type: Mapped[str] = mapped_column(String(80))
+    # payment_type folded (case, spaces) so expenses find their budget item.
+    payment_type_key: Mapped[str] = mapped_column(String(80), index=True)
+    vendor: Mapped[str] = mapped_column(String(120), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    paid_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    paid_by: Mapped[Member | None] = relationship()
+
+
+class JournalEntry(TenantScoped, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    date: Mapped[date]
+    # What the entry records: contribution, expense, charge, allocation, usage.
+    source_type: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[int | None] = mapped_column(BigId)
+    memo: Mapped[str] = mapped_column(Text, default="")
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    postings: Mapped[list["Posting"]] = relationship(back_populates="entry",
+                                                     cascade="all, delete-orphan")
+
+
+class Posting(TenantScoped, db.Model):
+    """One leg of an entry. ``amount_cents`` > 0 is a debit, < 0 a credit."""
+    __table_args__ = (Index("ix_posting_period_member", "period_id", "member_id", "category"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"))
+    account: Mapped[str] = mapped_column(String(120))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    property_id: Mapped[int | None] = mapped_column(ForeignKey("property.id"))
+    # For member legs: contribution, paid_expense, allocated, usage, service_charge.
+    category: Mapped[str | None] = mapped_column(String(20))
+    payment_type: Mapped[str | None] = mapped_column(String(80))
+    amount_cents: Mapped[int] = mapped_column(Cents)
+
+    entry: Mapped[JournalEntry] = relationship(back_populates="postings")

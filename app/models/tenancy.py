@@ -1,0 +1,80 @@
+"""Users, communities (tenants), their members and properties, and API tokens."""
+from datetime import datetime
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.base import BigId, TenantScoped, utcnow
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    # Stored lower-cased: emails compare case-insensitively (SPEC §1).
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list["Member"]] = relationship(back_populates="user")
+
+
+class Community(db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    owners_see_balance_sheet: Mapped[bool] = mapped_column(Boolean, default=False)
+    payment_details: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Member(TenantScoped, db.Model):
+    """A user's membership in one community. Money is tracked per member.
+
+    ``user_id`` is empty until an invited person accepts the invite.
+    """
+    __table_args__ = (UniqueConstraint("community_id", "email"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10), default="owner")
+    invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime | None]
+    joined_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User | None] = relationship(back_populates="memberships")
+    community: Mapped[Community] = relationship()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Property(TenantScoped, db.Model):
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    label: Mapped[str] = mapped_column(String(80))
+    share_weight: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    owner_member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    owner: Mapped[Member] = relationship()
+
+
+class ApiToken(db.Model):
+    """A bearer token. Only its SHA-256 is stored; the token is shown once."""
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80), default="API token")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,44 @@
+"""The demo community `flask demo` loads: enough to click through every page."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Community
+from app.services import accounts, community
+from app.tenancy import community_scope
+
+SLUG = "maple-court"
+ADMIN_EMAIL = "treasurer@example.org"
+
+
+def load(password: str) -> list[str]:
+    if db.session.execute(select(Community.id).where(Community.slug == SLUG)).first():
+        return [f"The demo community already exists: log in as {ADMIN_EMAIL}."]
+    _, maple, _ = accounts.sign_up(community_name="Maple Court HOA", slug=SLUG,
+                                   name="Tina Treasurer", email=ADMIN_EMAIL,
+                                   password=password, currency="EUR")
+    with community_scope(maple.id):
+        owners = []
+        for name, email in [("Anna Owner", "anna@example.org"), ("Ben Brown", "ben@example.org"),
+                            ("Chloe Chen", "chloe@example.org")]:
+            member, _ = accounts.invite_member(name=name, email=email, role="owner")
+            accounts.accept_invite_for_demo(member, password)
+            owners.append(member)
+        from decimal import Decimal
+        for label, weight, owner in [("Unit 1", "72.5", owners[0]), ("Unit 2", "64", owners[1]),
+                                     ("Unit 3", "88.25", owners[2]), ("Garage 7", "12", owners[0])]:
+            community.create_property(label=label, share_weight=Decimal(weight),
+                                      owner_member_id=owner.id)
+        extra = _load_records(maple, owners)
+    db.session.commit()
+    return [f"Demo community '{maple.name}' loaded at /c/{SLUG}/",
+            f"Admin:  {ADMIN_EMAIL} / {password}",
+            f"Owners: anna@example.org, ben@example.org, chloe@example.org / {password}", *extra]
+
+
+def _load_records(community_row, owners) -> list[str]:
+    """Periods and money records, added once those areas exist."""
+    try:
+        from app.services import demo_records
+    except ImportError:
+        return []
+    return demo_records.load(community_row, owners)

@@ -1,0 +1,167 @@
+"""The one place that knows which community a request (or a job) works in.
+
+- ``community_blueprint`` makes a blueprint under ``/c/<community_slug>`` (pages) or
+  ``/api/c/<community_slug>`` (API). Before each of its views the community and the current
+  member are loaded into ``g``; unknown slug or not a member → 404, never a hint.
+- A ``do_orm_execute`` listener adds ``community_id = g.community_id`` to every ORM query on a
+  TenantScoped table, and refuses to run one when no community is set: forgetting to scope a
+  query fails loudly instead of leaking another community's rows. Code that must read across
+  communities (login, the switcher, invite acceptance) says so with ``unscoped``.
+- ``get_or_404`` is the explicit scoped lookup views use for ids from the URL.
+"""
+from contextlib import contextmanager
+from functools import wraps
+
+from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
+from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.models import Community, Member, TenantScoped
+
+
+class UnscopedQuery(RuntimeError):
+    """An ORM query touched tenant rows with no community in scope."""
+
+
+# --- the scope ---------------------------------------------------------------------------
+
+@contextmanager
+def community_scope(community_id: int):
+    """Run a block (a Celery task, a CLI command) inside one community."""
+    previous = g.get("community_id")
+    g.community_id = community_id
+    try:
+        yield
+    finally:
+        g.community_id = previous
+
+
+@contextmanager
+def unscoped():
+    """Deliberately read across communities (login, memberships, invite tokens)."""
+    previous = g.get("tenancy_unscoped", False)
+    g.tenancy_unscoped = True
+    try:
+        yield
+    finally:
+        g.tenancy_unscoped = previous
+
+
+def current_community_id() -> int | None:
+    return g.get("community_id") if has_app_context() else None
+
+
+@event.listens_for(FlaskSession, "do_orm_execute")
+def _scope_tenant_queries(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.is_column_load or state.is_relationship_load:
+        return  # carries the criteria of the query that loaded the parent
+    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        return
+    if not has_app_context() or g.get("tenancy_unscoped") or state.execution_options.get("unscoped"):
+        return
+    community_id = g.get("community_id")
+    if community_id is None:
+        raise UnscopedQuery("query on community data without a community in scope")
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.community_id == community_id,
+                             include_aliases=True))
+
+
+# --- lookups -----------------------------------------------------------------------------
+
+def get_or_404(model, id_):
+    """A row of the current community by id; another community's id is simply not found."""
+    try:
+        id_ = int(id_)
+    except (TypeError, ValueError):
+        id_ = 0
+    if not 0 < id_ < 2**63:
+        raise NotFound(f"{_human(model)} not found.")
+    row = db.session.execute(
+        select(model).where(model.id == id_, model.community_id == g.community_id)
+    ).scalar_one_or_none()
+    if row is None or getattr(row, "voided_at", None) is not None:
+        raise NotFound(f"{_human(model)} not found.")
+    return row
+
+
+def _human(model) -> str:
+    return {"BudgetItem": "Budget item", "ServiceCharge": "Service charge"}.get(
+        model.__name__, model.__name__)
+
+
+def memberships_of(user) -> list[Member]:
+    with unscoped():
+        return list(db.session.execute(
+            select(Member).join(Community).where(Member.user_id == user.id)
+            .order_by(Community.name)).scalars())
+
+
+# --- request resolution ------------------------------------------------------------------
+
+def _load_community(endpoint, values):
+    if values is not None and "community_slug" in values:
+        g.community_slug = values.pop("community_slug")
+
+
+def _enter_community():
+    api = request.blueprint and request.path.startswith("/api/")
+    if not current_user.is_authenticated:
+        if api:
+            from werkzeug.exceptions import Unauthorized
+            raise Unauthorized("Log in or send a bearer token.")
+        return redirect(url_for("auth.login", next=request.full_path))
+    community = db.session.execute(
+        select(Community).where(Community.slug == g.get("community_slug"))).scalar_one_or_none()
+    if community is None:
+        raise NotFound("Community not found.")
+    g.community, g.community_id = community, community.id
+    member = db.session.execute(
+        select(Member).where(Member.community_id == community.id,
+                      Member.user_id == current_user.id)).scalar_one_or_none()
+    if member is None:
+        raise NotFound("Community not found.")
+    g.member = member
+
+
+def community_blueprint(name: str, import_name: str, prefix: str = "", api: bool = False,
+                        **kwargs) -> Blueprint:
+    """A blueprint whose views all run inside the community named in the URL."""
+    root = "/api/c/<community_slug>" if api else "/c/<community_slug>"
+    bp = Blueprint(name, import_name, url_prefix=root + prefix, **kwargs)
+    bp.url_value_preprocessor(_load_community)
+    bp.before_request(_enter_community)
+    return bp
+
+
+def init_app(app: Flask) -> None:
+    @app.url_defaults
+    def _keep_community_slug(endpoint, values):
+        if "community_slug" in values or not g.get("community_slug"):
+            return
+        if app.url_map.is_endpoint_expecting(endpoint, "community_slug"):
+            values["community_slug"] = g.community_slug
+
+
+# --- roles -------------------------------------------------------------------------------
+
+def requires(role: str):
+    """Declare the role a view needs once; owners writing get a 403."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if role == "admin" and not g.member.is_admin:
+                raise Forbidden("Only admins of this community can do that.")
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def is_admin() -> bool:
+    return bool(g.get("member")) and g.member.is_admin

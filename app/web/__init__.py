@@ -1,0 +1,86 @@
+"""Server-rendered pages, one blueprint per area; htmx swaps their partials."""
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+
+from app.money import format_cents, format_money
+from app.tenancy import memberships_of
+
+
+def register_web(app: Flask) -> None:
+    from app.web.auth import views as auth
+    from app.web.community import views as community
+    from app.web.members import views as members
+    from app.web.properties import views as properties
+    from app.web.public import views as public
+    from app.web.settings import views as settings
+    from app.web.tokens import views as tokens
+    for module in (public, auth, community, members, properties, settings, tokens):
+        app.register_blueprint(module.bp)
+    for module in _later_areas():
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def layout_context():
+        memberships = memberships_of(current_user) if current_user.is_authenticated else []
+        return {"memberships": memberships}
+
+    @app.template_filter("money")
+    def money_filter(cents, currency=None):
+        if cents is None:
+            return ""
+        community = g.get("community")
+        return format_money(cents, currency or (community.currency if community else "EUR"))
+
+    @app.template_filter("decimal")
+    def decimal_filter(value):
+        from app.api.serializers import decimal_text
+        return decimal_text(value) or ""
+
+    @app.template_filter("cents")
+    def cents_filter(cents):
+        return "" if cents is None else format_cents(cents)
+
+
+def _later_areas():
+    import importlib
+    modules = []
+    for name in ["periods", "records", "billing", "reports", "audit", "owner"]:
+        try:
+            modules.append(importlib.import_module(f"app.web.{name}.views"))
+        except ModuleNotFoundError as error:
+            if not (error.name or "").startswith(f"app.web.{name}"):
+                raise
+    return modules
+
+
+def is_htmx() -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+
+
+def section_or_page(page: str, section: str, ok: bool, redirect_to: str, **context):
+    """After a form post: htmx gets the section (table + form) re-rendered, 422 on errors;
+    a plain browser post redirects on success or gets the page back with its errors."""
+    from flask import redirect
+    if is_htmx():
+        response = app_response(render_template(section, **context), 200 if ok else 422)
+    elif ok:
+        return redirect(redirect_to)
+    else:
+        response = app_response(render_template(page, **context), 422)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def render(template: str, partial: str | None = None, status: int = 200, **context):
+    """The page, or only its partial when htmx asks (HX-Request). Vary tells caches."""
+    if partial and request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        response = app_response(render_template(partial, **context), status)
+    else:
+        response = app_response(render_template(template, **context), status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def app_response(body: str, status: int):
+    from flask import make_response
+    return make_response(body, status)

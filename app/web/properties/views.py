@@ -1,0 +1,85 @@
+"""Properties (admins): label, share weight, owner, active."""
+from flask import render_template, url_for
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.forms.community import PropertyForm
+from app.models import Property
+from app.services import community as service
+from app.tenancy import community_blueprint, get_or_404, requires
+from app.web import section_or_page
+from app.web.forms import apply_errors
+
+bp = community_blueprint("properties", __name__, "/properties", template_folder="templates")
+
+
+def _context(form=None):
+    members = service.members()
+    return {"properties": service.properties(), "members": members,
+            "owners": {m.id: m for m in members},
+            "form": form or PropertyForm(formdata=None, active=True)}
+
+
+def _save(form, prop=None):
+    values = dict(label=form.label.data, share_weight=form.share_weight.data,
+                  owner_member_id=form.owner_member_id.data, active=form.active.data)
+    if prop is None:
+        return service.create_property(**values)
+    return service.update_property(prop, **values)
+
+
+@bp.get("/")
+@requires("admin")
+def index():
+    return render_template("properties/index.html", **_context())
+
+
+@bp.post("/")
+@requires("admin")
+def create():
+    form = PropertyForm()
+    ok = form.validate_on_submit()
+    if ok:
+        try:
+            _save(form)
+            db.session.commit()
+            form = None
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+            ok = False
+    return section_or_page("properties/index.html", "properties/_section.html", ok,
+                           url_for("properties.index"), **_context(form))
+
+
+@bp.get("/<int:property_id>")
+@requires("admin")
+def row(property_id):
+    prop = get_or_404(Property, property_id)
+    return render_template("properties/_row.html", prop=prop, owners={prop.owner.id: prop.owner})
+
+
+@bp.get("/<int:property_id>/edit")
+@requires("admin")
+def edit(property_id):
+    prop = get_or_404(Property, property_id)
+    return render_template("properties/_edit_row.html", prop=prop, form=PropertyForm(obj=prop),
+                           members=service.members())
+
+
+@bp.post("/<int:property_id>")
+@requires("admin")
+def update(property_id):
+    prop = get_or_404(Property, property_id)
+    form = PropertyForm()
+    if form.validate_on_submit():
+        try:
+            _save(form, prop)
+            db.session.commit()
+            return render_template("properties/_row.html", prop=prop,
+                                   owners={prop.owner.id: prop.owner})
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+    return render_template("properties/_edit_row.html", prop=prop, form=form,
+                           members=service.members()), 422
