@@ -1,0 +1,62 @@
+"""API: periods, their close, and jobs."""
+from flask import jsonify
+
+from app.api import serializers as out
+from app.api.base import body, created, doc, merged, validate
+from app.extensions import db
+from app.forms.ledger import PeriodForm, PeriodPatchForm
+from app.models import Job, Period
+from app.services import periods as service
+from app.tenancy import community_blueprint, get_or_404, requires
+
+bp = community_blueprint("api_periods", __name__, api=True)
+
+
+@bp.get("/periods")
+@doc("Periods, oldest first")
+def list_periods():
+    return jsonify([out.period(p) for p in service.periods()])
+
+
+@bp.post("/periods")
+@requires("admin")
+@doc("Create a period", PeriodForm, 201, "admin")
+def create_period():
+    form = validate(PeriodForm, body())
+    period = service.create(name=form.name.data, start_date=form.start_date.data,
+                            end_date=form.end_date.data)
+    db.session.commit()
+    return created(out.period(period))
+
+
+@bp.get("/periods/<int:period_id>")
+@doc("One period")
+def get_period(period_id):
+    return jsonify(out.period(get_or_404(Period, period_id)))
+
+
+@bp.patch("/periods/<int:period_id>")
+@requires("admin")
+@doc("Rename a period, or reopen it with {\"status\": \"open\"}", PeriodPatchForm, role="admin")
+def patch_period(period_id):
+    period = get_or_404(Period, period_id)
+    form = validate(PeriodPatchForm, merged(out.period(period), body()))
+    service.patch(period, name=form.name.data, status=form.status.data)
+    db.session.commit()
+    return jsonify(out.period(period))
+
+
+@bp.post("/periods/<int:period_id>/close")
+@requires("admin")
+@doc("Close a period: checks, then queues the close job", status=202, role="admin")
+def close_period(period_id):
+    from app.services import closing
+    period = get_or_404(Period, period_id)
+    job = closing.request_close(period)
+    return jsonify({"period": out.period(period), "job_id": job.id}), 202
+
+
+@bp.get("/jobs/<int:job_id>")
+@doc("A background job's status and progress")
+def get_job(job_id):
+    return jsonify(out.job(get_or_404(Job, job_id)))

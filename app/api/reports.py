@@ -1,0 +1,101 @@
+"""API: the balance sheet (JSON and CSV) and one member's balance with its lines."""
+import csv
+import io
+
+from flask import Response, g, jsonify, request
+
+from app.api import serializers as out
+from app.api.base import doc
+from app.errors import Forbidden
+from app.models import Member, Period
+from app.money import format_cents
+from app.services import balances, statements
+from app.tenancy import community_blueprint, get_or_404, is_admin
+
+bp = community_blueprint("api_reports", __name__, api=True)
+
+COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
+           "closing")
+
+
+def can_see_sheet() -> bool:
+    return is_admin() or g.community.owners_see_balance_sheet
+
+
+def sheet_json(sheet) -> dict:
+    return {
+        "period": {"id": sheet.period.id, "name": sheet.period.name, "status": sheet.period.status},
+        "provisional": sheet.provisional, "stale": sheet.stale,
+        "rows": [{"member_id": r.balance.member_id, "name": r.name,
+                  **{c: format_cents(getattr(r.balance, c)) for c in COLUMNS}} for r in sheet.rows],
+        "totals": {c: format_cents(sheet.totals[c]) for c in COLUMNS},
+        "budget": [{**b, "budgeted": format_cents(b["budgeted"]), "actual": format_cents(b["actual"]),
+                    "variance": format_cents(b["variance"]), "charged": format_cents(b["charged"])}
+                   for b in sheet.budget],
+        "unassigned": [{**u, "amount": format_cents(u["amount"])} for u in sheet.unassigned],
+        "fund": {"cash": format_cents(sheet.fund_cash)},
+    }
+
+
+def sheet_csv(sheet) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["member_id", "name", *COLUMNS])
+    for r in sheet.rows:
+        writer.writerow([r.balance.member_id, r.name,
+                         *(format_cents(getattr(r.balance, c)) for c in COLUMNS)])
+    writer.writerow(["", "Total", *(format_cents(sheet.totals[c]) for c in COLUMNS)])
+    return buffer.getvalue()
+
+
+@bp.get("/periods/<int:period_id>/balance-sheet")
+@doc("The balance sheet; ?format=csv for CSV", query=["format"])
+def balance_sheet(period_id):
+    period = get_or_404(Period, period_id)
+    if not can_see_sheet():
+        raise Forbidden("This community shows owners only their own balance.")
+    sheet = balances.sheet(period)
+    if request.args.get("format") == "csv":
+        filename = f"{g.community.slug}-{period.name}-balance-sheet.csv".replace(" ", "_")
+        return Response(sheet_csv(sheet), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{filename}"'})
+    return jsonify(sheet_json(sheet))
+
+
+def statement_json(data: dict) -> dict:
+    row = data["row"]
+    sheet = data["sheet"]
+    return {
+        "period": {"id": data["period"].id, "name": data["period"].name,
+                   "status": data["period"].status},
+        "provisional": sheet.provisional, "stale": sheet.stale,
+        "member_id": data["member"].id, "name": data["member"].name,
+        **{c: format_cents(getattr(row, c) if row else 0) for c in COLUMNS},
+        "lines": {
+            "opening": format_cents(row.opening if row else 0),
+            "contributions": [out.contribution(c) for c in data["contributions"]],
+            "paid_expenses": [out.expense(e) for e in data["paid_expenses"]],
+            "service_charges": [out.charge(c) for c in data["service_charges"]],
+            "allocations": [{
+                "budget_item_id": line.item_id, "payment_type": line.payment_type,
+                "strategy": line.strategy, "property_id": line.property_id, "property": label,
+                "basis": out.decimal_text(line.basis), "basis_total": out.decimal_text(line.basis_total),
+                "total": format_cents(line.total), "share": format_cents(line.cents),
+                "rounding": format_cents(line.rounding)} for line, label in data["allocations"]],
+            "usage": [{
+                "budget_item_id": line.item_id, "payment_type": line.payment_type,
+                "property_id": line.property_id, "property": label,
+                "consumption": out.decimal_text(line.basis), "amount": format_cents(line.cents)}
+                for line, label in data["usage"]],
+        },
+    }
+
+
+@bp.get("/periods/<int:period_id>/balances/<int:member_id>")
+@doc("One member's balance in the period, with the lines behind it")
+def member_balance(period_id, member_id):
+    period = get_or_404(Period, period_id)
+    member = get_or_404(Member, member_id)
+    if not is_admin() and member.id != g.member.id:
+        raise Forbidden("Owners see only their own balance.")
+    return jsonify(statement_json(statements.statement(period, member)))

@@ -1,0 +1,122 @@
+"""A whole period's allocation (SPEC §2), from its aggregated inputs. Pure.
+
+Per budget item: the period's expenses of that category are summed first and the total is
+split once by the item's strategy; in tariff mode each reading is charged instead. The result
+lists one line per property and item, with what a statement needs to explain it: the basis
+(weight or consumption), the total split, and the rounding cent a property took, if any.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from app.ledger.split import (NothingToSplit, PropertyShare, Strategy, allocate,
+                              tariff_charge)
+from app.money import round_half_up_cents
+
+
+@dataclass(frozen=True)
+class Item:
+    id: int
+    payment_type: str
+    key: str
+    strategy: str
+    unit_rate: Decimal | None
+    budgeted: int
+
+
+@dataclass(frozen=True)
+class ReadingInput:
+    id: int
+    property_id: int
+    budget_item_id: int
+    consumption: Decimal
+
+
+@dataclass(frozen=True)
+class Line:
+    """One property's part of one item: ``kind`` is allocated (a split) or usage (a tariff)."""
+    item_id: int
+    payment_type: str
+    strategy: str
+    kind: str
+    property_id: int
+    member_id: int
+    cents: int
+    basis: Decimal          # share weight, 1 (fixed fee) or consumption
+    basis_total: Decimal    # the sum of the bases the total was split over
+    total: int              # the item's total split (tariff: the unit rate's charge)
+    rounding: int           # cents taken (+1) or given (−1) by the remainder rule
+
+
+@dataclass
+class PeriodAllocation:
+    lines: list[Line] = field(default_factory=list)
+    # Categories not split: (payment_type, amount cents, reason)
+    unassigned: list[tuple[str, int, str]] = field(default_factory=list)
+
+    def by_member(self, kind: str) -> dict[int, int]:
+        result: dict[int, int] = {}
+        for line in self.lines:
+            if line.kind == kind:
+                result[line.member_id] = result.get(line.member_id, 0) + line.cents
+        return result
+
+
+def _bases(item: Item, properties: Sequence[PropertyShare],
+           consumption: Mapping[int, Decimal]) -> dict[int, Decimal]:
+    active = [p for p in properties if p.active]
+    if item.strategy == Strategy.PROPORTIONAL:
+        return {p.property_id: Decimal(p.share_weight) for p in active}
+    if item.strategy == Strategy.FIXED_FEE:
+        return {p.property_id: Decimal(1) for p in active}
+    bases = {p.property_id: Decimal(0) for p in active}
+    bases.update(consumption)
+    return bases
+
+
+def allocate_period(items: Sequence[Item], expense_totals: Mapping[str, tuple[str, int]],
+                    properties: Sequence[PropertyShare],
+                    readings: Sequence[ReadingInput]) -> PeriodAllocation:
+    """``expense_totals``: category key → (display name, cents)."""
+    result = PeriodAllocation()
+    owner = {p.property_id: p.owner_member_id for p in properties}
+    items_by_key = {item.key: item for item in items}
+    for key, (name, cents) in sorted(expense_totals.items()):
+        if key not in items_by_key and cents:
+            result.unassigned.append((name, cents, "no budget item"))
+    for item in items:
+        _, total = expense_totals.get(item.key, (item.payment_type, 0))
+        item_readings = [r for r in readings if r.budget_item_id == item.id]
+        if item.strategy == Strategy.USAGE_BASED and item.unit_rate is not None:
+            for r in item_readings:
+                result.lines.append(Line(item.id, item.payment_type, item.strategy, "usage",
+                                         r.property_id, owner[r.property_id],
+                                         tariff_charge(r.consumption, item.unit_rate),
+                                         r.consumption, r.consumption, 0, 0))
+            continue
+        if item.strategy == Strategy.NONE or total == 0:
+            continue
+        consumption: dict[int, Decimal] = {}
+        for r in item_readings:
+            consumption[r.property_id] = consumption.get(r.property_id, Decimal(0)) + r.consumption
+        try:
+            shares = allocate(item.strategy, total, properties, consumption, item.unit_rate)
+        except NothingToSplit:
+            reason = ("no readings with consumption" if item.strategy == Strategy.USAGE_BASED
+                      else "no active properties")
+            result.unassigned.append((item.payment_type, total, reason))
+            continue
+        bases = _bases(item, properties, consumption)
+        basis_total = sum(bases.values(), Decimal(0))
+        for property_id, cents in sorted(shares.items()):
+            basis = bases.get(property_id, Decimal(0))
+            if basis == 0 and cents == 0:
+                continue
+            rounded = round_half_up_cents(Fraction(total) * Fraction(basis) / Fraction(basis_total))
+            result.lines.append(Line(item.id, item.payment_type, item.strategy, "allocated",
+                                     property_id, owner[property_id], cents, basis, basis_total,
+                                     total, cents - rounded))
+    return result

@@ -1,0 +1,194 @@
+"""Balances and the balance sheet of a period (SPEC §2, §5).
+
+Every number comes from set-based queries (GROUP BY over postings and records), a fixed
+number of them whatever the size of the community; the splitting itself is the pure
+``app.ledger.allocation``. An open period's allocations are computed live (provisional); a
+closed period's come from the postings and the snapshot its close wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.ledger.allocation import Item, PeriodAllocation, ReadingInput, allocate_period
+from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
+from app.ledger.split import PropertyShare
+from app.models import (BalanceSnapshot, BudgetItem, Expense, Member, Period, PeriodStatus,
+                        Posting, Property, Reading)
+from app.services import periods as period_service
+from app.services.journal import FUND
+
+CATEGORY_FIELDS = {"contribution": "contributions", "paid_expense": "paid_expenses",
+                   "allocated": "allocated", "usage": "usage",
+                   "service_charge": "service_charges"}
+# Member postings are credits for money in (negative) and debits for charges (positive).
+CREDIT_CATEGORIES = {"contribution", "paid_expense"}
+
+
+@dataclass
+class SheetRow:
+    name: str
+    balance: BalanceRow
+
+
+@dataclass
+class Sheet:
+    period: Period
+    rows: list[SheetRow]
+    totals: dict[str, int]
+    budget: list[dict]
+    unassigned: list[dict]
+    fund_cash: int
+    provisional: bool
+    stale: bool
+    allocation: PeriodAllocation | None = None
+    lines_by_member: dict = field(default_factory=dict)
+
+    def row_for(self, member_id: int) -> SheetRow | None:
+        return next((r for r in self.rows if r.balance.member_id == member_id), None)
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+def properties() -> list[PropertyShare]:
+    rows = db.session.execute(select(Property.id, Property.owner_member_id, Property.share_weight,
+                                     Property.active).order_by(Property.id)).all()
+    return [PropertyShare(r.id, r.owner_member_id, Decimal(r.share_weight), r.active) for r in rows]
+
+
+def expense_totals(period_id: int) -> dict[str, tuple[str, int]]:
+    rows = db.session.execute(
+        select(Expense.payment_type_key, func.min(Expense.payment_type),
+               func.sum(Expense.amount_cents))
+        .where(Expense.period_id == period_id, Expense.voided_at.is_(None))
+        .group_by(Expense.payment_type_key)).all()
+    return {key: (name, int(total)) for key, name, total in rows}
+
+
+def budget_items(period_id: int) -> list[Item]:
+    rows = db.session.execute(select(BudgetItem).where(
+        BudgetItem.period_id == period_id, BudgetItem.voided_at.is_(None))
+        .order_by(BudgetItem.payment_type)).scalars()
+    return [Item(b.id, b.payment_type, b.payment_type_key, b.strategy,
+                 Decimal(b.unit_rate) if b.unit_rate is not None else None,
+                 b.budgeted_cost_cents) for b in rows]
+
+
+def readings(period_id: int) -> list[ReadingInput]:
+    rows = db.session.execute(select(Reading.id, Reading.property_id, Reading.budget_item_id,
+                                     Reading.start_reading, Reading.end_reading).where(
+        Reading.period_id == period_id, Reading.voided_at.is_(None))).all()
+    return [ReadingInput(r.id, r.property_id, r.budget_item_id,
+                         Decimal(r.end_reading) - Decimal(r.start_reading)) for r in rows]
+
+
+def live_allocation(period: Period, items: list[Item] | None = None,
+                    totals_by_key: dict | None = None) -> PeriodAllocation:
+    return allocate_period(items if items is not None else budget_items(period.id),
+                           totals_by_key if totals_by_key is not None else expense_totals(period.id),
+                           properties(), readings(period.id))
+
+
+def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[int, dict[str, int]]:
+    """Each member's sums per category from the journal, signs turned into SPEC's columns."""
+    rows = db.session.execute(
+        select(Posting.member_id, Posting.category, func.sum(Posting.amount_cents))
+        .where(Posting.period_id == period_id, Posting.member_id.is_not(None),
+               Posting.category.in_(categories))
+        .group_by(Posting.member_id, Posting.category)).all()
+    result: dict[int, dict[str, int]] = {}
+    for member_id, category, total in rows:
+        sign = -1 if category in CREDIT_CATEGORIES else 1
+        result.setdefault(member_id, {})[CATEGORY_FIELDS[category]] = sign * int(total)
+    return result
+
+
+def fund_cash(period: Period) -> int:
+    """Cash in the common fund at the end of the period: all fund postings so far."""
+    total = db.session.execute(
+        select(func.coalesce(func.sum(Posting.amount_cents), 0))
+        .join(Period, Period.id == Posting.period_id)
+        .where(Posting.account == FUND, Period.start_date <= period.start_date)).scalar_one()
+    return int(total)
+
+
+# --- balances ----------------------------------------------------------------------------
+
+def opening_balances(period: Period) -> dict[int, int]:
+    """Carry-forward: each member's closing balance of the previous period."""
+    before = period_service.previous(period)
+    if before is None:
+        return {}
+    if before.status == PeriodStatus.CLOSED:
+        return snapshot_closings(before.id)
+    return {row.balance.member_id: row.balance.closing for row in sheet(before).rows}
+
+
+def snapshot_closings(period_id: int) -> dict[int, int]:
+    return dict(db.session.execute(select(BalanceSnapshot.member_id, BalanceSnapshot.closing)
+                                   .where(BalanceSnapshot.period_id == period_id)).all())
+
+
+def compute_rows(period: Period, allocation: PeriodAllocation | None,
+                 opening: dict[int, int] | None = None) -> list[SheetRow]:
+    """Rows from the journal plus, for an open period, the live allocation."""
+    opening = opening_balances(period) if opening is None else opening
+    live = allocation is not None
+    categories = ("contribution", "paid_expense", "service_charge") if live else tuple(CATEGORY_FIELDS)
+    posted = posted_movements(period.id, categories)
+    allocated = allocation.by_member("allocated") if live else {}
+    usage = allocation.by_member("usage") if live else {}
+    member_ids = set(posted) | set(allocated) | set(usage)
+    movements = {}
+    for member_id in member_ids:
+        values = dict(posted.get(member_id, {}))
+        if live:
+            values["allocated"] = allocated.get(member_id, 0)
+            values["usage"] = usage.get(member_id, 0)
+        movements[member_id] = Movements(**values)
+    rows = balance_rows({m: v for m, v in opening.items() if v}, movements)
+    holders = {p.owner_member_id for p in properties()}
+    names = dict(db.session.execute(select(Member.id, Member.name)).all())
+    for member_id in holders - set(rows):
+        rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0)
+    return sorted((SheetRow(names.get(m, f"#{m}"), row) for m, row in rows.items()),
+                  key=lambda r: (r.name.casefold(), r.balance.member_id))
+
+
+def snapshot_rows(period: Period) -> list[SheetRow]:
+    rows = db.session.execute(select(BalanceSnapshot, Member.name).join(
+        Member, Member.id == BalanceSnapshot.member_id).where(
+        BalanceSnapshot.period_id == period.id)).all()
+    result = [SheetRow(name, BalanceRow(s.member_id, s.opening, s.contributions, s.paid_expenses,
+                                        s.allocated, s.usage, s.service_charges))
+              for s, name in rows]
+    return sorted(result, key=lambda r: (r.name.casefold(), r.balance.member_id))
+
+
+def is_provisional(period: Period) -> bool:
+    return db.session.execute(select(Period.id).where(
+        Period.start_date <= period.start_date, Period.status != PeriodStatus.CLOSED)).first() is not None
+
+
+def sheet(period: Period) -> Sheet:
+    items = budget_items(period.id)
+    by_key = expense_totals(period.id)
+    closed = period.status == PeriodStatus.CLOSED
+    allocation = live_allocation(period, items, by_key)
+    rows = snapshot_rows(period) if closed else compute_rows(period, allocation)
+    charged: dict[int, int] = {}
+    for line in allocation.lines:
+        charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
+    budget = [{"payment_type": i.payment_type, "strategy": i.strategy, "budgeted": i.budgeted,
+               "actual": by_key.get(i.key, ("", 0))[1],
+               "variance": i.budgeted - by_key.get(i.key, ("", 0))[1],
+               "charged": charged.get(i.id, 0), "budget_item_id": i.id} for i in items]
+    unassigned = [{"payment_type": name, "amount": cents, "reason": reason}
+                  for name, cents, reason in allocation.unassigned]
+    return Sheet(period=period, rows=rows, totals=totals(r.balance for r in rows), budget=budget,
+                 unassigned=unassigned, fund_cash=fund_cash(period),
+                 provisional=is_provisional(period), stale=bool(period.stale),
+                 allocation=allocation)

@@ -1,0 +1,180 @@
+"""Budget items (a category's budget and split strategy) and meter readings of a period."""
+from decimal import Decimal
+
+from flask import g
+from sqlalchemy import select
+
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+from app.ledger.split import Strategy, tariff_charge
+from app.models import BudgetItem, Period, Property, Reading
+from app.models.base import utcnow
+from app.services import audit, periods
+from app.services.records import payment_type_key
+
+ITEM_FIELDS = ("payment_type", "budgeted_cost_cents", "strategy", "unit_rate")
+READING_FIELDS = ("property_id", "budget_item_id", "start_reading", "end_reading")
+
+
+def active_items(period_id: int) -> list[BudgetItem]:
+    return list(db.session.execute(select(BudgetItem).where(
+        BudgetItem.period_id == period_id, BudgetItem.voided_at.is_(None))
+        .order_by(BudgetItem.payment_type)).scalars())
+
+
+def budget_item_ids_by_key(period_id: int) -> dict[str, int]:
+    return {item.payment_type_key: item.id for item in active_items(period_id)}
+
+
+def budget_item_id_for(expense) -> int | None:
+    return db.session.execute(select(BudgetItem.id).where(
+        BudgetItem.period_id == expense.period_id, BudgetItem.voided_at.is_(None),
+        BudgetItem.payment_type_key == expense.payment_type_key)).scalar_one_or_none()
+
+
+class _BudgetItems:
+    model = BudgetItem
+
+    def _check(self, period: Period, values: dict, exclude_id: int | None = None) -> dict:
+        errors = {}
+        values["payment_type_key"] = payment_type_key(values["payment_type"])
+        clash = db.session.execute(select(BudgetItem.id).where(
+            BudgetItem.period_id == period.id, BudgetItem.voided_at.is_(None),
+            BudgetItem.payment_type_key == values["payment_type_key"],
+            BudgetItem.id != (exclude_id or 0))).first()
+        if clash:
+            errors["payment_type"] = ["This category already has a budget item in the period."]
+        if values.get("unit_rate") is not None and values["strategy"] != Strategy.USAGE_BASED:
+            errors["unit_rate"] = ["A unit rate only applies to the usage_based strategy."]
+        if errors:
+            raise ValidationFailed("The budget item is not valid.", errors)
+        return values
+
+    def create(self, period: Period, **values) -> BudgetItem:
+        periods.ensure_writable(period)
+        item = BudgetItem(community_id=g.community_id, period_id=period.id,
+                          **self._check(period, values))
+        db.session.add(item)
+        db.session.flush()
+        audit.record("create", "budget_item", item.id, period_id=period.id,
+                     after=audit.snapshot(item, ITEM_FIELDS), amount_cents=item.budgeted_cost_cents)
+        return item
+
+    def edit(self, item: BudgetItem, **values) -> BudgetItem:
+        period = db.session.get(Period, item.period_id)
+        periods.ensure_writable(period)
+        before = audit.snapshot(item, ITEM_FIELDS)
+        for name, value in self._check(period, values, exclude_id=item.id).items():
+            setattr(item, name, value)
+        audit.record("edit", "budget_item", item.id, period_id=period.id, before=before,
+                     after=audit.snapshot(item, ITEM_FIELDS), amount_cents=item.budgeted_cost_cents)
+        return item
+
+    def void(self, item: BudgetItem) -> None:
+        periods.ensure_writable(db.session.get(Period, item.period_id))
+        if db.session.execute(select(Reading.id).where(Reading.budget_item_id == item.id,
+                                                       Reading.voided_at.is_(None))).first():
+            raise Conflict("This budget item has meter readings; void them first.")
+        item.voided_at = utcnow()
+        audit.record("void", "budget_item", item.id, period_id=item.period_id,
+                     before=audit.snapshot(item, ITEM_FIELDS))
+
+    def listing(self, period: Period) -> list[BudgetItem]:
+        return active_items(period.id)
+
+
+
+def reading_cost(reading: Reading, item: BudgetItem) -> int | None:
+    """The tariff charge of a reading, when its item has a unit rate."""
+    if item.unit_rate is None:
+        return None
+    return tariff_charge(reading.end_reading - reading.start_reading, Decimal(item.unit_rate))
+
+
+def previous_end_reading(period: Period, property_id: int, key: str) -> Decimal | None:
+    before = periods.previous(period)
+    if before is None:
+        return None
+    return db.session.execute(select(Reading.end_reading).join(
+        BudgetItem, BudgetItem.id == Reading.budget_item_id).where(
+        Reading.period_id == before.id, Reading.property_id == property_id,
+        Reading.voided_at.is_(None), BudgetItem.payment_type_key == key)
+        .order_by(Reading.id.desc()).limit(1)).scalar_one_or_none()
+
+
+class _Readings:
+    model = Reading
+
+    def _check(self, period: Period, values: dict, exclude_id: int | None = None) -> dict:
+        errors = {}
+        prop = db.session.execute(select(Property).where(
+            Property.id == values["property_id"], Property.community_id == g.community_id)
+        ).scalar_one_or_none()
+        if prop is None:
+            errors["property_id"] = ["No such property in this community."]
+        item = db.session.execute(select(BudgetItem).where(
+            BudgetItem.id == values["budget_item_id"], BudgetItem.period_id == period.id,
+            BudgetItem.voided_at.is_(None))).scalar_one_or_none()
+        if item is None:
+            errors["budget_item_id"] = ["No such budget item in this period."]
+        elif item.strategy != Strategy.USAGE_BASED:
+            errors["budget_item_id"] = ["Readings belong to a usage_based budget item."]
+        if errors:
+            raise ValidationFailed("The reading is not valid.", errors)
+        if values.get("start_reading") is None:
+            # A meter continues where it stood at the end of the previous period; a new one
+            # starts at zero.
+            values["start_reading"] = previous_end_reading(
+                period, prop.id, item.payment_type_key) or Decimal("0")
+        if values["end_reading"] < values["start_reading"]:
+            errors["end_reading"] = [f"The end reading must not be below the start reading "
+                                     f"({values['start_reading'].normalize():f})."]
+        duplicate = db.session.execute(select(Reading.id).where(
+            Reading.period_id == period.id, Reading.property_id == prop.id,
+            Reading.budget_item_id == item.id, Reading.voided_at.is_(None),
+            Reading.id != (exclude_id or 0))).first()
+        if duplicate:
+            errors["property_id"] = ["This property already has a reading for this item; "
+                                     "edit that one."]
+        if errors:
+            raise ValidationFailed("The reading is not valid.", errors)
+        return values
+
+    def create(self, period: Period, **values) -> Reading:
+        periods.ensure_writable(period)
+        reading = Reading(community_id=g.community_id, period_id=period.id,
+                          **self._check(period, values))
+        db.session.add(reading)
+        db.session.flush()
+        audit.record("create", "reading", reading.id, period_id=period.id,
+                     after=audit.snapshot(reading, READING_FIELDS))
+        return reading
+
+    def edit(self, reading: Reading, **values) -> Reading:
+        period = db.session.get(Period, reading.period_id)
+        periods.ensure_writable(period)
+        before = audit.snapshot(reading, READING_FIELDS)
+        for name, value in self._check(period, values, exclude_id=reading.id).items():
+            setattr(reading, name, value)
+        audit.record("edit", "reading", reading.id, period_id=period.id, before=before,
+                     after=audit.snapshot(reading, READING_FIELDS))
+        return reading
+
+    def void(self, reading: Reading) -> None:
+        periods.ensure_writable(db.session.get(Period, reading.period_id))
+        reading.voided_at = utcnow()
+        audit.record("void", "reading", reading.id, period_id=reading.period_id,
+                     before=audit.snapshot(reading, READING_FIELDS))
+
+    def listing(self, period: Period, **filters) -> list[Reading]:
+        query = select(Reading).where(Reading.period_id == period.id, Reading.voided_at.is_(None))
+        for name, value in filters.items():
+            if value is not None:
+                query = query.where(getattr(Reading, name) == value)
+        return list(db.session.execute(query.order_by(Reading.budget_item_id,
+                                                      Reading.property_id)).scalars())
+
+
+
+BUDGET_ITEMS = _BudgetItems()
+READINGS = _Readings()

@@ -1,0 +1,97 @@
+"""The double-entry journal under every record (SPEC §2, last rule).
+
+Accounts: ``Assets:Fund``, ``Members:<member id>``, ``Expenses:<type>``,
+``Income:Allocated:<type>``, ``Income:Usage:<type>``, ``Income:ServiceCharges``.
+A debit is positive, a credit negative; every entry sums to zero. A member's balance
+(credit positive) is minus the sum of their account's postings.
+
+Records are never rewritten: an edit reverses the current entry and posts a new one; a void
+reverses it. Allocation and usage entries are derived by a close and replaced as a whole
+when the period is closed again.
+"""
+from datetime import date
+
+from flask import g
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import JournalEntry, Posting
+
+FUND = "Assets:Fund"
+SERVICE_INCOME = "Income:ServiceCharges"
+
+
+def member_account(member_id: int) -> str:
+    return f"Members:{member_id}"
+
+
+def post(period_id: int, day: date, source_type: str, source_id: int | None, memo: str,
+         legs: list[dict], reversal_of_id: int | None = None) -> JournalEntry:
+    """Write one balanced entry. Each leg: account, amount_cents, and optionally member_id,
+    property_id, category, payment_type."""
+    if sum(leg["amount_cents"] for leg in legs) != 0:
+        raise ValueError("unbalanced journal entry")
+    entry = JournalEntry(community_id=g.community_id, period_id=period_id, date=day,
+                         source_type=source_type, source_id=source_id, memo=memo,
+                         reversal_of_id=reversal_of_id)
+    entry.postings = [Posting(community_id=g.community_id, period_id=period_id, **leg)
+                      for leg in legs]
+    db.session.add(entry)
+    return entry
+
+
+def contribution_legs(c) -> list[dict]:
+    return [{"account": FUND, "amount_cents": c.amount_cents},
+            {"account": member_account(c.member_id), "member_id": c.member_id,
+             "category": "contribution", "amount_cents": -c.amount_cents}]
+
+
+def expense_legs(e) -> list[dict]:
+    debit = {"account": f"Expenses:{e.payment_type}", "payment_type": e.payment_type,
+             "amount_cents": e.amount_cents}
+    if e.paid_by_member_id:
+        credit = {"account": member_account(e.paid_by_member_id), "member_id": e.paid_by_member_id,
+                  "category": "paid_expense", "payment_type": e.payment_type,
+                  "amount_cents": -e.amount_cents}
+    else:
+        credit = {"account": FUND, "payment_type": e.payment_type, "amount_cents": -e.amount_cents}
+    return [debit, credit]
+
+
+def charge_legs(c) -> list[dict]:
+    return [{"account": member_account(c.member_id), "member_id": c.member_id,
+             "category": "service_charge", "amount_cents": c.amount_cents},
+            {"account": SERVICE_INCOME, "amount_cents": -c.amount_cents}]
+
+
+def current_entry(source_type: str, source_id: int) -> JournalEntry | None:
+    """The entry that stands for a record now: posted, and not reversed since."""
+    reversed_ids = select(JournalEntry.reversal_of_id).where(
+        JournalEntry.reversal_of_id.is_not(None))
+    return db.session.execute(
+        select(JournalEntry).where(JournalEntry.source_type == source_type,
+                                   JournalEntry.source_id == source_id,
+                                   JournalEntry.reversal_of_id.is_(None),
+                                   JournalEntry.id.not_in(reversed_ids))
+        .order_by(JournalEntry.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def reverse(source_type: str, source_id: int, day: date, memo: str) -> None:
+    entry = current_entry(source_type, source_id)
+    if entry is None:
+        return
+    legs = [{"account": p.account, "member_id": p.member_id, "property_id": p.property_id,
+             "category": p.category, "payment_type": p.payment_type,
+             "amount_cents": -p.amount_cents} for p in entry.postings]
+    post(entry.period_id, day, source_type, source_id, memo, legs, reversal_of_id=entry.id)
+
+
+def replace_derived(period_id: int, source_types: tuple[str, ...]) -> None:
+    """Drop a period's derived entries (allocation, usage) before a close writes them anew."""
+    entry_ids = select(JournalEntry.id).where(JournalEntry.period_id == period_id,
+                                              JournalEntry.source_type.in_(source_types))
+    db.session.execute(delete(Posting).where(Posting.entry_id.in_(entry_ids))
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(JournalEntry).where(JournalEntry.period_id == period_id,
+                                                  JournalEntry.source_type.in_(source_types))
+                       .execution_options(synchronize_session=False))

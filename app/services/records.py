@@ -1,0 +1,125 @@
+"""Contributions, expenses and service charges: record, edit, void.
+
+All three follow one life cycle, so they share it: check the period is open and the date is
+inside it, write the row, post its journal entry, audit. An edit reverses and re-posts; a
+void hides the row and reverses its entry.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import g
+from sqlalchemy import select
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Contribution, Expense, Member, Period, ServiceCharge
+from app.models.base import utcnow
+from app.services import audit, journal
+from app.services.periods import ensure_writable
+
+
+def payment_type_key(payment_type: str) -> str:
+    """Expenses find their budget item by category, ignoring case and spacing."""
+    return " ".join(payment_type.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type
+    entity: str
+    fields: tuple[str, ...]
+    legs: Callable
+    member_fields: tuple[str, ...]
+
+    # The same life cycle as budget items and readings offer (see services.billing).
+    def create(self, period, **values):
+        return create(self, period, **values)
+
+    def edit(self, row, **values):
+        return edit(self, row, **values)
+
+    def void(self, row):
+        return void(self, row)
+
+    def listing(self, period, **filters):
+        return listing(self, period, **filters)
+
+
+CONTRIBUTION = Kind(Contribution, "contribution", ("member_id", "amount_cents", "date", "comment"),
+                    journal.contribution_legs, ("member_id",))
+EXPENSE = Kind(Expense, "expense", ("amount_cents", "date", "payment_type", "vendor",
+                                    "description", "paid_by_member_id"),
+               journal.expense_legs, ("paid_by_member_id",))
+CHARGE = Kind(ServiceCharge, "charge", ("member_id", "amount_cents", "date", "description"),
+              journal.charge_legs, ("member_id",))
+KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE)}
+
+
+def _validate(kind: Kind, period: Period, values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if "date" in values and not period.contains(values["date"]):
+        errors["date"] = [f"The date must be within the period ({period.start_date} – "
+                          f"{period.end_date})."]
+    for field in kind.member_fields:
+        member_id = values.get(field)
+        if member_id is not None and not db.session.execute(select(Member.id).where(
+                Member.id == member_id, Member.community_id == g.community_id)).first():
+            errors[field] = ["No such member in this community."]
+    if errors:
+        raise ValidationFailed("Some fields are not valid.", errors)
+
+
+def _prepare(kind: Kind, values: dict) -> dict:
+    if kind is EXPENSE and "payment_type" in values:
+        values["payment_type_key"] = payment_type_key(values["payment_type"])
+    return values
+
+
+def create(kind: Kind, period: Period, **values):
+    ensure_writable(period)
+    _validate(kind, period, values)
+    row = kind.model(community_id=g.community_id, period_id=period.id, **_prepare(kind, values))
+    db.session.add(row)
+    db.session.flush()
+    journal.post(period.id, row.date, kind.entity, row.id, f"{kind.entity} #{row.id}",
+                 kind.legs(row))
+    audit.record("create", kind.entity, row.id, period_id=period.id,
+                 after=audit.snapshot(row, kind.fields), amount_cents=row.amount_cents)
+    return row
+
+
+def edit(kind: Kind, row, **values):
+    period = db.session.get(Period, row.period_id)
+    ensure_writable(period)
+    _validate(kind, period, values)
+    before = audit.snapshot(row, kind.fields)
+    for name, value in _prepare(kind, values).items():
+        setattr(row, name, value)
+    after = audit.snapshot(row, kind.fields)
+    if after == before:
+        return row
+    db.session.flush()
+    journal.reverse(kind.entity, row.id, row.date, f"edit of {kind.entity} #{row.id}")
+    journal.post(period.id, row.date, kind.entity, row.id, f"{kind.entity} #{row.id} (edited)",
+                 kind.legs(row))
+    audit.record("edit", kind.entity, row.id, period_id=period.id, before=before, after=after,
+                 amount_cents=row.amount_cents)
+    return row
+
+
+def void(kind: Kind, row) -> None:
+    period = db.session.get(Period, row.period_id)
+    ensure_writable(period)
+    row.voided_at = utcnow()
+    journal.reverse(kind.entity, row.id, row.date, f"void of {kind.entity} #{row.id}")
+    audit.record("void", kind.entity, row.id, period_id=period.id,
+                 before=audit.snapshot(row, kind.fields), amount_cents=row.amount_cents)
+
+
+def listing(kind: Kind, period: Period, **filters) -> list:
+    query = select(kind.model).where(kind.model.period_id == period.id,
+                                     kind.model.voided_at.is_(None))
+    for name, value in filters.items():
+        if value is not None:
+            query = query.where(getattr(kind.model, name) == value)
+    return list(db.session.execute(query.order_by(kind.model.date, kind.model.id)).scalars())
