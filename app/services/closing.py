@@ -1,1 +1,174 @@
-"""Placeholder until the close issue."""
+"""Closing a period (SPEC §3): the request's checks, the job's work, carry-forward.
+
+``request_close`` runs in the web request: it refuses what it can see at once (409), moves
+the period open → closing with a compare-and-set so two requests cannot both pass, records a
+Job and queues the Celery task. ``run_close_job`` is the task's body: it writes the
+allocation postings and the balance snapshot and sets ``closed`` in one transaction, then
+recomputes every later closed period in date order, each in its own transaction. Running it
+again gives the same rows (derived entries and snapshots are replaced, not added to).
+"""
+import logging
+import time
+
+from flask import current_app, g
+from sqlalchemy import delete, select, update
+
+from app.errors import Conflict
+from app.extensions import db
+from app.ledger.allocation import PeriodAllocation
+from app.models import BalanceSnapshot, Job, Period, PeriodStatus
+from app.models.base import utcnow
+from app.money import format_cents
+from app.services import audit, balances, journal
+from app.services import periods as period_service
+
+log = logging.getLogger("levy.close")
+DERIVED = ("allocation", "usage")
+
+
+class CloseRefused(Conflict):
+    """The period cannot be closed as it stands."""
+
+    def __init__(self, problems: list[tuple[str, int, str]]):
+        names = "; ".join(f"{name}: {reason}" for name, _, reason in problems)
+        super().__init__(f"The period cannot be closed. Fix these categories first — {names}.",
+                         {name: [reason] for name, _, reason in problems})
+
+
+def check_closable(period: Period, allocation: PeriodAllocation | None = None) -> None:
+    allocation = allocation or balances.live_allocation(period)
+    if allocation.unassigned:
+        raise CloseRefused(allocation.unassigned)
+
+
+def request_close(period: Period) -> Job:
+    if period.status == PeriodStatus.CLOSING:
+        raise Conflict(f"The period “{period.name}” is already being closed.")
+    if period.status == PeriodStatus.CLOSED:
+        raise Conflict(f"The period “{period.name}” is already closed.")
+    check_closable(period)
+    moved = db.session.execute(
+        update(Period).where(Period.id == period.id, Period.community_id == g.community_id,
+                             Period.status == PeriodStatus.OPEN)
+        .values(status=PeriodStatus.CLOSING).execution_options(synchronize_session=False))
+    if moved.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(f"The period “{period.name}” is already being closed.")
+    job = Job(community_id=g.community_id, kind="close_period", status="queued", progress=0,
+              period_id=period.id, created_by_user_id=_user_id())
+    db.session.add(job)
+    db.session.flush()
+    audit.record("close_requested", "period", period.id, period_id=period.id,
+                 after={"job_id": job.id})
+    db.session.commit()  # the worker (or the eager task) reads these rows from its own session
+
+    from app.tasks import close_period
+    close_period.delay(job.id, g.community_id)
+    db.session.expire_all()
+    return job
+
+
+def _user_id():
+    from flask_login import current_user
+    return current_user.id if current_user and current_user.is_authenticated else None
+
+
+def _pause():
+    """Lets the tests kill a worker mid-close (LEVY_CLOSE_STEP_DELAY seconds)."""
+    delay = current_app.config.get("CLOSE_STEP_DELAY") or 0
+    if delay:
+        time.sleep(delay)
+
+
+def _set_job(job_id: int, **values) -> None:
+    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.session.commit()
+
+
+def run_close_job(job_id: int) -> None:
+    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one_or_none()
+    if job is None or job.status == "succeeded":
+        return
+    period_id = job.period_id
+    _set_job(job_id, status="running", progress=5, started_at=job.started_at or utcnow())
+    try:
+        period = _locked_period(period_id)
+        if period.status == PeriodStatus.OPEN:
+            raise Conflict("The period was reopened before the close ran.")
+        _pause()
+        write_close(period)
+        db.session.commit()
+        later = [p for p in period_service.later(period) if p.status == PeriodStatus.CLOSED]
+        _set_job(job_id, progress=60 if later else 95)
+        for index, later_period in enumerate(later, start=1):
+            _pause()
+            write_close(_locked_period(later_period.id), recompute=True)
+            db.session.commit()
+            _set_job(job_id, progress=60 + int(35 * index / len(later)))
+        _set_job(job_id, status="succeeded", progress=100, finished_at=utcnow(), error=None)
+    except Conflict as error:
+        db.session.rollback()
+        fail(job_id, error)
+
+
+def fail(job_id: int, error: Exception) -> None:
+    """A failed close returns the period to open and records why."""
+    log.exception("close job %s failed", job_id, exc_info=error)
+    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
+    db.session.execute(update(Period).where(Period.id == job.period_id,
+                                            Period.status == PeriodStatus.CLOSING)
+                       .values(status=PeriodStatus.OPEN))
+    message = getattr(error, "message", None) or str(error) or error.__class__.__name__
+    _set_job(job_id, status="failed", error=message[:2000], finished_at=utcnow())
+
+
+def _locked_period(period_id: int) -> Period:
+    # FOR UPDATE: a duplicate delivery of the same job waits instead of writing alongside.
+    return db.session.execute(select(Period).where(Period.id == period_id)
+                              .with_for_update()).scalar_one()
+
+
+def write_close(period: Period, recompute: bool = False) -> None:
+    """Postings for the splits and tariffs, the balance snapshot, status closed."""
+    allocation = balances.live_allocation(period)
+    check_closable(period, allocation)
+    journal.replace_derived(period.id, DERIVED)
+    _post_allocation(period, allocation)
+    db.session.flush()
+    opening = balances.opening_balances(period)
+    rows = balances.compute_rows(period, None, opening)
+    db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
+                       .execution_options(synchronize_session=False))
+    db.session.add_all([BalanceSnapshot(
+        community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
+        opening=r.balance.opening, contributions=r.balance.contributions,
+        paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
+        usage=r.balance.usage, service_charges=r.balance.service_charges,
+        closing=r.balance.closing) for r in rows])
+    before = {"status": period.status, "stale": period.stale}
+    period.status, period.stale = PeriodStatus.CLOSED, False
+    period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()
+    audit.record("recompute" if recompute else "close", "period", period.id, period_id=period.id,
+                 before=before, after={"status": period.status, "stale": False,
+                                       "members": len(rows)})
+
+
+def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
+    by_item: dict[tuple[int, str], list] = {}
+    for line in allocation.lines:
+        by_item.setdefault((line.item_id, line.kind), []).append(line)
+    for (item_id, kind), lines in sorted(by_item.items()):
+        payment_type = lines[0].payment_type
+        income = f"Income:{'Allocated' if kind == 'allocated' else 'Usage'}:{payment_type}"
+        legs = [{"account": journal.member_account(line.member_id), "member_id": line.member_id,
+                 "property_id": line.property_id, "category": kind,
+                 "payment_type": payment_type, "amount_cents": line.cents}
+                for line in lines if line.cents]
+        total = sum(leg["amount_cents"] for leg in legs)
+        if not total:
+            continue
+        legs.append({"account": income, "payment_type": payment_type, "amount_cents": -total})
+        journal.post(period.id, period.end_date, "allocation" if kind == "allocated" else "usage",
+                     item_id, f"{payment_type}: {lines[0].strategy} split of "
+                     f"{format_cents(lines[0].total)}" if kind == "allocated"
+                     else f"{payment_type}: tariff", legs)

@@ -2,12 +2,12 @@
 from datetime import date
 
 from flask import g
-from sqlalchemy import and_, extract, select, update
+from sqlalchemy import and_, delete, extract, select, update
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.models import Period, PeriodStatus
-from app.services import audit
+from app.models import BalanceSnapshot, Period, PeriodStatus
+from app.services import audit, journal
 
 PERIOD_FIELDS = ("name", "start_date", "end_date", "status", "stale")
 
@@ -92,6 +92,10 @@ def reopen(period: Period) -> Period:
         raise Conflict(f"The period “{period.name}” is being closed; wait for the job to finish.")
     before = audit.snapshot(period, PERIOD_FIELDS)
     period.status, period.closed_at, period.stale = PeriodStatus.OPEN, None, False
+    # Splits and the snapshot are the close's output; an open period computes them live.
+    journal.replace_derived(period.id, ("allocation", "usage"))
+    db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
+                       .execution_options(synchronize_session=False))
     db.session.execute(update(Period).where(
         Period.community_id == g.community_id, Period.start_date > period.start_date,
         Period.status == PeriodStatus.CLOSED).values(stale=True))
