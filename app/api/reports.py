@@ -99,3 +99,13 @@ def member_balance(period_id, member_id):
     if not is_admin() and member.id != g.member.id:
         raise Forbidden("Owners see only their own balance.")
     return jsonify(statement_json(statements.statement(period, member)))
+
+
+@bp.get("/export.beancount")
+@doc("The whole ledger as Beancount text (admins, or owners when the sheet is shared)")
+def export_beancount():
+    if not can_see_sheet():
+        raise Forbidden("Only admins can export the ledger.")
+    from app.services import exports
+    return Response(exports.beancount(), mimetype="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{g.community.slug}.beancount"'})
