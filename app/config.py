@@ -27,7 +27,11 @@ def from_environment(instance_path: str) -> dict:
               "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
               "broker_connection_retry_on_startup": True}
     if redis_url:
-        celery.update(broker_url=redis_url, result_backend=redis_url)
+        # An unacknowledged task (its worker died) goes to another worker after this long.
+        visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+        celery.update(broker_url=redis_url, result_backend=redis_url,
+                      broker_transport_options={"visibility_timeout": visibility},
+                      result_backend_transport_options={"visibility_timeout": visibility})
     else:
         celery.update(task_always_eager=True, task_eager_propagates=True,
                       broker_url="memory://", result_backend="cache+memory://")
@@ -60,6 +64,8 @@ def from_environment(instance_path: str) -> dict:
         # Without an SMTP server mail is written to the log (SPEC §4).
         "MAIL_SUPPRESS_SEND": not os.environ.get("MAIL_SERVER"),
         "BASE_URL": os.environ.get("BASE_URL"),
+        # Tests only: seconds the close job pauses between steps, so a worker can be killed.
+        "CLOSE_STEP_DELAY": float(os.environ.get("LEVY_CLOSE_STEP_DELAY", "0")),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "200 per hour"),
         "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
     }

@@ -7,7 +7,7 @@ from flask import g, jsonify, request
 
 from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
-from app.errors import Forbidden
+from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.forms.ledger import (BudgetItemForm, ContributionForm, ExpenseForm, ReadingForm,
                               ServiceChargeForm)
@@ -89,7 +89,6 @@ def _int_arg(name):
     if value is None or value == "":
         return None
     if not value.isdigit():
-        from app.errors import ValidationFailed
         raise ValidationFailed("Not a valid filter.", {name: ["Must be a whole number id."]})
     return int(value)
 
@@ -119,7 +118,7 @@ def _readings_json(period, rows):
     return [out.reading(r, billing.reading_cost(r, items[r.budget_item_id])) for r in rows]
 
 
-def _expense_json(row):  # noqa: E302
+def _expense_json(row):
     return out.expense(row, billing.budget_item_id_for(row))
 
 
