@@ -1,10 +1,12 @@
 """Passwords, bearer tokens, who the current user is, CSRF policy and response headers."""
 import hashlib
 import secrets
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, request, session
+from flask import Flask, g, request, session
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import csrf, db, login_manager
@@ -13,6 +15,8 @@ from app.models.base import utcnow
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "levy_"
+# "Last used" on the tokens page is shown by the day; writing it more often is wasted work.
+TOKEN_USE_PRECISION = timedelta(minutes=10)
 
 
 def hash_password(password: str) -> str:
@@ -70,7 +74,10 @@ def _user_from_bearer(req) -> User | None:
                                ApiToken.revoked_at.is_(None))).scalar_one_or_none()
     if api_token is None:
         return None
-    api_token.last_used_at = utcnow()
+    now = utcnow()
+    if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_USE_PRECISION:
+        api_token.last_used_at = now
+        g.api_token_touched = True
     return api_token.user
 
 
@@ -84,6 +91,10 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
+        if _bearer_token():
+            # A request that shows a bearer token is judged by that token alone, so a stale
+            # or forged header next to a session cookie neither logs in nor skips CSRF.
+            return _user_from_bearer(request)
         return db.session.get(User, int(user_id))
 
     # A bearer token beats the session: API clients never depend on cookies.
@@ -91,6 +102,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_csrf():
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
         if request.path.startswith("/api/"):
@@ -98,6 +111,13 @@ def init_app(app: Flask) -> None:
             if _bearer_token() or "_user_id" not in session:
                 return
         csrf.protect()
+
+    @app.before_request
+    def note_token_use():
+        # Resolve a bearer token before any view work, so noting its use can be committed
+        # on its own (read-only API calls never commit otherwise).
+        if _bearer_token() and current_user.is_authenticated and g.pop("api_token_touched", False):
+            db.session.commit()
 
     @app.after_request
     def security_headers(response):

@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, StringField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError  # noqa: F401
+from wtforms.validators import (InputRequired, Length, Optional, StopValidation,  # noqa: F401
+                                ValidationError)
 from werkzeug.datastructures import MultiDict
 
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
@@ -15,6 +16,17 @@ class BaseForm(FlaskForm):
     @classmethod
     def for_api(cls, data: dict, **kwargs):
         return cls(formdata=json_to_formdata(data), meta={"csrf": False}, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A JSON object or array where one value belongs is an error on every field type,
+        # not only on those that parse their input (a password or a text area would
+        # otherwise store the placeholder).
+        for field in self:
+            if _NOT_SCALAR in (field.raw_data or ()):
+                field.errors = ["Must be a single value."]
+                valid = False
+        return valid
 
     def field_errors(self) -> dict[str, list[str]]:
         return {name: list(errors) for name, errors in self.errors.items()}
@@ -125,5 +137,15 @@ class StrictBooleanField(BooleanField):
             raise ValueError("Must be true or false.")
 
 
+class _Required(InputRequired):
+    """Something was sent, and it is more than blanks (a name of "   " is no name)."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required(message="This field is required."):
-    return InputRequired(message=message)
+    return _Required(message=message)

@@ -120,13 +120,20 @@ def send_password_reset(email: str) -> None:
                 "If you did not ask for this, ignore this mail.\n")
 
 
-def reset_password(token: str, password: str) -> User:
+def user_for_reset(token: str) -> User:
+    """The user a reset link is for; a link that expired or was used is refused."""
     try:
         data = _reset_serializer().loads(token, max_age=RESET_MAX_AGE)
     except (BadSignature, SignatureExpired):
         data = None
-    user = db.session.get(User, data["id"]) if data else None
-    if user is None or user.password_hash[-16:] != data["h"]:
+    user_id = data.get("id") if isinstance(data, dict) else None
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.password_hash[-16:] != data.get("h"):
         raise Conflict("This reset link is not valid any more. Ask for a new one.")
+    return user
+
+
+def reset_password(token: str, password: str) -> User:
+    user = user_for_reset(token)
     user.password_hash = hash_password(password)
     return user

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Member, Property
+from app.security import normalize_email
 from app.services import audit
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
@@ -33,9 +34,15 @@ def update_member(member: Member, *, name, email, role) -> Member:
     if role != "admin" and member.role == "admin" and _admin_count() == 1:
         raise ValidationFailed("A community needs an admin.",
                                {"role": ["The last admin cannot become an owner."]})
-    member.name, member.role = name, role
-    if not member.user_id:
-        member.email = email.lower()
+    email = normalize_email(email)
+    if email != member.email:
+        if member.user_id:
+            raise ValidationFailed("This member has joined.", {"email": [
+                "This member has joined; their email is their login and only they can change it."]})
+        if db.session.execute(select(Member.id).where(Member.email == email,
+                                                      Member.id != member.id)).first():
+            raise ValidationFailed("Already a member.", {"email": ["This email is already a member."]})
+    member.name, member.role, member.email = name, role, email
     audit.record("edit", "member", member.id, before=before,
                  after=audit.snapshot(member, ("name", "email", "role")))
     return member

@@ -29,9 +29,13 @@ def _limit():
 
 
 def _safe_next(default: str) -> str:
+    """Only a path on this site: browsers read "//host" and "/\\host" as another site."""
     target = request.args.get("next") or ""
     parts = urlsplit(target)
-    return target if target.startswith("/") and not parts.netloc and not parts.scheme else default
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(ch) < 32 for ch in target) or parts.netloc or parts.scheme):
+        return default
+    return target
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -113,13 +117,14 @@ def forgot_password():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
+    try:
+        accounts.user_for_reset(token)
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.reset_password(token, form.password.data)
-        except Conflict as error:
-            flash(error.message, "error")
-            return redirect(url_for("auth.forgot_password"))
+        user = accounts.reset_password(token, form.password.data)
         db.session.commit()
         login_user(user)
         flash("Your password is changed.", "success")
