@@ -1,0 +1,14 @@
+"""Forms only the period pages need; the records themselves use app.forms.ledger."""
+from wtforms import HiddenField
+from wtforms.validators import Length
+
+from app.forms.base import BaseForm, TrimmedStringField, required
+
+
+class RenameForm(BaseForm):
+    name = TrimmedStringField("Name", [required(), Length(max=80)])
+
+
+class ReadingsGridForm(BaseForm):
+    """The grid's own fields: CSRF and the budget item. Each row is a ReadingForm."""
+    budget_item_id = HiddenField()

@@ -1,0 +1,32 @@
+"""The balance sheet tab (SPEC §5) and its CSV download, the same CSV the API serves."""
+from flask import Response, g
+
+from app.api.reports import can_see_sheet, sheet_csv as csv_text
+from app.errors import Forbidden
+from app.models import Period
+from app.services import balances
+from app.tenancy import get_or_404
+from app.web.periods.page import bp, panel, render_tab
+
+
+@panel("sheet")
+def build(period: Period, **_) -> dict:
+    if not can_see_sheet():
+        return {"visible": False}
+    return {"visible": True, "sheet": balances.sheet(period)}
+
+
+@bp.get("/<int:period_id>/sheet")
+def sheet(period_id):
+    return render_tab(get_or_404(Period, period_id), "sheet")
+
+
+@bp.get("/<int:period_id>/sheet.csv")
+def sheet_csv(period_id):
+    period = get_or_404(Period, period_id)
+    if not can_see_sheet():
+        raise Forbidden("This community shows owners only their own balance.")
+    filename = f"{g.community.slug}-{period.name}-balance-sheet.csv"
+    filename = "".join(c if c.isalnum() or c in "-_." else "_" for c in filename)
+    return Response(csv_text(balances.sheet(period)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

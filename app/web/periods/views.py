@@ -1,0 +1,100 @@
+"""Periods: the list with its "new period" form, and the period page (rename, reopen).
+
+The tabs' routes live in their own modules, which add them to the same blueprint:
+``entries`` (contributions, expenses, budget items, charges), ``readings`` and ``sheet``.
+"""
+from flask import flash, make_response, redirect, render_template, url_for
+
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+from app.forms.ledger import PeriodForm
+from app.models import Period
+from app.services import periods as service
+from app.tenancy import get_or_404, requires
+from app.web import is_htmx, section_or_page
+from app.web.forms import apply_errors
+from app.web.periods import entries, readings, sheet  # noqa: F401  (their routes)
+from app.web.periods.forms import RenameForm
+from app.web.periods.page import bp, conflict, render_tab
+
+__all__ = ["bp"]
+
+
+def _list_context(form=None) -> dict:
+    return {"periods": service.periods(), "form": form or PeriodForm(formdata=None)}
+
+
+@bp.get("/")
+def index():
+    return render_template("periods/index.html", **_list_context())
+
+
+@bp.post("/")
+@requires("admin")
+def create():
+    form = PeriodForm()
+    ok = form.validate_on_submit()
+    period = None
+    if ok:
+        try:
+            period = service.create(name=form.name.data, start_date=form.start_date.data,
+                                    end_date=form.end_date.data)
+            db.session.commit()
+            form = None
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+            ok = False
+    redirect_to = url_for("periods.show", period_id=period.id) if period else ""
+    return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
+                           **_list_context(form))
+
+
+@bp.get("/<int:period_id>/")
+def show(period_id):
+    return render_tab(get_or_404(Period, period_id), "contributions")
+
+
+@bp.post("/<int:period_id>/name")
+@requires("admin")
+def rename(period_id):
+    period = get_or_404(Period, period_id)
+    form = RenameForm()
+    ok = form.validate_on_submit()
+    if ok:
+        try:
+            service.rename(period, form.name.data)
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error)
+            ok = False
+    if not is_htmx():
+        if ok:
+            return redirect(url_for("periods.show", period_id=period.id))
+        return render_tab(period, "contributions", 422, rename_form=form)
+    if ok:
+        form = RenameForm(formdata=None, name=period.name)
+    body = render_template("periods/_header.html", period=period, rename_form=form)
+    response = make_response(body, 200 if ok else 422)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.post("/<int:period_id>/reopen")
+@requires("admin")
+def reopen(period_id):
+    period = get_or_404(Period, period_id)
+    try:
+        service.reopen(period)
+        db.session.commit()
+    except Conflict as error:
+        return conflict(period, "contributions", error)
+    flash(f"“{period.name}” is open for corrections. Later closed periods are marked stale "
+          "until it is closed again.", "success")
+    target = url_for("periods.show", period_id=period.id)
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = target
+        return response
+    return redirect(target)
