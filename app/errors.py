@@ -58,8 +58,8 @@ def register_error_handlers(app: Flask) -> None:
     def levy_error(error: LevyError):
         if wants_json():
             return error_body(error.status, error.code, error.message, error.fields)
-        return render_template("errors/generic.html", status=error.status,
-                               message=error.message), error.status
+        template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
+        return render_template(template, status=error.status, message=error.message), error.status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

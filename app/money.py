@@ -116,7 +116,8 @@ def _parse(value: object, places: int, *, positive: bool, noun: str) -> Decimal:
         raise MoneyError(f"Enter {noun} no larger than 1,000,000,000.", "too_large")
     quantum = Decimal(1).scaleb(-places)
     q = d.quantize(quantum, context=_CTX)
-    if q != d:
+    # Decimals as written count: "1.500" has three, even though it equals 1.50.
+    if q != d or d.as_tuple().exponent < -places:
         words = _PLACE_WORDS.get(places, str(places))
         raise MoneyError(f"Enter {noun} with at most {words} decimals.", "decimals")
     return abs(q) if q.is_zero() else q  # never hand back "-0.000"

@@ -116,7 +116,7 @@ def _enter_community():
         if api:
             from werkzeug.exceptions import Unauthorized
             raise Unauthorized("Log in or send a bearer token.")
-        return redirect(url_for("auth.login", next=request.full_path))
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     community = db.session.execute(
         select(Community).where(Community.slug == g.get("community_slug"))).scalar_one_or_none()
     if community is None:

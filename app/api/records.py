@@ -88,7 +88,8 @@ def _int_arg(name):
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit():
+    # ASCII digits and a size a BIGINT holds (like IdField): a huge id is a 400, not a 500.
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
         raise ValidationFailed("Not a valid filter.", {name: ["Must be a whole number id."]})
     return int(value)
 

@@ -9,7 +9,7 @@ from app.api.base import doc
 from app.errors import Forbidden
 from app.models import Member, Period
 from app.money import format_cents
-from app.services import balances, statements
+from app.services import balances, billing, dashboard, statements
 from app.tenancy import community_blueprint, get_or_404, is_admin
 
 bp = community_blueprint("api_reports", __name__, api=True)
@@ -19,7 +19,7 @@ COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "s
 
 
 def can_see_sheet() -> bool:
-    return is_admin() or g.community.owners_see_balance_sheet
+    return dashboard.can_see_sheet(g.member)
 
 
 def sheet_json(sheet) -> dict:
@@ -65,6 +65,7 @@ def balance_sheet(period_id):
 def statement_json(data: dict) -> dict:
     row = data["row"]
     sheet = data["sheet"]
+    item_ids = billing.budget_item_ids_by_key(data["period"].id)
     return {
         "period": {"id": data["period"].id, "name": data["period"].name,
                    "status": data["period"].status},
@@ -74,7 +75,8 @@ def statement_json(data: dict) -> dict:
         "lines": {
             "opening": format_cents(row.opening if row else 0),
             "contributions": [out.contribution(c) for c in data["contributions"]],
-            "paid_expenses": [out.expense(e) for e in data["paid_expenses"]],
+            "paid_expenses": [out.expense(e, item_ids.get(e.payment_type_key))
+                              for e in data["paid_expenses"]],
             "service_charges": [out.charge(c) for c in data["service_charges"]],
             "allocations": [{
                 "budget_item_id": line.item_id, "payment_type": line.payment_type,

@@ -12,7 +12,7 @@ def entries(entity: str | None = None, period_id: str | int | None = None,
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if period_id is not None:
-        if not str(period_id).isdigit():
+        if not (str(period_id).isascii() and str(period_id).isdigit() and len(str(period_id)) <= 18):
             raise ValidationFailed("Not a valid filter.", {"period_id": ["Must be a whole number id."]})
         query = query.where(AuditEntry.period_id == int(period_id))
     return list(db.session.execute(

@@ -16,8 +16,8 @@ from app.extensions import db
 from app.ledger.allocation import Item, PeriodAllocation, ReadingInput, allocate_period
 from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
 from app.ledger.split import PropertyShare
-from app.models import (BalanceSnapshot, BudgetItem, Expense, Member, Period, PeriodStatus,
-                        Posting, Property, Reading)
+from app.models import (BalanceSnapshot, BudgetItem, Expense, JournalEntry, Member, Period,
+                        PeriodStatus, Posting, Property, Reading)
 from app.services import periods as period_service
 from app.services.journal import FUND
 
@@ -44,11 +44,19 @@ class Sheet:
     fund_cash: int
     provisional: bool
     stale: bool
-    allocation: PeriodAllocation | None = None
+    _allocation: PeriodAllocation | None = field(default=None, repr=False)
     lines_by_member: dict = field(default_factory=dict)
 
     def row_for(self, member_id: int) -> SheetRow | None:
         return next((r for r in self.rows if r.balance.member_id == member_id), None)
+
+    @property
+    def allocation(self) -> PeriodAllocation:
+        """The split line by line, which a statement explains a balance with. A closed
+        period's sheet itself does not need it, so it is worked out on first use."""
+        if self._allocation is None:
+            self._allocation = live_allocation(self.period)
+        return self._allocation
 
 
 # --- inputs ------------------------------------------------------------------------------
@@ -138,7 +146,9 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
     opening = opening_balances(period) if opening is None else opening
     live = allocation is not None
     categories = ("contribution", "paid_expense", "service_charge") if live else tuple(CATEGORY_FIELDS)
-    posted = posted_movements(period.id, categories)
+    # A member whose only records were voided nets to zero in every category: no amount in
+    # the period, so no row for that alone (SPEC §5 "Rows").
+    posted = {m: v for m, v in posted_movements(period.id, categories).items() if any(v.values())}
     allocated = allocation.by_member("allocated") if live else {}
     usage = allocation.by_member("usage") if live else {}
     member_ids = set(posted) | set(allocated) | set(usage)
@@ -150,7 +160,7 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
             values["usage"] = usage.get(member_id, 0)
         movements[member_id] = Movements(**values)
     rows = balance_rows({m: v for m, v in opening.items() if v}, movements)
-    holders = {p.owner_member_id for p in properties()}
+    holders = set(db.session.execute(select(Property.owner_member_id).distinct()).scalars())
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
     for member_id in holders - set(rows):
         rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0)
@@ -173,22 +183,40 @@ def is_provisional(period: Period) -> bool:
         Period.start_date <= period.start_date, Period.status != PeriodStatus.CLOSED)).first() is not None
 
 
+def posted_charges(period_id: int) -> dict[int, int]:
+    """What the close charged members per budget item: its allocation and usage entries."""
+    return {item_id: int(cents) for item_id, cents in db.session.execute(
+        select(JournalEntry.source_id, func.sum(Posting.amount_cents))
+        .join(Posting, Posting.entry_id == JournalEntry.id)
+        .where(JournalEntry.period_id == period_id, Posting.period_id == period_id,
+               JournalEntry.source_type.in_(("allocation", "usage")),
+               Posting.member_id.is_not(None))
+        .group_by(JournalEntry.source_id)).all()}
+
+
 def sheet(period: Period) -> Sheet:
     items = budget_items(period.id)
     by_key = expense_totals(period.id)
-    closed = period.status == PeriodStatus.CLOSED
-    allocation = live_allocation(period, items, by_key)
-    rows = snapshot_rows(period) if closed else compute_rows(period, allocation)
-    charged: dict[int, int] = {}
-    for line in allocation.lines:
-        charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
+    if period.status == PeriodStatus.CLOSED:
+        # What the close wrote is the closed period's account: the snapshot and the posted
+        # splits (nothing was left unassigned, or it would not have closed). Splitting again
+        # would cost more than the rest of the sheet together at a few thousand properties.
+        allocation, rows, charged, not_split = (None, snapshot_rows(period),
+                                                posted_charges(period.id), [])
+    else:
+        allocation = live_allocation(period, items, by_key)
+        rows = compute_rows(period, allocation)
+        charged: dict[int, int] = {}
+        for line in allocation.lines:
+            charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
+        not_split = allocation.unassigned
     budget = [{"payment_type": i.payment_type, "strategy": i.strategy, "budgeted": i.budgeted,
                "actual": by_key.get(i.key, ("", 0))[1],
                "variance": i.budgeted - by_key.get(i.key, ("", 0))[1],
                "charged": charged.get(i.id, 0), "budget_item_id": i.id} for i in items]
     unassigned = [{"payment_type": name, "amount": cents, "reason": reason}
-                  for name, cents, reason in allocation.unassigned]
+                  for name, cents, reason in not_split]
     return Sheet(period=period, rows=rows, totals=totals(r.balance for r in rows), budget=budget,
                  unassigned=unassigned, fund_cash=fund_cash(period),
                  provisional=is_provisional(period), stale=bool(period.stale),
-                 allocation=allocation)
+                 _allocation=allocation)

@@ -64,16 +64,23 @@ class _BudgetItems:
         period = db.session.get(Period, item.period_id)
         periods.ensure_writable(period)
         before = audit.snapshot(item, ITEM_FIELDS)
+        if values.get("strategy") != Strategy.USAGE_BASED and self._has_readings(item):
+            raise Conflict("This budget item has meter readings; void them before changing "
+                           "its strategy.")
         for name, value in self._check(period, values, exclude_id=item.id).items():
             setattr(item, name, value)
         audit.record("edit", "budget_item", item.id, period_id=period.id, before=before,
                      after=audit.snapshot(item, ITEM_FIELDS), amount_cents=item.budgeted_cost_cents)
         return item
 
+    @staticmethod
+    def _has_readings(item: BudgetItem) -> bool:
+        return db.session.execute(select(Reading.id).where(
+            Reading.budget_item_id == item.id, Reading.voided_at.is_(None))).first() is not None
+
     def void(self, item: BudgetItem) -> None:
         periods.ensure_writable(db.session.get(Period, item.period_id))
-        if db.session.execute(select(Reading.id).where(Reading.budget_item_id == item.id,
-                                                       Reading.voided_at.is_(None))).first():
+        if self._has_readings(item):
             raise Conflict("This budget item has meter readings; void them first.")
         item.voided_at = utcnow()
         audit.record("void", "budget_item", item.id, period_id=item.period_id,

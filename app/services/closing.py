@@ -114,6 +114,9 @@ def run_close_job(job_id: int) -> None:
 def fail(job_id: int, error: Exception) -> None:
     """A failed close returns the period to open and records why."""
     log.exception("close job %s failed", job_id, exc_info=error)
+    # Whatever the failed attempt wrote (derived postings, snapshot rows) must not be
+    # committed along with the failure record below.
+    db.session.rollback()
     job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
     db.session.execute(update(Period).where(Period.id == job.period_id,
                                             Period.status == PeriodStatus.CLOSING)

@@ -76,7 +76,9 @@ def beancount() -> str:
         lines.append(f"; closing balances of {period.name}")
         for member_id in sorted(names):
             # A member's credit is a liability of the community: the account holds −closing.
+            # "~ 0.00": exact to the cent; Beancount's default tolerance for a two-decimal
+            # balance assertion is ±0.01, which would let a rounding cent slip through.
             lines.append(f"{day} balance Liabilities:Members:M{member_id} "
-                         f"{format_cents(-closing.get(member_id, 0))} {currency}")
+                         f"{format_cents(-closing.get(member_id, 0))} ~ 0.00 {currency}")
         lines.append("")
     return "\n".join(lines) + "\n"

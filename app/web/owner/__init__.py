@@ -1,0 +1,1 @@
+"""The owner's side: statements, history, shared balance sheets, and payment reminders."""

@@ -1,0 +1,209 @@
+"""A member's statement for a period as lines, and those lines as CSV and PDF.
+
+One list of lines serves the page, the CSV and the PDF, so the three never disagree. Each
+line's ``amount`` is its effect on the balance (credit +, charge −): opening plus every
+line's amount is the closing balance, to the cent.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Member, Period, Reading
+from app.money import format_cents, format_money
+from app.services import balances, statements
+from app.services import periods as period_service
+
+SECTIONS = {
+    "opening": "Opening balance",
+    "contribution": "Contributions",
+    "paid_expense": "Expenses you paid",
+    "allocated": "Your share of costs",
+    "usage": "Metered usage",
+    "service_charge": "Service charges",
+    "closing": "Closing balance",
+}
+STRATEGIES = {"proportional": "by share weight", "fixed_fee": "equal fee per property",
+              "usage_based": "by metered consumption", "none": "not split"}
+CSV_COLUMNS = ("section", "date", "description", "property", "strategy", "basis",
+               "basis_total", "unit_rate", "total", "rounding", "amount")
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    section: str
+    amount: int                       # cents; + raises the balance, − lowers it
+    description: str
+    date: date | None = None
+    property: str = ""
+    strategy: str = ""
+    basis: Decimal | None = None      # share weight, 1 (fixed fee) or consumption
+    basis_total: Decimal | None = None
+    unit_rate: Decimal | None = None
+    total: int | None = None          # the category's total that was split
+    exact: Fraction | None = None     # the exact share in cents, before rounding
+    rounding: int = 0                 # the rounding cent that came to this property
+    readings: tuple = field(default=())  # (start, end) meter readings behind the basis
+
+
+def statement(period: Period, member: Member) -> dict:
+    """Everything the statement page, CSV and PDF show."""
+    data = statements.statement(period, member)
+    row = data["row"]
+    before = period_service.previous(period)
+    rates = {item.id: item.unit_rate for item in balances.budget_items(period.id)}
+    readings = _readings(period, [p.id for p in data["properties"]]
+                         + [line.property_id for line, _ in data["allocations"] + data["usage"]])
+    lines = [StatementLine("opening", row.opening if row else 0,
+                           f"Closing balance of {before.name}" if before else "No earlier period")]
+    lines += [StatementLine("contribution", c.amount_cents, c.comment or "Payment", c.date)
+              for c in data["contributions"]]
+    lines += [StatementLine("paid_expense", e.amount_cents,
+                            " — ".join(x for x in (e.payment_type, e.vendor, e.description) if x),
+                            e.date) for e in data["paid_expenses"]]
+    for line, label in data["allocations"]:
+        exact = Fraction(line.total) * Fraction(line.basis) / Fraction(line.basis_total)
+        lines.append(StatementLine(
+            "allocated", -line.cents, line.payment_type, property=label, strategy=line.strategy,
+            basis=line.basis, basis_total=line.basis_total, total=line.total, exact=exact,
+            rounding=line.rounding,
+            readings=tuple(readings.get((line.property_id, line.item_id), ()))))
+    for line, label in data["usage"]:
+        lines.append(StatementLine(
+            "usage", -line.cents, line.payment_type, property=label, strategy=line.strategy,
+            basis=line.basis, unit_rate=rates.get(line.item_id),
+            readings=tuple(readings.get((line.property_id, line.item_id), ()))))
+    lines += [StatementLine("service_charge", -c.amount_cents, c.description, c.date)
+              for c in data["service_charges"]]
+    computed = sum(line.amount for line in lines)
+    closing = row.closing if row else computed
+    lines.append(StatementLine("closing", closing, "Closing balance" if period.status == "closed"
+                               else "Balance so far (provisional)", period.end_date))
+    # A closed period's balance comes from its snapshot; its split details are recomputed
+    # from today's properties and weights. Say so if those have changed since.
+    consistent = computed == closing
+    return {**data, "lines": lines, "closing": closing,
+            "previous": before, "consistent": consistent,
+            "by_section": {s: [x for x in lines if x.section == s] for s in SECTIONS}}
+
+
+def _readings(period: Period, property_ids: list[int]) -> dict[tuple[int, int], list]:
+    if not property_ids:
+        return {}
+    rows = db.session.execute(select(Reading).where(
+        Reading.period_id == period.id, Reading.voided_at.is_(None),
+        Reading.property_id.in_(set(property_ids))).order_by(Reading.id)).scalars()
+    result: dict[tuple[int, int], list] = {}
+    for r in rows:
+        result.setdefault((r.property_id, r.budget_item_id), []).append(
+            (r.start_reading, r.end_reading))
+    return result
+
+
+def number(value: Decimal | None) -> str:
+    return "" if value is None else format(Decimal(value).normalize(), "f")
+
+
+def exact_text(exact: Fraction | None) -> str:
+    """An exact share in currency units, to four decimals (``42.8614``)."""
+    if exact is None:
+        return ""
+    return format((Decimal(exact.numerator) / Decimal(exact.denominator) / 100)
+                  .quantize(Decimal("0.0001")), "f")
+
+
+# --- CSV -----------------------------------------------------------------------------
+
+def to_csv(data: dict) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for line in data["lines"]:
+        writer.writerow([
+            line.section, line.date.isoformat() if line.date else "", line.description,
+            line.property, line.strategy, number(line.basis), number(line.basis_total),
+            number(line.unit_rate), format_cents(line.total) if line.total is not None else "",
+            format_cents(line.rounding) if line.rounding else "", format_cents(line.amount)])
+    return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------
+
+FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                   "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+                   "/usr/share/fonts/TTF/DejaVuSans.ttf")
+
+
+def to_pdf(data: dict, community, font_path: str | None = None,
+           font_candidates: tuple = FONT_CANDIDATES) -> bytes:
+    """A one-document PDF of the statement. A Unicode TrueType font is used when one is
+    found (names in any script); otherwise Helvetica with Windows-1252 (€ and Latin)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(True, margin=15)
+    pdf.set_title(f"{community.name} — statement {data['period'].name}")
+    pdf.set_creator("Levy")
+    font, clean = _font(pdf, font_path, font_candidates)
+    pdf.add_page()
+    money = lambda cents: clean(format_money(cents, community.currency))  # noqa: E731
+
+    pdf.set_font(font, size=16)
+    pdf.cell(0, 10, clean(f"{community.name}: statement"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(font, size=10)
+    period, member, row = data["period"], data["member"], data["row"]
+    status = "closed" if period.status == "closed" else f"{period.status}, provisional"
+    pdf.cell(0, 6, clean(f"{member.name} — {period.name} ({period.start_date} to "
+                         f"{period.end_date}, {status})"), new_x="LMARGIN", new_y="NEXT")
+    if data["properties"]:
+        pdf.cell(0, 6, clean("Properties: " + ", ".join(
+            f"{p.label} (weight {number(p.share_weight)})" for p in data["properties"])),
+            new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+    with pdf.table(col_widths=(40, 25, 75, 50), text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
+                   line_height=6) as table:
+        table.row([clean(x) for x in ("Section", "Date", "What", "Amount")])
+        for line in data["lines"]:
+            what = line.description
+            if line.property:
+                what += f" · {line.property}"
+            if line.section == "allocated":
+                what += (f" · {STRATEGIES.get(line.strategy, line.strategy)}: "
+                         f"{number(line.basis)} of {number(line.basis_total)} × "
+                         f"{format_cents(line.total)}")
+                if line.rounding:
+                    what += f" (rounding {format_cents(line.rounding)})"
+            elif line.section == "usage":
+                what += f" · {number(line.basis)} × {number(line.unit_rate)}"
+            table.row([clean(SECTIONS[line.section]),
+                       line.date.isoformat() if line.date else "", clean(what),
+                       money(line.amount)])
+    pdf.ln(4)
+    pdf.set_font(font, size=12)
+    closing = data["closing"]
+    verdict = "you owe" if closing < 0 else "in your favour" if closing > 0 else "settled"
+    pdf.cell(0, 8, clean(f"Balance: {money(closing)} ({verdict})"), new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _font(pdf, font_path: str | None, candidates=FONT_CANDIDATES):
+    for path in (font_path, *candidates):
+        if path and os.path.exists(path):
+            bold = path.replace(".ttf", "-Bold.ttf")
+            pdf.add_font("levy", fname=path)
+            pdf.add_font("levy", style="B", fname=bold if os.path.exists(bold) else path)
+            return "levy", lambda text: text
+    pdf.core_fonts_encoding = "windows-1252"
+
+    def clean(text: str) -> str:
+        return text.encode("windows-1252", "replace").decode("windows-1252")
+    return "helvetica", clean

@@ -1,0 +1,162 @@
+"""The owner's side: statements ("why do I owe this"), history, shared balance sheets, and
+the admins' payment reminders.
+
+Every page shows the current member's own money. Admins may pass ``?member_id=`` to see any
+member's; an owner asking for someone else gets a 403, an id of another community a 404.
+"""
+from flask import Response, flash, g, redirect, render_template, request, url_for
+
+from app.api.reports import sheet_csv
+from app.errors import Forbidden, NotFound
+from app.models import Member, Period
+from app.services import balances, dashboard, history, reminders
+from app.tenancy import community_blueprint, get_or_404, is_admin, requires
+from app.web.owner import documents
+from app.web.owner.forms import ReminderForm
+
+bp = community_blueprint("owner", __name__, template_folder="templates")
+
+
+def _member() -> Member:
+    """The member whose money the page shows."""
+    wanted = request.args.get("member_id")
+    if wanted is None or wanted == str(g.member.id):
+        return g.member
+    member = get_or_404(Member, wanted)
+    if not is_admin():
+        raise Forbidden("You can see only your own statements.")
+    return member
+
+
+def _member_args(member: Member) -> dict:
+    return {} if member.id == g.member.id else {"member_id": member.id}
+
+
+def _filename(period: Period, member: Member, ext: str) -> str:
+    name = f"{g.community.slug}-{period.name}-{member.name}-statement.{ext}"
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+
+
+# --- statements --------------------------------------------------------------------------
+
+@bp.get("/me/why")
+def why():
+    """"Why do I owe this": the statement of the period the balance is from."""
+    member = _member()
+    period = history.now_period()
+    if period is None:
+        raise NotFound("There are no periods yet.")
+    return redirect(url_for("owner.statement", period_id=period.id, **_member_args(member)))
+
+
+@bp.get("/me/periods/<int:period_id>/statement")
+def statement(period_id):
+    period = get_or_404(Period, period_id)
+    member = _member()
+    data = documents.statement(period, member)
+    return render_template("owner/statement.html", **data, member_args=_member_args(member),
+                           sections=documents.SECTIONS, strategies=documents.STRATEGIES,
+                           number=documents.number, exact_text=documents.exact_text,
+                           periods=[p.period for p in history.member_history(member.id)],
+                           can_see_sheet=dashboard.can_see_sheet(g.member, period))
+
+
+@bp.get("/me/periods/<int:period_id>/statement.csv")
+def statement_csv(period_id):
+    period = get_or_404(Period, period_id)
+    member = _member()
+    return Response(documents.to_csv(documents.statement(period, member)), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{_filename(period, member, "csv")}"'})
+
+
+@bp.get("/me/periods/<int:period_id>/statement.pdf")
+def statement_pdf(period_id):
+    period = get_or_404(Period, period_id)
+    member = _member()
+    from flask import current_app
+    pdf = documents.to_pdf(documents.statement(period, member), g.community,
+                           current_app.config.get("PDF_FONT"))
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{_filename(period, member, "pdf")}"'})
+
+
+# --- history -------------------------------------------------------------------------
+
+@bp.get("/me/history", endpoint="history")
+def history_page():
+    member = _member()
+    points = history.member_history(member.id)
+    return render_template("owner/history.html", member=member, points=points,
+                           chart=history.chart(points) if points else None,
+                           member_args=_member_args(member),
+                           can_see_sheet=lambda p: dashboard.can_see_sheet(g.member, p))
+
+
+# --- the full balance sheet (transparency) -------------------------------------------
+
+def _visible_sheet(period_id):
+    period = get_or_404(Period, period_id)
+    if not dashboard.can_see_sheet(g.member, period):
+        raise Forbidden("This community shows owners only their own balance."
+                        if not g.community.owners_see_balance_sheet else
+                        "The full balance sheet is shared once the period is closed.")
+    return balances.sheet(period)
+
+
+@bp.get("/me/periods/<int:period_id>/balance-sheet")
+def balance_sheet(period_id):
+    sheet = _visible_sheet(period_id)
+    return render_template("owner/balance_sheet.html", sheet=sheet, period=sheet.period,
+                           strategies=documents.STRATEGIES)
+
+
+@bp.get("/me/periods/<int:period_id>/balance-sheet.csv")
+def balance_sheet_csv(period_id):
+    sheet = _visible_sheet(period_id)
+    name = f"{g.community.slug}-{sheet.period.name}-balance-sheet.csv".replace(" ", "_")
+    return Response(sheet_csv(sheet), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- reminders (admins) ----------------------------------------------------------------
+
+@bp.get("/reminders", endpoint="reminders")
+@requires("admin")
+def reminders_page():
+    period, debtors = reminders.debtors()
+    form = ReminderForm(formdata=None).offer(debtors)
+    return render_template("owner/reminders.html", **_reminders_context(period, debtors, form))
+
+
+@bp.post("/reminders")
+@requires("admin")
+def send_reminders():
+    period, debtors = reminders.debtors()
+    form = ReminderForm().offer(debtors)
+    if not form.validate_on_submit():
+        return render_template("owner/reminders.html",
+                               **_reminders_context(period, debtors, form)), 422
+    if not form.member_ids.data:
+        flash("Choose at least one member to remind.", "warning")
+        return redirect(url_for("owner.reminders"))
+    jobs = reminders.queue(form.member_ids.data)
+    count = len(form.member_ids.data)
+    failed = [job for job in jobs if job.status == "failed"]
+    if failed:
+        flash("Some reminders could not be sent: " + "; ".join(j.error or "" for j in failed),
+              "error")
+    elif all(job.done for job in jobs):
+        flash(f"Sent {count} reminder{'s' if count != 1 else ''}.", "success")
+    else:
+        flash(f"Queued {count} reminder{'s' if count != 1 else ''}; they go out in a moment.",
+              "success")
+    return redirect(url_for("owner.reminders"))
+
+
+def _reminders_context(period, debtors, form) -> dict:
+    link = url_for("community.dashboard", _external=True)
+    previews = {d.member.id: reminders.message(d.member, g.community, d.owed, period, link)
+                for d in debtors}
+    return {"period": period, "debtors": debtors, "form": form, "previews": previews,
+            "sent": reminders.sent(), "jobs": reminders.recent_jobs()}
