@@ -29,8 +29,12 @@ def from_environment(instance_path: str) -> dict:
     if redis_url:
         # An unacknowledged task (its worker died) goes to another worker after this long.
         visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
+        transport = {"visibility_timeout": visibility,
+                     # Running workers sweep for a dead worker's tasks this often (seconds).
+                     "unacked_restore_interval": max(1, min(60, visibility // 2)),
+                     "unacked_restore_throttle": 1}
         celery.update(broker_url=redis_url, result_backend=redis_url,
-                      broker_transport_options={"visibility_timeout": visibility},
+                      broker_transport_options=transport,
                       result_backend_transport_options={"visibility_timeout": visibility})
     else:
         celery.update(task_always_eager=True, task_eager_propagates=True,
