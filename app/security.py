@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -13,23 +13,29 @@ from app.extensions import csrf, db, login_manager
 from app.models import ApiToken, User
 from app.models.base import utcnow
 
-_hasher = PasswordHasher()
+_STRONG = PasswordHasher()
+# The test suite hashes hundreds of passwords; cheap parameters keep it fast. Never in production.
+_CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+def _hasher() -> PasswordHasher:
+    return _CHEAP if current_app.config.get("PASSWORD_HASH_CHEAP") else _STRONG
 TOKEN_PREFIX = "levy_"
 # "Last used" on the tokens page is shown by the day; writing it more often is wasted work.
 TOKEN_USE_PRECISION = timedelta(minutes=10)
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: User | None, password: str) -> bool:
     if user is None:
         # Spend the same time as a real check, so timing does not reveal which emails exist.
-        _hasher.hash(password)
+        _hasher().hash(password)
         return False
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 

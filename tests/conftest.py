@@ -39,6 +39,7 @@ def app():
         "RATELIMIT_STORAGE_URI": "memory://",
         "MAIL_SUPPRESS_SEND": True,
         "SERVER_NAME": "levy.test",
+        "PASSWORD_HASH_CHEAP": True,
     })
     with app.app_context():
         upgrade()  # the schema comes from the migrations, as in production
