@@ -11,6 +11,7 @@ intermediate value is ever rounded by accident.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -87,7 +88,14 @@ def split_cents(total: int, weights: Mapping[int, Decimal | int]) -> dict[int, i
     if weight_sum == 0:
         raise NothingToSplit("There is nothing to split this amount over.")
 
-    shares = {key: round_half_up_cents(total * w / weight_sum) for key, w in exact.items()}
+    # Whole numbers from here: every weight over one common denominator. Same result as
+    # Fraction arithmetic, several times faster on thousands of properties.
+    denominator = math.lcm(*(w.denominator for w in exact.values()))
+    numerators = {key: w.numerator * (denominator // w.denominator) for key, w in exact.items()}
+    whole = sum(numerators.values())
+    sign, size = (1, total) if total > 0 else (-1, -total)
+    # round half up (away from zero) of size·n/W is floor((2·size·n + W) / 2W)
+    shares = {key: sign * ((2 * size * n + whole) // (2 * whole)) for key, n in numerators.items()}
     remainder = total - sum(shares.values())
     if remainder:
         # Each rounding moved a share by at most half a cent, so |d| is below

@@ -69,6 +69,9 @@ class Expense(TenantScoped, Voidable, db.Model):
 
 
 class JournalEntry(TenantScoped, db.Model):
+    # Edits and voids look up a record's current entry by its source.
+    __table_args__ = (Index("ix_journal_entry_source", "source_type", "source_id"),)
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     date: Mapped[date]
@@ -85,7 +88,10 @@ class JournalEntry(TenantScoped, db.Model):
 
 class Posting(TenantScoped, db.Model):
     """One leg of an entry. ``amount_cents`` > 0 is a debit, < 0 a credit."""
-    __table_args__ = (Index("ix_posting_period_member", "period_id", "member_id", "category"),)
+    __table_args__ = (Index("ix_posting_period_member", "period_id", "member_id", "category"),
+                      # Fund cash sums one account across periods.
+                      Index("ix_posting_account_period", "account", "period_id",
+                            postgresql_include=["amount_cents"]))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)

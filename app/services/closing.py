@@ -11,7 +11,7 @@ import logging
 import time
 
 from flask import current_app, g
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -142,12 +142,13 @@ def write_close(period: Period, recompute: bool = False) -> None:
     rows = balances.compute_rows(period, None, opening)
     db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
                        .execution_options(synchronize_session=False))
-    db.session.add_all([BalanceSnapshot(
-        community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
-        opening=r.balance.opening, contributions=r.balance.contributions,
-        paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
-        usage=r.balance.usage, service_charges=r.balance.service_charges,
-        closing=r.balance.closing) for r in rows])
+    if rows:
+        db.session.execute(insert(BalanceSnapshot), [dict(
+            community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
+            opening=r.balance.opening, contributions=r.balance.contributions,
+            paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
+            usage=r.balance.usage, service_charges=r.balance.service_charges,
+            closing=r.balance.closing) for r in rows])
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False
     period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()

@@ -12,7 +12,7 @@ when the period is closed again.
 from datetime import date
 
 from flask import g
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from app.extensions import db
 from app.models import JournalEntry, Posting
@@ -34,10 +34,16 @@ def post(period_id: int, day: date, source_type: str, source_id: int | None, mem
     entry = JournalEntry(community_id=g.community_id, period_id=period_id, date=day,
                          source_type=source_type, source_id=source_id, memo=memo,
                          reversal_of_id=reversal_of_id)
-    entry.postings = [Posting(community_id=g.community_id, period_id=period_id, **leg)
-                      for leg in legs]
     db.session.add(entry)
+    db.session.flush()
+    # One multi-row INSERT: a close posts thousands of legs at once.
+    db.session.execute(insert(Posting), [
+        {**LEG_DEFAULTS, **leg, "community_id": g.community_id, "period_id": period_id,
+         "entry_id": entry.id} for leg in legs])
     return entry
+
+
+LEG_DEFAULTS = {"member_id": None, "property_id": None, "category": None, "payment_type": None}
 
 
 def contribution_legs(c) -> list[dict]:
@@ -82,7 +88,9 @@ def reverse(source_type: str, source_id: int, day: date, memo: str) -> None:
         return
     legs = [{"account": p.account, "member_id": p.member_id, "property_id": p.property_id,
              "category": p.category, "payment_type": p.payment_type,
-             "amount_cents": -p.amount_cents} for p in entry.postings]
+             "amount_cents": -p.amount_cents}
+            for p in db.session.execute(select(Posting).where(Posting.entry_id == entry.id)
+                                        .order_by(Posting.id)).scalars()]
     post(entry.period_id, day, source_type, source_id, memo, legs, reversal_of_id=entry.id)
 
 

@@ -16,6 +16,7 @@ from app.ledger.split import (
     split_cents,
     tariff_charge,
 )
+from app.money import round_half_up_cents
 
 # --- split_cents: crafted cases -------------------------------------------------
 
@@ -308,3 +309,20 @@ def test_by_member_refuses_unknown_property():
 @given(totals)
 def test_by_member_preserves_the_total(total):
     assert sum(by_member(allocate("proportional", total, PROPS, {}, None), PROPS).values()) == total
+
+
+@given(total=st.integers(min_value=-10**11, max_value=10**11),
+       weights=st.lists(st.decimals(min_value=0, max_value=10**6, places=4,
+                                    allow_nan=False, allow_infinity=False),
+                        min_size=1, max_size=12))
+def test_first_rounding_matches_exact_fractions(total, weights):
+    """The whole-number arithmetic gives SPEC §2's round_half_up(T·w/W) exactly."""
+    keyed = dict(enumerate(weights, start=1))
+    weight_sum = sum(Fraction(w) for w in weights)
+    if weight_sum == 0:
+        return
+    reference = {k: round_half_up_cents(Fraction(total) * Fraction(w) / weight_sum)
+                 for k, w in keyed.items()}
+    shares = split_cents(total, keyed)
+    assert all(abs(shares[k] - reference[k]) <= 1 for k in keyed)
+    assert sum(abs(shares[k] - reference[k]) for k in keyed) == abs(total - sum(reference.values()))
