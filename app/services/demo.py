@@ -16,6 +16,8 @@ def load(password: str) -> list[str]:
     _, maple, _ = accounts.sign_up(community_name="Maple Court HOA", slug=SLUG,
                                    name="Tina Treasurer", email=ADMIN_EMAIL,
                                    password=password, currency="EUR")
+    maple.payment_details = ("IBAN DE89 3704 0044 0532 0130 00, Maple Court HOA.\n"
+                             "Reference: {name}, member {member_id}, {properties}")
     with community_scope(maple.id):
         owners = []
         for name, email in [("Anna Owner", "anna@example.org"), ("Ben Brown", "ben@example.org"),

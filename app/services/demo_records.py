@@ -20,7 +20,7 @@ def load(community, owners) -> list[str]:
                                     strategy="fixed_fee", unit_rate=None)
         water = billing.BUDGET_ITEMS.create(period, payment_type="Water", budgeted_cost_cents=20000,
                                             strategy="usage_based", unit_rate=Decimal("2.1500"))
-        for owner, amount in ((anna, 45000), (ben, 30000), (chloe, 25000)):
+        for owner, amount in ((anna, 60000), (ben, 40000), (chloe, 35000)):
             records.CONTRIBUTION.create(period, member_id=owner.id, amount_cents=amount,
                                         date=date(year, month, 10), comment="Quarterly dues")
         records.EXPENSE.create(period, amount_cents=87550, date=date(year, month + 1, 2),
