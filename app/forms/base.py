@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, StringField
+from wtforms import BooleanField, StringField
 from wtforms.validators import (InputRequired, Length, Optional, StopValidation,  # noqa: F401
                                 ValidationError)
 from werkzeug.datastructures import MultiDict

@@ -38,9 +38,5 @@ def load(password: str) -> list[str]:
 
 
 def _load_records(community_row, owners) -> list[str]:
-    """Periods and money records, added once those areas exist."""
-    try:
-        from app.services import demo_records
-    except ImportError:
-        return []
+    from app.services import demo_records
     return demo_records.load(community_row, owners)

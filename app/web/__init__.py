@@ -7,16 +7,19 @@ from app.tenancy import memberships_of
 
 
 def register_web(app: Flask) -> None:
+    from app.web.audit import views as audit
     from app.web.auth import views as auth
+    from app.web.closing import views as closing
     from app.web.community import views as community
     from app.web.members import views as members
+    from app.web.owner import views as owner
+    from app.web.periods import views as periods
     from app.web.properties import views as properties
     from app.web.public import views as public
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
-    for module in (public, auth, community, members, properties, settings, tokens):
-        app.register_blueprint(module.bp)
-    for module in _later_areas():
+    for module in (public, auth, community, members, properties, settings, tokens, periods,
+                   closing, audit, owner):
         app.register_blueprint(module.bp)
 
     @app.context_processor
@@ -39,14 +42,6 @@ def register_web(app: Flask) -> None:
     @app.template_filter("cents")
     def cents_filter(cents):
         return "" if cents is None else format_cents(cents)
-
-
-def _later_areas():
-    from app.web.audit import views as audit
-    from app.web.closing import views as closing
-    from app.web.owner import views as owner
-    from app.web.periods import views as periods
-    return [periods, closing, audit, owner]
 
 
 def is_htmx() -> bool:

@@ -1,5 +1,5 @@
 """Members and invites (admins)."""
-from flask import g, render_template, request, url_for
+from flask import render_template, url_for
 
 from app.errors import ValidationFailed
 from app.extensions import db

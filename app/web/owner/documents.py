@@ -159,7 +159,7 @@ def to_pdf(data: dict, community, font_path: str | None = None,
     pdf.set_font(font, size=16)
     pdf.cell(0, 10, clean(f"{community.name}: statement"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=10)
-    period, member, row = data["period"], data["member"], data["row"]
+    period, member = data["period"], data["member"]
     status = "closed" if period.status == "closed" else f"{period.status}, provisional"
     pdf.cell(0, 6, clean(f"{member.name} — {period.name} ({period.start_date} to "
                          f"{period.end_date}, {status})"), new_x="LMARGIN", new_y="NEXT")

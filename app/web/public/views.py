@@ -1,17 +1,10 @@
 """The landing page."""
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.tenancy import memberships_of
 
 bp = Blueprint("public", __name__, template_folder="templates")
-
-
-@bp.app_template_global()
-def has_view(endpoint: str) -> bool:
-    """The layout links to areas that may not be built yet; a missing one is left out
-    instead of breaking every page."""
-    return endpoint in current_app.view_functions
 
 
 @bp.get("/")
