@@ -12,14 +12,14 @@ from typing import Callable
 
 from flask import g, render_template, request, url_for
 
-from app.errors import Conflict, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.forms.ledger import BudgetItemForm, ContributionForm, ExpenseForm, ServiceChargeForm
 from app.models import Period
 from app.services import balances, billing, community, records
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
-from app.web.forms import apply_errors
+from app.web.forms import submit
 from app.web.periods.page import bp, conflict, context, default_day, panel, render_tab
 
 
@@ -85,17 +85,10 @@ def register(entry: Entry) -> None:
     def add(period_id):
         period = get_or_404(Period, period_id)
         form = entry.form_class()
-        ok = form.validate_on_submit()
-        if ok:
-            try:
-                entry.ops.create(period, **entry.values(form))
-                db.session.commit()
-            except ValidationFailed as error:
-                db.session.rollback()
-                apply_errors(form, error)
-                ok = False
-            except Conflict as error:
-                return conflict(period, entry.tab, error)
+        try:
+            ok = submit(form, lambda: entry.ops.create(period, **entry.values(form)))
+        except Conflict as error:
+            return conflict(period, entry.tab, error)
         return answer(period, ok, **({} if ok else {"form": form}))
 
     @requires("admin")
@@ -117,17 +110,10 @@ def register(entry: Entry) -> None:
     def update(period_id, row_id):
         period, row = find(period_id, row_id)
         form = entry.form_class()
-        ok = form.validate_on_submit()
-        if ok:
-            try:
-                entry.ops.edit(row, **entry.values(form))
-                db.session.commit()
-            except ValidationFailed as error:
-                db.session.rollback()
-                apply_errors(form, error)
-                ok = False
-            except Conflict as error:
-                return conflict(period, entry.tab, error)
+        try:
+            ok = submit(form, lambda: entry.ops.edit(row, **entry.values(form)))
+        except Conflict as error:
+            return conflict(period, entry.tab, error)
         return answer(period, ok, **({} if ok else {"editing": row, "edit_form": form}))
 
     @requires("admin")

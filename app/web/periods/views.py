@@ -5,14 +5,14 @@ The tabs' routes live in their own modules, which add them to the same blueprint
 """
 from flask import flash, make_response, redirect, render_template, url_for
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict
 from app.extensions import db
 from app.forms.ledger import PeriodForm
 from app.models import Period
 from app.services import periods as service
 from app.tenancy import get_or_404, requires
 from app.web import is_htmx, section_or_page
-from app.web.forms import apply_errors
+from app.web.forms import submit
 from app.web.periods import entries, readings, sheet  # noqa: F401  (their routes)
 from app.web.periods.forms import RenameForm
 from app.web.periods.page import bp, conflict, render_tab
@@ -33,19 +33,11 @@ def index():
 @requires("admin")
 def create():
     form = PeriodForm()
-    ok = form.validate_on_submit()
-    period = None
-    if ok:
-        try:
-            period = service.create(name=form.name.data, start_date=form.start_date.data,
-                                    end_date=form.end_date.data)
-            db.session.commit()
-            form = None
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            ok = False
-    redirect_to = url_for("periods.show", period_id=period.id) if period else ""
+    created = []
+    ok = submit(form, lambda: created.append(service.create(
+        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data)))
+    redirect_to = url_for("periods.show", period_id=created[0].id) if ok else ""
+    form = None if ok else form
     return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
                            **_list_context(form))
 
@@ -60,15 +52,7 @@ def show(period_id):
 def rename(period_id):
     period = get_or_404(Period, period_id)
     form = RenameForm()
-    ok = form.validate_on_submit()
-    if ok:
-        try:
-            service.rename(period, form.name.data)
-            db.session.commit()
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            ok = False
+    ok = submit(form, lambda: service.rename(period, form.name.data))
     if not is_htmx():
         if ok:
             return redirect(url_for("periods.show", period_id=period.id))

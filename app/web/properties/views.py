@@ -1,14 +1,12 @@
 """Properties (admins): label, share weight, owner, active."""
 from flask import render_template, url_for
 
-from app.errors import ValidationFailed
-from app.extensions import db
 from app.forms.community import PropertyForm
 from app.models import Property
 from app.services import community as service
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import section_or_page
-from app.web.forms import apply_errors
+from app.web.forms import submit
 
 bp = community_blueprint("properties", __name__, "/properties", template_folder="templates")
 
@@ -38,16 +36,8 @@ def index():
 @requires("admin")
 def create():
     form = PropertyForm()
-    ok = form.validate_on_submit()
-    if ok:
-        try:
-            _save(form)
-            db.session.commit()
-            form = None
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            ok = False
+    ok = submit(form, lambda: _save(form))
+    form = None if ok else form
     return section_or_page("properties/index.html", "properties/_section.html", ok,
                            url_for("properties.index"), **_context(form))
 
@@ -72,14 +62,8 @@ def edit(property_id):
 def update(property_id):
     prop = get_or_404(Property, property_id)
     form = PropertyForm()
-    if form.validate_on_submit():
-        try:
-            _save(form, prop)
-            db.session.commit()
-            return render_template("properties/_row.html", prop=prop,
-                                   owners={prop.owner.id: prop.owner})
-        except ValidationFailed as error:
-            db.session.rollback()
-            apply_errors(form, error)
+    if submit(form, lambda: _save(form, prop)):
+        return render_template("properties/_row.html", prop=prop,
+                               owners={prop.owner.id: prop.owner})
     return render_template("properties/_edit_row.html", prop=prop, form=form,
                            members=service.members()), 422
