@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.ledger.split import Strategy, tariff_charge
+from app.money import MAX_AMOUNT_CENTS
 from app.models import BudgetItem, Period, Property, Reading
 from app.models.base import utcnow
 from app.services import audit, periods
@@ -136,6 +137,9 @@ class _Readings:
         if values["end_reading"] < values["start_reading"]:
             errors["end_reading"] = [f"The end reading must not be below the start reading "
                                      f"({values['start_reading'].normalize():f})."]
+        elif item.unit_rate is not None and tariff_charge(
+                values["end_reading"] - values["start_reading"], item.unit_rate) > MAX_AMOUNT_CENTS:
+            errors["end_reading"] = ["This consumption would cost more than 1,000,000,000.00."]
         duplicate = db.session.execute(select(Reading.id).where(
             Reading.period_id == period.id, Reading.property_id == prop.id,
             Reading.budget_item_id == item.id, Reading.voided_at.is_(None),

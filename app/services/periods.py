@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask import g
-from sqlalchemy import and_, delete, extract, select, update
+from sqlalchemy import and_, delete, extract, func, select, update
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -42,7 +42,8 @@ def _check(name: str, start: date, end: date, exclude_id: int | None = None) -> 
         errors["end_date"] = ["The end date must not be before the start date."]
     others = select(Period).where(Period.id != (exclude_id or 0))
     same_name = db.session.execute(others.where(
-        Period.name == name, extract("year", Period.start_date) == start.year)).first()
+        func.lower(Period.name) == name.lower(),
+        extract("year", Period.start_date) == start.year)).first()
     if same_name:
         errors["name"] = [f"A period named “{name}” already starts in {start.year}."]
     if not errors:
