@@ -4,7 +4,8 @@ from app.models.tenancy import ApiToken, Community, Member, Property, User  # no
 from app.models.ledger import (  # noqa: F401
     Contribution, Expense, JournalEntry, Period, Posting, PeriodStatus,
 )
-from app.models.billing import BalanceSnapshot, BudgetItem, Reading, ServiceCharge  # noqa: F401
+from app.models.billing import (AllocationLine, BalanceSnapshot, BudgetItem, Reading,  # noqa: F401
+                                ServiceCharge)  # noqa: F401
 from app.models.jobs import Job  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.reminders import Reminder  # noqa: F401

@@ -65,3 +65,22 @@ class BalanceSnapshot(TenantScoped, db.Model):
     usage: Mapped[int] = mapped_column(Cents)
     service_charges: Mapped[int] = mapped_column(Cents)
     closing: Mapped[int] = mapped_column(Cents)
+
+
+class AllocationLine(TenantScoped, db.Model):
+    """How a close split each budget item, property by property: the explanation behind
+    a closed period's allocated and usage columns, kept as it was at the close (later
+    changes to share weights or owners do not rewrite an old statement)."""
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("budget_item.id"))
+    payment_type: Mapped[str] = mapped_column(String(80))
+    strategy: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))            # allocated or usage
+    property_id: Mapped[int] = mapped_column(ForeignKey("property.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    cents: Mapped[int] = mapped_column(Cents)
+    basis: Mapped[Decimal] = mapped_column(Numeric(24, 4))
+    basis_total: Mapped[Decimal] = mapped_column(Numeric(24, 4))
+    total: Mapped[int] = mapped_column(Cents)
+    rounding: Mapped[int] = mapped_column(Cents)

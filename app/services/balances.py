@@ -13,11 +13,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger.allocation import Item, PeriodAllocation, ReadingInput, allocate_period
+from app.ledger.allocation import Item, Line, PeriodAllocation, ReadingInput, allocate_period
 from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
 from app.ledger.split import PropertyShare
-from app.models import (BalanceSnapshot, BudgetItem, Expense, JournalEntry, Member, Period,
-                        PeriodStatus, Posting, Property, Reading)
+from app.models import (AllocationLine, BalanceSnapshot, BudgetItem, Expense, JournalEntry,
+                        Member, Period, PeriodStatus, Posting, Property, Reading)
 from app.services import periods as period_service
 from app.services.journal import FUND
 
@@ -55,7 +55,10 @@ class Sheet:
         """The split line by line, which a statement explains a balance with. A closed
         period's sheet itself does not need it, so it is worked out on first use."""
         if self._allocation is None:
-            self._allocation = live_allocation(self.period)
+            saved = (saved_allocation(self.period.id)
+                     if self.period.status == PeriodStatus.CLOSED else None)
+            # Closes from before allocation lines were kept have none: explain them live.
+            self._allocation = saved if saved and saved.lines else live_allocation(self.period)
         return self._allocation
 
 
@@ -98,6 +101,17 @@ def live_allocation(period: Period, items: list[Item] | None = None,
     return allocate_period(items if items is not None else budget_items(period.id),
                            totals_by_key if totals_by_key is not None else expense_totals(period.id),
                            properties(), readings(period.id))
+
+
+LINE_FIELDS = ("item_id", "payment_type", "strategy", "kind", "property_id", "member_id",
+               "cents", "basis", "basis_total", "total", "rounding")
+
+
+def saved_allocation(period_id: int) -> PeriodAllocation:
+    """The lines a close wrote (AllocationLine), as the split stood then."""
+    rows = db.session.execute(select(AllocationLine).where(AllocationLine.period_id == period_id)
+                              .order_by(AllocationLine.id)).scalars()
+    return PeriodAllocation(lines=[Line(**{f: getattr(r, f) for f in LINE_FIELDS}) for r in rows])
 
 
 def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[int, dict[str, int]]:

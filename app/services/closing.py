@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from app.errors import Conflict
 from app.extensions import db
 from app.ledger.allocation import PeriodAllocation
-from app.models import BalanceSnapshot, Job, Period, PeriodStatus
+from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, balances, journal
@@ -137,6 +137,7 @@ def write_close(period: Period, recompute: bool = False) -> None:
     check_closable(period, allocation)
     journal.replace_derived(period.id, DERIVED)
     _post_allocation(period, allocation)
+    _save_lines(period, allocation)
     db.session.flush()
     opening = balances.opening_balances(period)
     rows = balances.compute_rows(period, None, opening)
@@ -155,6 +156,16 @@ def write_close(period: Period, recompute: bool = False) -> None:
     audit.record("recompute" if recompute else "close", "period", period.id, period_id=period.id,
                  before=before, after={"status": period.status, "stale": False,
                                        "members": len(rows)})
+
+
+def _save_lines(period: Period, allocation: PeriodAllocation) -> None:
+    db.session.execute(delete(AllocationLine).where(AllocationLine.period_id == period.id)
+                       .execution_options(synchronize_session=False))
+    if allocation.lines:
+        db.session.execute(insert(AllocationLine), [
+            {**{f: getattr(line, f) for f in balances.LINE_FIELDS},
+             "community_id": g.community_id, "period_id": period.id}
+            for line in allocation.lines])
 
 
 def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:

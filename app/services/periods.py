@@ -6,7 +6,7 @@ from sqlalchemy import and_, delete, extract, func, select, update
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.models import BalanceSnapshot, Period, PeriodStatus
+from app.models import AllocationLine, BalanceSnapshot, Period, PeriodStatus
 from app.services import audit, journal
 
 PERIOD_FIELDS = ("name", "start_date", "end_date", "status", "stale")
@@ -95,8 +95,9 @@ def reopen(period: Period) -> Period:
     period.status, period.closed_at, period.stale = PeriodStatus.OPEN, None, False
     # Splits and the snapshot are the close's output; an open period computes them live.
     journal.replace_derived(period.id, ("allocation", "usage"))
-    db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
-                       .execution_options(synchronize_session=False))
+    for model in (BalanceSnapshot, AllocationLine):
+        db.session.execute(delete(model).where(model.period_id == period.id)
+                           .execution_options(synchronize_session=False))
     db.session.execute(update(Period).where(
         Period.community_id == g.community_id, Period.start_date > period.start_date,
         Period.status == PeriodStatus.CLOSED).values(stale=True))

@@ -33,3 +33,25 @@ def test_a_reading_whose_tariff_would_exceed_the_amount_limit_is_refused(communi
         "end_reading": "1000"})
     assert fine.status_code == 201
     assert fine.get_json()["total_cost"] == "1000000000.00"
+
+
+def test_a_closed_statement_keeps_the_split_as_it_was_closed(community, owner):
+    api, url = community.api, community.url
+    mine = api.post(url("/properties"), json={"label": "A", "share_weight": "60",
+                                              "owner_member_id": owner.id}).get_json()
+    api.post(url("/properties"), json={"label": "B", "share_weight": "40",
+                                       "owner_member_id": community.admin_member_id})
+    period = _period(community, "Q1", "2026-01-01", "2026-03-31").get_json()
+    api.post(url(f"/periods/{period['id']}/budget-items"), json={
+        "payment_type": "Security", "budgeted_cost": "100", "strategy": "proportional"})
+    api.post(url(f"/periods/{period['id']}/expenses"), json={
+        "amount": "100.00", "date": "2026-02-01", "payment_type": "Security"})
+    assert api.post(url(f"/periods/{period['id']}/close")).status_code == 202
+
+    # A later change of share weight must not rewrite the closed period's explanation.
+    api.patch(url(f"/properties/{mine['id']}"), json={"share_weight": "10"})
+    statement = owner.api.get(url(f"/periods/{period['id']}/balances/{owner.id}")).get_json()
+
+    assert statement["allocated"] == "60.00"
+    [line] = statement["lines"]["allocations"]
+    assert (line["basis"], line["basis_total"], line["share"]) == ("60", "100", "60.00")
