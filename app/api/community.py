@@ -7,7 +7,7 @@ from app.extensions import db
 from app.forms.community import MemberForm, PropertyForm, SettingsForm
 from app.models import Member, Property
 from app.services import accounts, community as service
-from app.tenancy import community_blueprint, get_or_404, requires
+from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 
 bp = community_blueprint("api_community", __name__, api=True)
 
@@ -33,7 +33,9 @@ def patch_settings():
 @bp.get("/members")
 @doc("Members of the community")
 def list_members():
-    return jsonify([out.member(m) for m in service.members()])
+    """Owners see who is in the community, but not each other's email addresses."""
+    shown = out.member if is_admin() else out.member_public
+    return jsonify([shown(m) for m in service.members()])
 
 
 @bp.post("/members")
@@ -50,7 +52,9 @@ def create_member():
 @bp.get("/members/<int:member_id>")
 @doc("One member")
 def get_member(member_id):
-    return jsonify(out.member(get_or_404(Member, member_id)))
+    member = get_or_404(Member, member_id)
+    own = is_admin() or member.id == g.member.id
+    return jsonify(out.member(member) if own else out.member_public(member))
 
 
 @bp.patch("/members/<int:member_id>")

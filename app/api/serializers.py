@@ -30,6 +30,10 @@ def member(m) -> dict:
             "joined": m.user_id is not None}
 
 
+def member_public(m) -> dict:
+    return {"id": m.id, "name": m.name, "role": m.role}
+
+
 def prop(p) -> dict:
     return {"id": p.id, "label": p.label, "share_weight": decimal_text(p.share_weight),
             "owner_member_id": p.owner_member_id, "active": p.active}

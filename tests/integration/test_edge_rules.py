@@ -55,3 +55,12 @@ def test_a_closed_statement_keeps_the_split_as_it_was_closed(community, owner):
     assert statement["allocated"] == "60.00"
     [line] = statement["lines"]["allocations"]
     assert (line["basis"], line["basis_total"], line["share"]) == ("60", "100", "60.00")
+
+
+def test_owners_see_members_names_but_not_their_emails(community, owner):
+    listed = owner.api.get(community.url("/members")).get_json()
+    assert {m["name"] for m in listed} == {"Ada Admin", "Olga Owner"}
+    assert all("email" not in m for m in listed)
+    assert owner.api.get(community.url(f"/members/{owner.id}")).get_json()["email"] == owner.email
+    admin_view = community.api.get(community.url("/members")).get_json()
+    assert {m["email"] for m in admin_view} == {"admin@example.org", owner.email}
