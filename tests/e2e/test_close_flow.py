@@ -9,38 +9,20 @@ close is done by the time the close request answers: the progress element arrive
     Q1 2026     Cleaning proportional, expense 100.00 → 66.67 (Flat 1) / 33.33 (Flat 2)
                 Olga pays in 50.00 → 50.00 − 66.67 = −16.67;  Bea −33.33
 """
-import json
 import re
-import urllib.request
 
 from playwright.sync_api import expect
 
-PASSWORD = "correct horse battery"
-
-
-def call(base, method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
+from tests.e2e.live import LiveCommunity, call, log_in
 
 
 def build(base, slug):
     """The community; answers the admin's and Olga's emails, the period's id, the token."""
-    admin = call(base, "POST", "/api/signup", {
-        "community_name": "Aspen Yard", "slug": slug, "name": "Ada Admin",
-        "email": f"ada@{slug}.example", "password": PASSWORD})
-    token = admin["token"]
-
-    def post(path, **body):
-        return call(base, "POST", f"/api/c/{slug}{path}", body, token)
+    community = LiveCommunity(base, slug, "Aspen Yard")
+    post, token = community.post, community.token
 
     olga = post("/members", name="Olga Owner", email=f"olga@{slug}.example", role="owner")
-    call(base, "POST", f"/api/invites/{olga['invite_url'].rsplit('/', 1)[-1]}/accept",
-         {"password": PASSWORD})
+    community.join(olga)
     bea = post("/members", name="Bea Brown", email=f"bea@{slug}.example", role="owner")
     post("/properties", label="Flat 1", share_weight="2", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="1", owner_member_id=bea["id"])
@@ -52,14 +34,6 @@ def build(base, slug):
     post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="50.00",
          date="2026-01-10")
     return f"ada@{slug}.example", f"olga@{slug}.example", q1, token
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def log_out(page):

@@ -8,33 +8,16 @@ and swaps in place. Selectors are what a person reads.
     Q1 2026     Olga paid in 100.00 (API) + 1234.50 (page) → total 1,334.50
                 Gardening (fixed fee) expense 80.25 (page)
 """
-import json
 import re
-import urllib.request
 
 from playwright.sync_api import expect
 
-PASSWORD = "correct horse battery"
-
-
-def call(base, method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
+from tests.e2e.live import LiveCommunity, log_in
 
 
 def build(base, slug):
-    admin = call(base, "POST", "/api/signup", {
-        "community_name": "Elm Court", "slug": slug, "name": "Ada Admin",
-        "email": f"ada@{slug}.example", "password": PASSWORD})
-    token = admin["token"]
-
-    def post(path, **body):
-        return call(base, "POST", f"/api/c/{slug}{path}", body, token)
+    community = LiveCommunity(base, slug, "Elm Court")
+    post = community.post
 
     olga = post("/members", name="Olga Owner", email=f"olga@{slug}.example", role="owner")
     post("/properties", label="Flat 1", share_weight="1", owner_member_id=olga["id"])
@@ -44,14 +27,6 @@ def build(base, slug):
     post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="100.00",
          date="2026-01-05")
     return f"ada@{slug}.example"
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def mark_page(page):

@@ -8,38 +8,20 @@ the owner does everything else in the browser. Selectors are what a person reads
                 Garbage fixed_fee 1.00 → 0.34 (Flat 1 takes the rounding cent) / 0.33 / 0.33
                 Olga pays in 50.00 → 50.00 − 57.82 = −7.82
 """
-import json
 import re
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect
 
-PASSWORD = "correct horse battery"
-
-
-def call(base, method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
+from tests.e2e.live import PASSWORD, LiveCommunity
 
 
 def build(base, slug):
-    admin = call(base, "POST", "/api/signup", {
-        "community_name": "Linden Row", "slug": slug, "name": "Ada Admin",
-        "email": f"ada@{slug}.example", "password": PASSWORD})
-    token = admin["token"]
-
-    def post(path, **body):
-        return call(base, "POST", f"/api/c/{slug}{path}", body, token)
+    community = LiveCommunity(base, slug, "Linden Row")
+    post = community.post
 
     olga = post("/members", name="Olga Owner", email=f"olga@{slug}.example", role="owner")
-    call(base, "POST", f"/api/invites/{olga['invite_url'].rsplit('/', 1)[-1]}/accept",
-         {"password": PASSWORD})
+    community.join(olga)
     bea = post("/members", name="Bea Brown", email=f"bea@{slug}.example", role="owner")
     post("/properties", label="Flat 1", share_weight="3", owner_member_id=olga["id"])
     post("/properties", label="Garage 1", share_weight="1", owner_member_id=olga["id"])
@@ -52,8 +34,8 @@ def build(base, slug):
     post(f"/periods/{q1}/expenses", payment_type="Security", amount="100.01", date="2026-01-15")
     post(f"/periods/{q1}/expenses", payment_type="Garbage", amount="1.00", date="2026-02-01")
     post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="50.00", date="2026-01-10")
-    call(base, "PATCH", f"/api/c/{slug}/settings",
-         {"payment_details": "IBAN CH93 0076 2011 6238 5295 7\nReference: {name}"}, token)
+    community.patch("/settings",
+                    payment_details="IBAN CH93 0076 2011 6238 5295 7\nReference: {name}")
     return f"olga@{slug}.example"
 
 

@@ -8,15 +8,14 @@ the admin enters the readings in the browser. Selectors are what a person reads.
                 Flat 1  100     → 110.5     consumption 10.5    × 1.25 = 13.125   → 13.13
                 Flat 2  2000.125 → 2023.582  consumption 23.457  × 1.25 = 29.32125 → 29.32
 """
-import json
 import re
-import urllib.request
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_currency
 from playwright.sync_api import expect
 
-PASSWORD = "correct horse battery"
+from tests.e2e.live import LiveCommunity, log_in
+
 RATE = Decimal("1.25")
 READINGS = {  # property: (owner, start, end)
     "Flat 1": ("Olga Owner", "100", "110.5"),
@@ -24,24 +23,9 @@ READINGS = {  # property: (owner, start, end)
 }
 
 
-def call(base, method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(base + path, method=method, data=data, headers=headers)
-    with urllib.request.urlopen(request) as response:
-        return json.loads(response.read() or b"null")
-
-
 def build(base, slug):
-    admin = call(base, "POST", "/api/signup", {
-        "community_name": "Birch Mews", "slug": slug, "name": "Ada Admin",
-        "email": f"ada@{slug}.example", "password": PASSWORD})
-    token = admin["token"]
-
-    def post(path, **body):
-        return call(base, "POST", f"/api/c/{slug}{path}", body, token)
+    community = LiveCommunity(base, slug, "Birch Mews")
+    post = community.post
 
     olga = post("/members", name="Olga Owner", email=f"olga@{slug}.example", role="owner")
     bea = post("/members", name="Bea Brown", email=f"bea@{slug}.example", role="owner")
@@ -51,14 +35,6 @@ def build(base, slug):
     post(f"/periods/{q1}/budget-items", payment_type="Water", strategy="usage_based",
          budgeted_cost="50.00", unit_rate=str(RATE))
     return f"ada@{slug}.example", q1
-
-
-def log_in(page, base, email):
-    page.goto(base + "/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def euros(amount: Decimal) -> str:
