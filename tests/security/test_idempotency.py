@@ -222,3 +222,14 @@ def test_concurrent_duplicates_write_once(app, community, period):
     assert len(created) == 1, answers
     assert all(status in (201, 409) for status, _ in answers), answers
     assert len(contributions(community, period)) == 1
+
+
+def test_the_openapi_document_offers_the_header_on_every_post(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    posts = [operation for methods in paths.values() for method, operation in methods.items()
+             if method == "post"]
+    assert posts
+    for operation in posts:
+        header = [p for p in operation["parameters"] if p["in"] == "header"]
+        assert [p["name"] for p in header] == ["Idempotency-Key"], operation["operationId"]
+        assert "409" in operation["responses"]
