@@ -70,6 +70,14 @@ def from_environment(instance_path: str) -> dict:
         "BASE_URL": os.environ.get("BASE_URL"),
         # Tests only: seconds the close job pauses between steps, so a worker can be killed.
         "CLOSE_STEP_DELAY": float(os.environ.get("LEVY_CLOSE_STEP_DELAY", "0")),
-        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "200 per hour"),
+        # SPEC §5: sign-up may be limited, but not below 1,000 an hour from one address.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "1000 per hour"),
+        # Failed passwords, counted per email and per address across every password check.
         "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Password-reset mails asked for, per email and per address.
+        "PASSWORD_RESET_EMAIL_LIMIT": os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "5 per hour"),
+        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT",
+                                                       "20 per hour"),
+        # A log-in session ends on the server after this long, logged out or not.
+        "SESSION_MAX_AGE_DAYS": int(os.environ.get("SESSION_MAX_AGE_DAYS", "30")),
     }
