@@ -73,32 +73,36 @@ def issue_api_token(user: User, name: str = "API token") -> str:
 # --- failed credentials -----------------------------------------------------------------
 # One counter per email and one per address, shared by every place that checks a password
 # (log-in page, POST /api/tokens, POST /api/password, the account page), kept in the
-# limiter's storage (Redis in production) so every worker sees the same counts.
+# limiter's storage (Redis in production) so every worker sees the same counts. Fixed
+# windows, whatever strategy the decorators use: a counter we can give back to.
 
-def _credential_keys(email: str) -> list[tuple[str, str]]:
-    return [("credential-failures", "email", normalize_email(email)),
-            ("credential-failures", "address", get_remote_address() or "-")]
+def _credential_keys(limit, email: str) -> list[str]:
+    return [limit.key_for("credential-failures", "email", normalize_email(email)),
+            limit.key_for("credential-failures", "address", get_remote_address() or "-")]
 
 
 def check_credentials(email: str, password: str) -> User | None:
     """The user whose email and password these are, or None (and the failure counts).
 
-    While the email or the address has too many recent failures, answers 429 without
-    checking the password, so a right guess after the limit teaches the attacker nothing.
+    Every attempt first takes a slot in both counters (one atomic increment each), so a
+    burst of parallel guesses cannot all slip in before the first failure is counted; a
+    right password gives its slots back, so only failures count. While either counter is
+    full the answer is 429 without checking the password: a right guess after the limit
+    teaches an attacker nothing.
     """
     limit = parse(current_app.config["CREDENTIAL_FAILURE_LIMIT"])
-    keys = _credential_keys(email)
-    strategy = limiter.limiter
-    locked = [key for key in keys if not strategy.test(limit, *key)]
-    if locked:
-        reset_at = max(strategy.get_window_stats(limit, *key).reset_time for key in locked)
+    storage, expiry = limiter.storage, limit.get_expiry()
+    keys = _credential_keys(limit, email)
+    counts = [storage.incr(key, expiry) for key in keys]
+    if any(count > limit.amount for count in counts):
+        retry_after = max(storage.get_expiry(key) for key in keys) - time.time()
         raise TooManyRequests("Too many failed attempts. Try again later.",
-                              retry_after=max(1, int(reset_at - time.time())))
+                              retry_after=max(1, int(retry_after)))
     user = user_by_email(email)
     if check_password(user, password):
+        for key in keys:
+            storage.incr(key, expiry, amount=-1)
         return user
-    for key in keys:
-        strategy.hit(limit, *key)
     return None
 
 
@@ -109,7 +113,12 @@ SESSION_KEY = "_levy_session"
 
 
 def log_in(user: User) -> None:
-    """Log this browser in with a new server-side session (commits)."""
+    """Log this browser in with a new server-side session (commits).
+
+    A session this browser had before (another account, say) ends first, so a key that
+    was once in this cookie never outlives it.
+    """
+    _revoke_session_key(session.pop(SESSION_KEY, None))
     key, key_hash = new_secret_token()
     db.session.add(LoginSession(user_id=user.id, key_hash=key_hash))
     db.session.commit()
@@ -119,13 +128,16 @@ def log_in(user: User) -> None:
 
 def log_out() -> None:
     """End this browser's session on the server too: a copied cookie dies with it (commits)."""
-    key = session.pop(SESSION_KEY, None)
+    _revoke_session_key(session.pop(SESSION_KEY, None))
+    db.session.commit()
+    logout_user()
+
+
+def _revoke_session_key(key: str | None) -> None:
     if key:
         db.session.execute(update(LoginSession).where(
             LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None))
             .values(revoked_at=utcnow()))
-        db.session.commit()
-    logout_user()
 
 
 def end_sessions_and_tokens(user: User) -> None:
