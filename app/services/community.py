@@ -26,9 +26,12 @@ def natural_key(label: str) -> tuple:
     return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
 
 
+def in_label_order(props) -> list[Property]:
+    return sorted(props, key=lambda p: (natural_key(p.label), p.id))
+
+
 def properties() -> list[Property]:
-    rows = db.session.execute(select(Property)).scalars()
-    return sorted(rows, key=lambda p: (natural_key(p.label), p.id))
+    return in_label_order(db.session.execute(select(Property)).scalars())
 
 
 def property_by_label(label: str) -> Property | None:
