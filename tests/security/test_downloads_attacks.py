@@ -372,8 +372,8 @@ def test_every_logged_in_answer_is_no_store(ledger, browser):
         "api GET": bearer.get("/api/me"),
         "api download": bearer.get(ledger.url(f"/periods/{ledger.q1}/balance-sheet?format=csv")),
         "api 404": bearer.get(ledger.url("/periods/999999/balance-sheet")),
-        "api write": bearer.post(ledger.url("/members"), json={"name": "Пётр", "email": "p@example.org",
-                                                           "role": "owner"}),
+        "api write": bearer.post(ledger.url("/members"), json={
+            "name": "Пётр", "email": "p@example.org", "role": "owner"}),
         "session API GET": browser.get("/api/me"),
     }
     for what, response in answers.items():
