@@ -420,3 +420,18 @@ def test_the_why_page_explains_the_payout_and_the_adjustment(world, client):
         f"/me/periods/{world.q1}/statement.csv?member_id={world.bea}")).get_data(as_text=True)
     assert "payout,2026-02-01,Paying back the fence,,,,,,,,-200.00" in csv_text.splitlines()
     assert csv_text.splitlines()[-1].endswith(",-33.34")
+
+
+def test_the_openapi_document_describes_them(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+
+    create = paths["/api/c/{community_slug}/periods/{period_id}/adjustments"]["post"]
+    schema = create["requestBody"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == {"member_id", "amount", "date", "reason"}
+    assert set(schema["required"]) == {"member_id", "amount", "date", "reason"}
+    assert schema["properties"]["amount"]["pattern"].startswith("^-?")
+    assert create["responses"].keys() >= {"201", "400", "401", "403", "404", "409"}
+    payout = paths["/api/c/{community_slug}/payouts/{row_id}"]
+    assert payout["delete"]["responses"].keys() >= {"204", "403", "404", "409"}
+    assert set(paths["/api/c/{community_slug}/periods"]["post"]["requestBody"]["content"][
+        "application/json"]["schema"]["properties"]) >= {"copy_budget_from"}
