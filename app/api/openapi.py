@@ -40,6 +40,16 @@ _ID = {"oneOf": [{"type": "integer", "minimum": 0},
                  {"type": "string", "pattern": r"^[0-9]{1,18}$"}]}
 
 
+# SPEC §5 "Retries are safe": every POST may carry one (app/idempotency.py).
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Send a POST again with the same key and body within 24 hours and get the "
+                   "first answer again, with nothing written twice. The same key with another "
+                   "request, or while the first is still running, is a 409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+
+
 def _field_schema(field) -> dict:
     if isinstance(field, AmountField):
         return {"oneOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$",
@@ -152,6 +162,8 @@ def build_document() -> dict:
             }
             if info.get("public"):
                 operation["security"] = []
+            if method == "POST":  # 409 is listed for every write already
+                operation["parameters"] = params + [IDEMPOTENCY_KEY]
             if info.get("form") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": method == "POST", "content": {
                     "application/json": {"schema": _form_schema(

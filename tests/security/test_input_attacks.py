@@ -323,3 +323,28 @@ def test_an_invite_accepted_twice_at_once_never_500(app, client):
         assert 500 not in statuses, bodies
         assert statuses.count(200) >= 1, (statuses, bodies)
         assert set(statuses) <= {200, 404, 409}, (statuses, bodies)
+
+
+# --- limits never exceed the columns -------------------------------------------------------
+
+def test_text_limits_fit_the_spec_and_the_columns(app):
+    from app.forms.accounts import SignupForm
+    from app.forms.community import MemberForm, PropertyForm, SettingsForm
+    from app.forms.ledger import BudgetItemForm, ExpenseForm, PeriodForm
+    from app.models import BudgetItem, Community, Expense, Member, Period, Property
+    pairs = [(SignupForm, "community_name", Community.name), (SignupForm, "name", Member.name), (SettingsForm, "name", Community.name),
+             (MemberForm, "name", Member.name), (MemberForm, "email", Member.email),
+             (PropertyForm, "label", Property.label), (PeriodForm, "name", Period.name),
+             (ExpenseForm, "payment_type", Expense.payment_type),
+             (ExpenseForm, "vendor", Expense.vendor),
+             (BudgetItemForm, "payment_type", BudgetItem.payment_type)]
+    from app.forms.accounts import SLUG_RE
+    assert "{3,40}" in SLUG_RE.pattern and Community.slug.type.length == 40  # the regex bounds it
+    with app.test_request_context():
+        for form_class, name, column in pairs:
+            field = form_class(meta={"csrf": False})[name]
+            assert rules.max_length(field) <= column.type.length, (form_class, name)
+        for *_, name, field in FIELDS:
+            if rules.json_kind(field) == "text" and "email" not in name:
+                cap = rules.MULTI_LINE_MAX if rules.is_multi_line(field) else rules.ONE_LINE_MAX
+                assert rules.max_length(field) <= cap, name
