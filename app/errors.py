@@ -3,7 +3,11 @@
 Services raise these; the API turns them into SPEC §5's error shape, pages into flashes or
 form errors. Nothing else decides status codes.
 """
+import re
+from contextlib import contextmanager
+
 from flask import Flask, jsonify, render_template, request
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -43,10 +47,52 @@ class Forbidden(LevyError):
 
 
 def error_body(status: int, code: str, message: str, fields: dict | None = None):
+    """SPEC §5's error shape. Every 400 has a ``fields`` object, empty when no single field
+    is to blame; other statuses carry it only when it names something."""
     error = {"code": code, "message": message}
-    if fields:
-        error["fields"] = fields
+    if fields or status == 400:
+        error["fields"] = fields or {}
     return jsonify({"error": error}), status
+
+
+# Unique columns that are also input fields: a violation names the field (SPEC §5).
+UNIQUE_FIELDS = {"slug": "That web address is taken.", "email": "This email is already in use."}
+
+
+def unique_violation(error) -> Conflict:
+    """An IntegrityError (two requests saving the same slug or email at once, a row that
+    went away meanwhile) as a 409 naming the field when it is one a user typed."""
+    text = str(getattr(error, "orig", error))
+    columns = []
+    match = re.search(r"Key \(([^)]*)\)", text)  # PostgreSQL: Key (community_id, email)=…
+    if match:
+        columns = [c.strip() for c in match.group(1).split(",")]
+    match = re.search(r"UNIQUE constraint failed: (.*)", text)  # SQLite: members.email, …
+    if match:
+        columns = [c.strip().rsplit(".", 1)[-1] for c in match.group(1).split(",")]
+    for column in reversed(columns):
+        if column in UNIQUE_FIELDS:
+            return Conflict(UNIQUE_FIELDS[column], {column: [UNIQUE_FIELDS[column]]})
+    return Conflict("Someone saved a conflicting change at the same moment; try again.")
+
+
+@contextmanager
+def unique_fields(**messages: str):
+    """Around a service call and its commit: a unique violation on one of the named columns
+    becomes a 409 with that message on that field; any other IntegrityError a plain 409.
+    ``with unique_fields(slug="That web address is taken."): …``"""
+    from sqlalchemy.exc import IntegrityError
+
+    from app.extensions import db
+    try:
+        yield
+    except IntegrityError as error:
+        db.session.rollback()
+        conflict = unique_violation(error)
+        for name in conflict.fields:
+            if name in messages:
+                conflict = Conflict(messages[name], {name: [messages[name]]})
+        raise conflict from None
 
 
 def wants_json() -> bool:
@@ -77,6 +123,22 @@ def register_error_handlers(app: Flask) -> None:
             return body, status, headers
         template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
         return render_template(template, status=status, message=error.description), status, headers
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # A race the views did not foresee is a conflict, never a 500 (SPEC §5).
+        from app.extensions import db
+        db.session.rollback()
+        app.logger.warning("integrity error answered as 409: %s", error.orig)
+        return levy_error(unique_violation(error))
+
+    @app.errorhandler(DataError)
+    def data_error(error: DataError):
+        # The forms refuse what a column cannot hold; this is the net under them.
+        from app.extensions import db
+        db.session.rollback()
+        app.logger.warning("data error answered as 400: %s", error.orig)
+        return levy_error(ValidationFailed("Some value cannot be stored."))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

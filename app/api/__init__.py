@@ -4,6 +4,8 @@ from flask import Flask
 
 
 def register_api(app: Flask) -> None:
+    from app.api.base import StrictJSONProvider
+    app.json = StrictJSONProvider(app)
     from app.api import accounts, audit, community, openapi, periods, records, reports
     for module in (accounts, community, periods, records, reports, audit, openapi):
         app.register_blueprint(module.bp)

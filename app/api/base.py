@@ -3,8 +3,30 @@ import json
 from decimal import Decimal
 
 from flask import jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
 from app.errors import ValidationFailed
+
+
+def loads(raw):
+    """JSON as the API reads it: decimals as Decimal, never float; NaN and Infinity refused;
+    nesting deeper than Python can follow is invalid JSON (a 400), not a RecursionError."""
+    try:
+        return json.loads(raw, parse_float=Decimal, parse_constant=_no_constant)
+    except RecursionError:
+        raise ValueError("The body is nested too deeply.") from None
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a number JSON allows.")
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Flask's JSON with ``loads`` above, so ``request.get_json()`` anywhere (rate-limit
+    keys, the idempotency layer) is as safe as ``body()``."""
+
+    def loads(self, s, **kwargs):
+        return loads(s)
 
 
 def body() -> dict:
@@ -13,7 +35,7 @@ def body() -> dict:
     if not raw:
         return {}
     try:
-        data = json.loads(raw, parse_float=Decimal)
+        data = loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("The body is not valid JSON.")
     if not isinstance(data, dict):
@@ -29,9 +51,17 @@ def validate(form_class, data: dict, **kwargs):
     return form
 
 
+class Merged(dict):
+    """A PATCH body laid over the record; ``given`` are the keys the client sent."""
+    given: frozenset = frozenset()
+
+
 def merged(current: dict, changes: dict) -> dict:
-    """For PATCH: the record as it is, with the given fields replaced, validated whole."""
-    return {**current, **changes}
+    """For PATCH: the record as it is, with the given fields replaced, validated whole.
+    Only the given fields are type-checked and can be unknown fields."""
+    result = Merged({**current, **changes})
+    result.given = frozenset(changes)
+    return result
 
 
 def created(payload):
@@ -42,10 +72,13 @@ def no_content():
     return "", 204
 
 
-def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None):
-    """Attach what /api/openapi.json says about a view."""
+def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None,
+        *, public: bool = False, conflict: bool = False, limited: bool = False):
+    """Attach what /api/openapi.json says about a view: ``public`` views need no log-in
+    (no 401), ``conflict`` ones can answer 409, ``limited`` ones 429."""
     def decorator(view):
         view.openapi = {"summary": summary, "form": form, "status": status, "role": role,
-                        "query": query or []}
+                        "query": query or [], "public": public, "conflict": conflict,
+                        "limited": limited}
         return view
     return decorator

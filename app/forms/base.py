@@ -1,36 +1,149 @@
-"""The form base and the typed fields money input needs."""
+"""The form base and the typed fields money input needs.
+
+Every rule of SPEC §5 about what text is acceptable lives here, once, for the pages and the
+API alike (the API fills the same forms with ``BaseForm.for_api``):
+
+- text may not hold control characters (NUL included) or unpaired surrogates; multi-line
+  fields (``TextAreaField``, ``MultiLineField``) keep newline, carriage return and tab,
+  one-line fields refuse those too (and Unicode line and paragraph separators);
+- one-line fields hold at most ``ONE_LINE_MAX`` characters, multi-line ones
+  ``MULTI_LINE_MAX``, unless the field declares a tighter ``Length``;
+- a required field that is blank after trimming is missing;
+- numbers, ids and dates are ASCII digits only; API dates are exactly ``YYYY-MM-DD``;
+- from JSON: a value of the wrong type (a number or boolean where text belongs, text where
+  a boolean belongs, an object or array anywhere) and an unknown field are field errors.
+"""
+import re
+import unicodedata
+from datetime import datetime
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, DateField, SelectFieldBase, StringField, TextAreaField
 from wtforms.validators import (InputRequired, Length, Optional, StopValidation,  # noqa: F401
                                 ValidationError)
 from werkzeug.datastructures import MultiDict
 
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
 
+ONE_LINE_MAX = 200
+MULTI_LINE_MAX = 2000
+
+NOT_TEXT = "Must be text."
+NOT_NUMBER = "Must be a number or a decimal string."
+NOT_ID = "Must be a whole number id."
+NOT_BOOLEAN = "Must be true or false."
+NOT_SCALAR = "Must be a single value."
+UNKNOWN = "Unknown field."
+CONTROL = "Must not contain control characters."
+LINE_BREAK = "Must be a single line."
+SURROGATE = "Must be valid Unicode text."
+
+_MULTI_LINE_ALLOWED = frozenset("\n\r\t")
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+
 
 class BaseForm(FlaskForm):
-    """Pages get CSRF from FlaskForm; the API builds the same form with ``for_api``."""
+    """Pages get CSRF from FlaskForm; the API builds the same form with ``for_api``.
+
+    ``meta.input_locale`` is the hook for a page's locale (``DD.MM.YYYY`` dates, decimal
+    commas): None, the default and the API's, accepts the canonical forms only.
+    """
+
+    class Meta:
+        input_locale = None
 
     @classmethod
     def for_api(cls, data: dict, **kwargs):
-        return cls(formdata=json_to_formdata(data), meta={"csrf": False}, **kwargs)
+        """The form filled from a JSON object. Keys listed in ``data.given`` (see
+        ``app.api.base.merged``) are the ones the client sent; only those can be unknown."""
+        form = cls(formdata=json_to_formdata(data), meta={"csrf": False}, **kwargs)
+        form._input_errors = _json_type_errors(form, data, getattr(data, "given", None))
+        return form
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        # A JSON object or array where one value belongs is an error on every field type,
-        # not only on those that parse their input (a password or a text area would
-        # otherwise store the placeholder).
+        problems = dict(getattr(self, "_input_errors", {}))
         for field in self:
-            if _NOT_SCALAR in (field.raw_data or ()):
-                field.errors = ["Must be a single value."]
-                valid = False
-        return valid
+            if field.name not in problems and field.name != "csrf_token":
+                message = text_problem(field)
+                if message:
+                    problems[field.name] = message
+        # A field whose input is refused here is not handed to its validators: they may
+        # not expect NUL, surrogates or a dict (an email validator would raise on them).
+        for name, message in problems.items():
+            if name in self._fields:
+                self._fields[name].validate = _refused(self._fields[name], message)
+        self._unknown = {name: [message] for name, message in problems.items()
+                         if name not in self._fields}
+        valid = super().validate(extra_validators)
+        return valid and not self._unknown
 
     def field_errors(self) -> dict[str, list[str]]:
-        return {name: list(errors) for name, errors in self.errors.items()}
+        errors = {name: list(errors) for name, errors in self.errors.items()}
+        errors.update(getattr(self, "_unknown", {}))
+        return errors
 
+
+def _refused(field, message):
+    def validate(form, extra_validators=()):
+        field.errors = [message]
+        return False
+    return validate
+
+
+# --- which text is acceptable -------------------------------------------------------------
+
+def is_multi_line(field) -> bool:
+    return isinstance(field, TextAreaField) or getattr(field, "multi_line", False)
+
+
+def _own_length(field) -> list[int]:
+    return [v.max for v in field.validators if isinstance(v, Length) and v.max and v.max > 0]
+
+
+def max_length(field) -> int:
+    """The field's own ``Length(max=…)`` when it has one, else the one-/multi-line cap."""
+    own = _own_length(field)
+    if own:
+        return min(own)
+    return MULTI_LINE_MAX if is_multi_line(field) else ONE_LINE_MAX
+
+
+def text_problem(field) -> str | None:
+    """What is wrong with the text a field received, before any parsing; None if nothing."""
+    multi_line = is_multi_line(field)
+    for value in field.raw_data or ():
+        if not isinstance(value, str):
+            continue
+        if value == _NOT_SCALAR:
+            return NOT_SCALAR
+        message = bad_characters(value, multi_line=multi_line)
+        if message:
+            return message
+        if not _own_length(field) and len(value) > max_length(field):
+            # (A field with its own Length gets that validator's message instead.)
+            return f"Field cannot be longer than {max_length(field)} characters."
+    return None
+
+
+def bad_characters(text: str, *, multi_line: bool) -> str | None:
+    for char in text:
+        if "\ud800" <= char <= "\udfff":
+            return SURROGATE
+        if char in _MULTI_LINE_ALLOWED:
+            if not multi_line:
+                return LINE_BREAK
+            continue
+        if char in _LINE_SEPARATORS:
+            if not multi_line:
+                return LINE_BREAK
+            continue
+        if unicodedata.category(char) == "Cc":
+            return CONTROL
+    return None
+
+
+# --- JSON values as form data -------------------------------------------------------------
 
 def json_to_formdata(data: dict) -> MultiDict:
     """JSON values as the strings a browser would send. ``None`` means "not given"."""
@@ -42,12 +155,67 @@ def json_to_formdata(data: dict) -> MultiDict:
             value = "true" if value else "false"
         elif isinstance(value, (dict, list)):
             value = _NOT_SCALAR
+        elif isinstance(value, Decimal):
+            value = _plain_decimal(value)
         items.append((key, str(value)))
     return MultiDict(items)
 
 
+def _plain_decimal(value: Decimal) -> str:
+    """A JSON number as plain digits (``1E+2`` is ``100``); absurd exponents stay as
+    written and are refused by the parser instead of being expanded."""
+    if value.is_finite() and -40 <= value.as_tuple().exponent <= 40:
+        return format(value, "f")
+    return str(value)
+
+
 _NOT_SCALAR = "\x00not-a-scalar"
 
+
+def json_kind(field) -> str:
+    """Which JSON type a field takes: text, number, id or boolean."""
+    if isinstance(field, IdField):
+        return "id"
+    if isinstance(field, _ParsedField):
+        return "number"
+    if isinstance(field, BooleanField):
+        return "boolean"
+    return "text"
+
+
+def _json_type_errors(form, data: dict, given) -> dict[str, str]:
+    errors = {}
+    for key, value in data.items():
+        field = form._fields.get(key) if key != "csrf_token" else None
+        if field is None:
+            if given is None or key in given:
+                errors[key] = UNKNOWN
+            continue
+        if given is not None and key not in given:
+            continue  # the record's own current value (PATCH), not the client's
+        message = _type_error(json_kind(field), value)
+        if message:
+            errors[key] = message
+    return errors
+
+
+def _type_error(kind: str, value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return NOT_SCALAR
+    if kind == "text":
+        return None if isinstance(value, str) else NOT_TEXT
+    if kind == "boolean":
+        return None if isinstance(value, bool) else NOT_BOOLEAN
+    if isinstance(value, bool):
+        return NOT_ID if kind == "id" else NOT_NUMBER
+    if kind == "id":
+        return None if isinstance(value, (int, str)) else NOT_ID
+    return None if isinstance(value, (int, str, Decimal)) else NOT_NUMBER
+
+
+# --- fields -------------------------------------------------------------------------------
 
 class _ParsedField(StringField):
     """A text input whose value is parsed; a parse failure is a field error, never a 500."""
@@ -58,15 +226,19 @@ class _ParsedField(StringField):
     def render_value(self, value) -> str:
         return str(value)
 
+    def localized(self, text: str) -> str:
+        """Hook: a page's locale may turn its own notation (a decimal comma) into ours."""
+        return text
+
     def process_formdata(self, valuelist):
         text = valuelist[0].strip() if valuelist else ""
         self.data = None
         if text == "":
             return
         if text == _NOT_SCALAR:
-            raise ValueError("Must be a single value.")
+            raise ValueError(NOT_SCALAR)
         try:
-            self.data = self.parse(text)
+            self.data = self.parse(self.localized(text))
         except MoneyError as error:
             raise ValueError(str(error)) from None
 
@@ -101,19 +273,68 @@ class DecimalPlacesField(_ParsedField):
 
 
 class IdField(_ParsedField):
-    """An integer id (member, property, budget item)."""
+    """An integer id (member, property, budget item): ASCII digits, a size a BIGINT holds."""
 
     def parse(self, text):
-        if not text.isdigit() or len(text) > 18:
-            raise ValueError("Must be a whole number id.")
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            raise ValueError(NOT_ID)
         return int(text)
 
 
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# Hook for pages in other locales (SPEC §7): input_locale -> extra strptime formats, e.g.
+# {"ru": ["%d.%m.%Y"]}. Each format is tried only on ASCII digits and punctuation.
+LOCALE_DATE_FORMATS: dict[str, list[str]] = {}
+
+
+class StrictDateField(DateField):
+    """A date as exactly ``YYYY-MM-DD`` in ASCII digits (``2026-1-1`` is refused)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format="%Y-%m-%d", **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = valuelist[0].strip()
+        self.data = None
+        if text == "":
+            return
+        if text == _NOT_SCALAR:
+            raise ValueError(NOT_SCALAR)
+        formats = ["%Y-%m-%d"] if ISO_DATE.fullmatch(text) else []
+        if text.isascii():
+            formats += LOCALE_DATE_FORMATS.get(getattr(self.meta, "input_locale", None), [])
+        for date_format in formats:
+            try:
+                self.data = datetime.strptime(text, date_format).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError("Enter a date as YYYY-MM-DD.")
+
+
 class TrimmedStringField(StringField):
+    """A one-line text (names, labels, slugs, categories), blanks around it removed."""
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         if self.data == _NOT_SCALAR:
-            raise ValueError("Must be a single value.")
+            raise ValueError(NOT_SCALAR)
+        if isinstance(self.data, str):
+            self.data = self.data.strip()
+
+
+class MultiLineField(TextAreaField):
+    """A multi-line text (comments, descriptions, reasons): newlines and tabs inside kept
+    as sent, blanks around it removed."""
+    multi_line = True
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data == _NOT_SCALAR:
+            raise ValueError(NOT_SCALAR)
         if isinstance(self.data, str):
             self.data = self.data.strip()
 
@@ -134,15 +355,18 @@ class StrictBooleanField(BooleanField):
             self.data = False
         else:
             self.data = None
-            raise ValueError("Must be true or false.")
+            raise ValueError(NOT_BOOLEAN)
 
 
 class _Required(InputRequired):
-    """Something was sent, and it is more than blanks (a name of "   " is no name)."""
+    """Something was sent, and it is more than blanks (a name or an amount of "   " is
+    none), so nothing blank reaches a NOT NULL column."""
 
     def __call__(self, form, field):
-        super().__call__(form, field)
-        if isinstance(field.data, str) and not field.data.strip():
+        raw = field.raw_data[0] if field.raw_data else None
+        blank = raw is None or (isinstance(raw, str) and not raw.strip())
+        if blank or (isinstance(field, (_ParsedField, DateField, SelectFieldBase))
+                     and field.data is None and not field.errors):
             field.errors[:] = []
             raise StopValidation(self.message)
 

@@ -1,16 +1,16 @@
 """Periods, contributions, expenses, budget items, readings, service charges, payouts and
 adjustments."""
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField,
-                            TrimmedStringField, required)
+from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField, MultiLineField,
+                            StrictDateField, TrimmedStringField, required)
 from app.ledger.split import Strategy
 from app.money import MoneyError, parse_amount, to_decimal
 
 
 def _date(label):
-    return DateField(label, [required()], format="%Y-%m-%d")
+    return StrictDateField(label, [required()])
 
 
 class SignedAmountField(AmountField):
@@ -43,7 +43,7 @@ class ContributionForm(BaseForm):
     member_id = IdField("Member", [required()])
     amount = AmountField("Amount", [required()])
     date = _date("Date")
-    comment = TrimmedStringField("Comment", [Length(max=500)])
+    comment = MultiLineField("Comment", [Length(max=2000)])
 
 
 class ExpenseForm(BaseForm):
@@ -59,21 +59,21 @@ class ServiceChargeForm(BaseForm):
     member_id = IdField("Member", [required()])
     amount = AmountField("Amount", [required()])
     date = _date("Date")
-    description = TrimmedStringField("Description", [required(), Length(max=500)])
+    description = MultiLineField("Description", [required(), Length(max=2000)])
 
 
 class PayoutForm(BaseForm):
     member_id = IdField("Member", [required()])
     amount = AmountField("Amount", [required()])
     date = _date("Date")
-    comment = TextAreaField("Comment", [Optional(), Length(max=2000)])
+    comment = MultiLineField("Comment", [Length(max=2000)])
 
 
 class AdjustmentForm(BaseForm):
     member_id = IdField("Member", [required()])
     amount = SignedAmountField("Amount", [required()])
     date = _date("Date")
-    reason = TextAreaField("Reason", [required(), Length(max=2000)])
+    reason = MultiLineField("Reason", [required(), Length(max=2000)])
 
 
 STRATEGIES = [(s.value, s.value.replace("_", " ")) for s in Strategy]
@@ -82,7 +82,7 @@ STRATEGIES = [(s.value, s.value.replace("_", " ")) for s in Strategy]
 class BudgetItemForm(BaseForm):
     payment_type = TrimmedStringField("Category", [required(), Length(max=80)])
     budgeted_cost = AmountField("Budgeted cost", [required()])
-    strategy = SelectField("Split strategy", choices=STRATEGIES, default="proportional")
+    strategy = SelectField("Split strategy", [required()], choices=STRATEGIES)
     unit_rate = DecimalPlacesField("Unit rate (tariff)", [Optional()], places=4, positive=True)
 
 

@@ -174,7 +174,7 @@ def test_cookie_api_post_without_csrf_token_is_400(client, community, csrf_on):
                           headers={"X-CSRFToken": with_session})
 
     assert refused.status_code == 400
-    assert refused.get_json() == {"error": {"code": "bad_request",
+    assert refused.get_json() == {"error": {"code": "bad_request", "fields": {},
                                             "message": "The CSRF token is missing."}}
     assert allowed.status_code == 201
 

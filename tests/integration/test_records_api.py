@@ -375,11 +375,14 @@ def test_a_body_that_is_not_an_object_is_400(world, data):
     assert response.get_json()["error"]["code"] == "validation_error"
 
 
-def test_unknown_fields_are_ignored(world):
-    body = world.post("contributions", member_id=world.bea, amount="1.00", date="2026-01-10",
-                      id=12345, period_id=999, cumulative="1000.00")
-    assert body["period_id"] == world.period
-    assert body["id"] != 12345
+def test_unknown_fields_are_refused(world):
+    """SPEC §5: an unknown field is a 400 naming it (read-only fields included)."""
+    response = world.api.post(world.url(f"/periods/{world.period}/contributions"), json={
+        "member_id": world.bea, "amount": "1.00", "date": "2026-01-10",
+        "id": 12345, "period_id": 999})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["fields"] == {"id": ["Unknown field."],
+                                                      "period_id": ["Unknown field."]}
 
 
 def test_nothing_here_answers_500(world):

@@ -225,7 +225,8 @@ def test_a_body_that_is_not_a_json_object_is_400(community, endpoint, raw, messa
     response = getattr(community.api, method)(path, data=raw, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.get_json()["error"] == {"code": "validation_error", "message": message}
+    assert response.get_json()["error"] == {"code": "validation_error", "message": message,
+                                            "fields": {}}
 
 
 @pytest.mark.parametrize("value", [None, {"nested": {"object": 1}}, ["a", "list"], "banana",
