@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_api(app: Flask) -> None:
-    from app.api import accounts, audit, community, openapi, periods, records, reports
-    for module in (accounts, community, periods, records, reports, audit, openapi):
+    from app.api import (accounts, audit, community, imports, openapi, periods, records,
+                         reports)
+    for module in (accounts, community, periods, records, reports, audit, imports, openapi):
         app.register_blueprint(module.bp)

@@ -42,10 +42,12 @@ def no_content():
     return "", 204
 
 
-def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None):
-    """Attach what /api/openapi.json says about a view."""
+def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None,
+        body: dict | None = None, also: dict | None = None):
+    """Attach what /api/openapi.json says about a view. ``body``: a request body's content
+    other than a form's JSON (a file); ``also``: more statuses it answers, with why."""
     def decorator(view):
         view.openapi = {"summary": summary, "form": form, "status": status, "role": role,
-                        "query": query or []}
+                        "query": query or [], "body": body, "also": also or {}}
         return view
     return decorator

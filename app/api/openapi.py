@@ -76,7 +76,11 @@ def build_document() -> dict:
             }
             if info.get("role") == "admin":
                 operation["responses"]["403"] = {"description": "Admins only"}
-            if info.get("form") and method in ("POST", "PATCH", "PUT"):
+            for code, why in info.get("also", {}).items():
+                operation["responses"][str(code)] = {"description": why}
+            if info.get("body") and method in ("POST", "PATCH", "PUT"):
+                operation["requestBody"] = {"required": True, "content": info["body"]}
+            elif info.get("form") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": method == "POST", "content": {
                     "application/json": {"schema": _form_schema(info["form"])}}}
             paths.setdefault(path, {})[method.lower()] = operation

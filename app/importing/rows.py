@@ -48,6 +48,11 @@ def name_key(text: str) -> str:
 class Row:
     line: int
     errors: list[str] = field(default_factory=list)
+    # column name -> the header as the file writes it, for messages about this row
+    headers: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def header(self, *names: str) -> str:
+        return " / ".join(self.headers[n] for n in names if n in self.headers)
 
 
 @dataclass
@@ -72,9 +77,10 @@ def property_rows(table: Table) -> list[PropertyRow]:
     columns = _columns(table, PROPERTY_COLUMNS, required=("label", "share_weight"),
                        one_of=("owner", "email"))
     comma = _russian(table, columns)
+    headers = {name: table.headers[index] for name, index in columns.items()}
     rows = []
     for line, cells in table.rows:
-        row = PropertyRow(line)
+        row = PropertyRow(line, headers=headers)
         cell = _Cells(table, columns, cells, row.errors)
         row.label = cell.text("label", 80, required=True) or ""
         row.share_weight = cell.number("share_weight", comma, places=4)
@@ -84,7 +90,7 @@ def property_rows(table: Table) -> list[PropertyRow]:
         if active is not None:
             row.active = cell.read("active", read_bool)
         if not row.owner and not row.email and not row.errors:
-            row.errors.append(f"{_either(table, columns, 'owner', 'email')}: Name the owner.")
+            row.errors.append(f"{row.header('owner', 'email')}: Name the owner.")
         rows.append(row)
     return rows
 
@@ -93,9 +99,10 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
     columns = _columns(table, CONTRIBUTION_COLUMNS, required=("date", "amount"),
                        one_of=("member", "property"))
     comma = _russian(table, columns)
+    headers = {name: table.headers[index] for name, index in columns.items()}
     rows = []
     for line, cells in table.rows:
-        row = ContributionRow(line)
+        row = ContributionRow(line, headers=headers)
         cell = _Cells(table, columns, cells, row.errors)
         if cell.present("date", required=True):
             row.date = cell.read("date", read_date)
@@ -104,7 +111,7 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
         row.property = cell.text("property", 80) or ""
         row.comment = cell.text("comment", 2000, one_line=False) or ""
         if not row.member and not row.property and not row.errors:
-            row.errors.append(f"{_either(table, columns, 'member', 'property')}: "
+            row.errors.append(f"{row.header('member', 'property')}: "
                               "Name the member or the property.")
         rows.append(row)
     return rows
@@ -141,10 +148,6 @@ def _columns(table: Table, known: dict, *, required: tuple, one_of: tuple) -> di
 def _russian(table: Table, columns: dict[str, int]) -> bool:
     """A file with Russian headers writes "1,234" for 1.234; an English one for 1234."""
     return any(re.search("[а-яА-ЯёЁ]", table.headers[i]) for i in columns.values())
-
-
-def _either(table: Table, columns: dict, *names: str) -> str:
-    return " / ".join(table.headers[columns[n]] for n in names if n in columns)
 
 
 class _Cells:
