@@ -18,6 +18,16 @@ ERROR_SCHEMA = {
 }
 
 
+# SPEC §5 "Retries are safe": every POST may carry one (app/idempotency.py).
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Send a POST again with the same key and body within 24 hours and get the "
+                   "first answer again, with nothing written twice. The same key with another "
+                   "request, or while the first is still running, is a 409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+
+
 def _field_schema(field) -> dict:
     if isinstance(field, AmountField):
         return {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00",
@@ -76,8 +86,15 @@ def build_document() -> dict:
             }
             if info.get("role") == "admin":
                 operation["responses"]["403"] = {"description": "Admins only"}
+            if method == "POST":
+                operation["parameters"] = params + [IDEMPOTENCY_KEY]
+                operation["responses"].setdefault("409", {
+                    "description": "Conflict (also: an Idempotency-Key reused or in use)",
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}}})
             for code, why in info.get("also", {}).items():
-                operation["responses"][str(code)] = {"description": why}
+                answer = operation["responses"].setdefault(str(code), {"description": why})
+                if answer["description"] != why:
+                    answer["description"] = f"{why}; {answer['description']}"
             if info.get("body") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": True, "content": info["body"]}
             elif info.get("form") and method in ("POST", "PATCH", "PUT"):
