@@ -40,7 +40,7 @@ def dry_run() -> bool:
     return value in ("1", "true", "yes")
 
 
-def answer(result, dry: bool, links: dict | None = None):
+def answer(result, dry: bool):
     rows = [{"line": r.line, "status": r.status, "errors": r.errors} for r in result.rows]
     payload = {"created": result.count("created"), "updated": result.count("updated"),
                "rows": rows}
@@ -52,9 +52,9 @@ def answer(result, dry: bool, links: dict | None = None):
             "code": "validation_error",
             "message": f"{bad} row{'s' if bad != 1 else ''} in error; nothing was imported.",
             "fields": result.line_errors()}, "rows": rows}), 400
-    if links is not None:
+    if result.invites:
         payload["invites"] = [{"member_id": m.id, "name": m.name, "email": m.email,
-                               "invite_url": links[m.id]} for m, _ in result.invites]
+                               "invite_url": url} for m, url in result.invites]
     return jsonify(payload), 201
 
 
@@ -69,7 +69,7 @@ def import_properties():
         db.session.rollback()
         return answer(result, dry)
     db.session.commit()
-    return answer(result, dry, imports.send_invites(result))
+    return answer(result, dry)
 
 
 @bp.post("/periods/<int:period_id>/imports/contributions")

@@ -18,9 +18,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.importing import FileError, contribution_rows, name_key, property_rows, read_table
 from app.models import Contribution, Member, Period, Property
-from app.models.base import utcnow
-from app.security import new_secret_token
-from app.services import audit, journal, mailer
+from app.services import accounts, audit, journal
 from app.services.periods import ensure_writable
 
 
@@ -37,7 +35,7 @@ class RowResult:
 class ImportResult:
     rows: list[RowResult]
     written: bool = False
-    # Members created by a property import that have an email: (member, invite token).
+    # Members created by a property import that have an email: (member, invite link).
     invites: list = field(default_factory=list)
 
     @property
@@ -167,32 +165,15 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
 
 def _create_members(pending: list[dict], result: ImportResult) -> dict[int, Member]:
     """Members without an account, as the import names them; those with an email get an
-    invite (mailed by ``send_invites`` once the import is committed)."""
-    created = {}
-    for new in pending:
-        member = Member(community_id=g.community_id, name=new["name"], email=new["email"],
-                        role="owner")
-        if new["email"]:
-            token, member.invite_token_hash = new_secret_token()
-            member.invited_at = utcnow()
-            result.invites.append((member, token))
-        created[id(new)] = member
+    invite link, mailed like any member's (``accounts.send_invite``)."""
+    created = {id(new): Member(community_id=g.community_id, name=new["name"],
+                               email=new["email"], role="owner") for new in pending}
     db.session.add_all(created.values())
     db.session.flush()
+    for member in created.values():
+        if member.email:
+            result.invites.append((member, accounts.send_invite(member)))
     return created
-
-
-def send_invites(result: ImportResult) -> dict[int, str]:
-    """Mail the invites of a committed import; answers member id -> invite link."""
-    from app.services.accounts import invite_url
-    links = {}
-    community = g.community
-    for member, token in result.invites:
-        links[member.id] = url = invite_url(token)
-        mailer.send(member.email, f"You are invited to {community.name} on Levy",
-                    f"Hello {member.name},\n\n{community.name} uses Levy to keep its common "
-                    f"money straight.\nJoin here: {url}\n")
-    return links
 
 
 # --- contributions -----------------------------------------------------------------------

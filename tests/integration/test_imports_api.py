@@ -30,6 +30,7 @@ RUSSIAN_PLOTS = ("Участок;Площадь;Владелец;Email;Акти�
                  "Участок 2;1 234,50;Кто-то;owner@example.org;\r\n"  # found by email
                  "Участок 3;3,85%;Иванова Мария;maria@example.org;нет\r\n"  # a new member
                  "Участок 4;7;иванова  мария;;да\r\n"               # the same new member
+                 "Участок 5;1;Пётр Петров;;\r\n"                   # a member without email
                  ).encode("cp1251")
 
 
@@ -37,9 +38,11 @@ def test_properties_with_russian_headers_in_windows_1251(community, owner):
     response = upload(community.api, community.url("/imports/properties"), RUSSIAN_PLOTS)
     body = ok(response, 201)
     assert {k: body[k] for k in ("created", "updated", "rows")} == {
-        "created": 4, "updated": 0,
-        "rows": [{"line": n, "status": "created", "errors": []} for n in (2, 3, 4, 5)]}
+        "created": 5, "updated": 0,
+        "rows": [{"line": n, "status": "created", "errors": []} for n in (2, 3, 4, 5, 6)]}
     people = members(community)
+    petr = people["Пётр Петров"]
+    assert petr["email"] is None and petr["role"] == "owner"
     maria = people["Иванова Мария"]
     assert maria["email"] == "maria@example.org" and maria["role"] == "owner"
     assert [i["member_id"] for i in body["invites"]] == [maria["id"]]
@@ -52,6 +55,7 @@ def test_properties_with_russian_headers_in_windows_1251(community, owner):
         "Участок 2": ("1234.5", owner.id, True),
         "Участок 3": ("3.85", maria["id"], False),
         "Участок 4": ("7", maria["id"], True),
+        "Участок 5": ("1", petr["id"], True),
     }
 
 

@@ -83,7 +83,7 @@ def _confirm(target: Target):
         return render_template("imports/preview.html", target=target, result=result,
                                confirm=None, upload=UploadForm(formdata=None)), 422
     db.session.commit()
-    invited = len(imports.send_invites(result))
+    invited = len(result.invites)
     message = f"Imported: {result.count('created')} created, {result.count('updated')} updated."
     if invited:
         message += f" {invited} new member{'s' if invited != 1 else ''} invited by email."
