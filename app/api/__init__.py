@@ -6,6 +6,7 @@ from flask import Flask
 def register_api(app: Flask) -> None:
     from app.api.base import StrictJSONProvider
     app.json = StrictJSONProvider(app)
-    from app.api import accounts, audit, community, openapi, periods, records, reports
-    for module in (accounts, community, periods, records, reports, audit, openapi):
+    from app.api import (accounts, audit, community, imports, openapi, periods, records,
+                         reports)
+    for module in (accounts, community, periods, records, reports, audit, imports, openapi):
         app.register_blueprint(module.bp)

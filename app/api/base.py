@@ -73,12 +73,15 @@ def no_content():
 
 
 def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None,
-        *, public: bool = False, conflict: bool = False, limited: bool = False):
+        body: dict | None = None, also: dict | None = None, *, public: bool = False,
+        conflict: bool = False, limited: bool = False):
     """Attach what /api/openapi.json says about a view: ``public`` views need no log-in
-    (no 401), ``conflict`` ones can answer 409, ``limited`` ones 429."""
+    (no 401), ``conflict`` ones can answer 409, ``limited`` ones 429; ``body``: a request
+    body's content other than a form's JSON (a file); ``also``: more statuses it answers,
+    with why."""
     def decorator(view):
         view.openapi = {"summary": summary, "form": form, "status": status, "role": role,
                         "query": query or [], "public": public, "conflict": conflict,
-                        "limited": limited}
+                        "limited": limited, "body": body, "also": also or {}}
         return view
     return decorator

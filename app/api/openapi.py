@@ -171,7 +171,15 @@ def build_document() -> dict:
                 operation["security"] = []
             if method == "POST":  # 409 is listed for every write already
                 operation["parameters"] = params + [IDEMPOTENCY_KEY]
-            if info.get("form") and method in ("POST", "PATCH", "PUT"):
+            for code, why in info.get("also", {}).items():
+                answer = operation["responses"].setdefault(str(code), {"description": why})
+                if answer["description"] != why:
+                    answer["description"] = f"{why}; {answer['description']}"
+                if int(code) >= 400 and int(code) in _ERRORS:
+                    answer.setdefault("content", {"application/json": {"schema": _ERRORS[int(code)][1]}})
+            if info.get("body") and method in ("POST", "PATCH", "PUT"):
+                operation["requestBody"] = {"required": True, "content": info["body"]}
+            elif info.get("form") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": method == "POST", "content": {
                     "application/json": {"schema": _form_schema(
                         info["form"], required_allowed=method == "POST")}}}

@@ -12,6 +12,7 @@ def register_web(app: Flask) -> None:
     from app.web.auth import views as auth
     from app.web.closing import views as closing
     from app.web.community import views as community
+    from app.web.imports import views as imports
     from app.web.members import views as members
     from app.web.owner import views as owner
     from app.web.periods import views as periods
@@ -20,7 +21,7 @@ def register_web(app: Flask) -> None:
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
     for module in (public, auth, community, members, properties, settings, tokens, periods,
-                   closing, audit, owner, account):
+                   closing, audit, imports, owner, account):
         app.register_blueprint(module.bp)
 
     @app.context_processor

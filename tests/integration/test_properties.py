@@ -42,7 +42,7 @@ def test_the_page_lists_labels_in_natural_order(client, community):
     assert labels == NATURAL
 
 
-@pytest.mark.parametrize("duplicate", ["PLOT 1", "plot  1", " Plot\t1 ", "Plot 1"])
+@pytest.mark.parametrize("duplicate", ["PLOT 1", "plot  1", " Plot\u00a01 ", "Plot 1"])
 def test_a_label_is_unique_ignoring_case_and_spacing(community, duplicate):
     ok(add(community, "Plot 1"), 201)
 

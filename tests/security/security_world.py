@@ -27,6 +27,9 @@ def build_world(community) -> dict:
                     "description": "Key copy"},
         "readings": {"property_id": prop["id"], "budget_item_id": item["id"],
                      "start_reading": "1", "end_reading": "3"},
+        "payouts": {"member_id": owner["id"], "amount": "7.00", "date": "2026-01-13"},
+        "adjustments": {"member_id": owner["id"], "amount": "-3.00", "date": "2026-01-14",
+                        "reason": "Brought over from the old books"},
     }
     ids = {kind: _ok(api.post(url(f"{in_period}/{kind}"), json=body))["id"]
            for kind, body in rows.items()}
