@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_api(app: Flask) -> None:
-    from app.api import accounts, audit, community, openapi, periods, records, reports
-    for module in (accounts, community, periods, records, reports, audit, openapi):
+    from app.api import (accounts, audit, community, getting_paid, openapi, periods, records,
+                         reports)
+    for module in (accounts, community, periods, records, reports, getting_paid, audit, openapi):
         app.register_blueprint(module.bp)

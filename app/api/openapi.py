@@ -76,6 +76,9 @@ def build_document() -> dict:
             }
             if info.get("role") == "admin":
                 operation["responses"]["403"] = {"description": "Admins only"}
+            elif info.get("role") == "self":
+                operation["responses"]["403"] = {
+                    "description": "Admins, or the member themselves; another owner is refused"}
             if info.get("form") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": method == "POST", "content": {
                     "application/json": {"schema": _form_schema(info["form"])}}}

@@ -1,6 +1,7 @@
 """JSON shapes of the API (SPEC §5): ids are integers, amounts strings with two decimals."""
 from decimal import Decimal
 
+from app.forms.community import PAYEE_FIELDS
 from app.money import format_cents
 
 
@@ -14,7 +15,8 @@ def decimal_text(value: Decimal | None) -> str | None:
 def community(c) -> dict:
     return {"id": c.id, "slug": c.slug, "name": c.name, "currency": c.currency,
             "owners_see_balance_sheet": c.owners_see_balance_sheet,
-            "payment_details": c.payment_details or ""}
+            "payment_details": c.payment_details or "",
+            **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
 
 
 def settings(c) -> dict:
