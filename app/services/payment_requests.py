@@ -95,5 +95,8 @@ def qr_svg(payload: str, kind: str | None = None) -> Markup:
     zone of four modules, and presentation attributes only (the CSP forbids inline styles)."""
     svg = qr_code(payload, kind).svg_inline(
         scale=4, border=4, omitsize=True, light="#fff", dark="#000", svgclass="payment-qr",
-        lineclass=None, title="Payment QR code: scan it with your banking app")
-    return Markup(svg)
+        lineclass=None, title=QR_LABEL)
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{QR_LABEL}" ', 1))
+
+
+QR_LABEL = "Payment QR code: scan it with your banking app"
