@@ -220,7 +220,8 @@ def test_owner_dashboard_shows_the_qr_and_the_text(world, client):
     login(client, "bea@example.org")
     html = client.get(world.community.page("/")).get_data(as_text=True)
     section = html[html.index('id="payment-qr"'):]
-    assert '<svg viewBox="0 0 ' in section and 'class="payment-qr"' in section
+    assert '<svg role="img" aria-label="Payment QR code' in section
+    assert 'class="payment-qr"' in section
     assert "€43.00" in section
     # The textarea holds the payload as it is (Jinja escapes nothing in it but &<>"').
     assert BEA_EPC in section
