@@ -324,3 +324,14 @@ def test_remind_these_refuses_owners_and_strangers(world, client, other_communit
     login(client, "birch@example.org")
     assert client.post(world.community.page("/receivables/remind"),
                        data={"member_ids": [str(world.bea)]}).status_code == 404
+
+
+def test_openapi_describes_both_endpoints(client):
+    paths = client.get("/api/openapi.json").get_json()["paths"]
+    request = paths["/api/c/{community_slug}/members/{member_id}/payment-request"]["get"]
+    assert {"200", "401", "403", "404"} <= set(request["responses"])
+    listing = paths["/api/c/{community_slug}/receivables"]["get"]
+    assert {"200", "400", "403", "404"} <= set(listing["responses"])
+    assert "sort" in [p["name"] for p in listing["parameters"]]
+    settings_body = paths["/api/c/{community_slug}/settings"]["patch"]["requestBody"]
+    assert "payee_bic" in settings_body["content"]["application/json"]["schema"]["properties"]
