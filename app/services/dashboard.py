@@ -7,7 +7,8 @@
   the one next step (how much to pay and the community's payment details), the payment
   request with its QR code (app.services.payment_requests), the last
   reminder I was sent, and the closed periods whose full sheet I may read.
-- ``admin`` (admins only) — the open period, fund cash, totals, top debtors, recent jobs.
+- ``admin`` (admins only) — the open period, fund cash, totals, top debtors, recent jobs,
+  and the first-run checklist (``setup_steps``) until every step is done.
 
 Payment details are the admins' free text from the settings. They may use placeholders,
 filled in per member so every owner sees their own reference: ``{name}``, ``{member_id}``,
@@ -15,10 +16,14 @@ filled in per member so every owner sees their own reference: ``{name}``, ``{mem
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy import exists, select
 
 from app.extensions import db
-from app.models import Contribution, Job, Member, Period, PeriodStatus, Property, Reminder
+from app.models import (Community, Contribution, Job, Member, Period, PeriodStatus, Property,
+                        Reminder)
 from app.money import format_money
 from app.services import balances, history, payment_requests
 
@@ -121,6 +126,7 @@ def for_admin() -> dict:
                                    .order_by(Job.created_at.desc(), Job.id.desc())
                                    .limit(RECENT_JOBS)).tuples())
     return {
+        "setup_steps": setup_steps(),
         "period": period,
         "sheet": sheet,
         "top_debtors": debtors[:TOP_DEBTORS],
@@ -128,3 +134,31 @@ def for_admin() -> dict:
         "debt_total": -sum(r.balance.closing for r in debtors),
         "jobs": jobs,
     }
+
+
+@dataclass(frozen=True)
+class SetupStep:
+    key: str        # what the template links to: properties, members, period, payment
+    title: str
+    done: bool
+
+
+def setup_steps() -> list[SetupStep]:
+    """What a new community still has to do before its treasurer can work; shown on the
+    admin dashboard until every step is done. Each is one cheap EXISTS query."""
+    community = db.session.get(Community, g.community_id)
+
+    def any_row(*where) -> bool:
+        return bool(db.session.execute(select(exists().where(*where))).scalar())
+
+    steps = [
+        SetupStep("properties", "Add the properties (or import them from a spreadsheet)",
+                  any_row(Property.community_id == community.id)),
+        SetupStep("members", "Add the members who own them",
+                  any_row(Member.community_id == community.id, Member.role == "owner")),
+        SetupStep("period", "Start the first billing period",
+                  any_row(Period.community_id == community.id)),
+        SetupStep("payment", "Set the payment details owners pay to",
+                  bool((community.payment_details or "").strip())),
+    ]
+    return [] if all(step.done for step in steps) else steps

@@ -149,6 +149,24 @@ def test_split_properties(total, weights):
             assert shares[key] == 0
 
 
+def _spec_split(total: int, weights) -> dict[int, int]:
+    """SPEC §2 read literally, in Fractions: the reference the fast integer code must equal."""
+    exact = {k: Fraction(w) for k, w in weights.items()}
+    weight_sum = sum(exact.values())
+    shares = {k: round_half_up_cents(total * w / weight_sum) for k, w in exact.items()}
+    remainder = total - sum(shares.values())
+    order = sorted((k for k, w in exact.items() if w > 0), key=lambda k: (-exact[k], k))
+    step = 1 if remainder > 0 else -1
+    for k in order[:abs(remainder)]:
+        shares[k] += step
+    return shares
+
+
+@given(st.integers(min_value=-100_000_000_000, max_value=100_000_000_000), weight_maps)
+def test_split_equals_the_spec_rule_in_exact_fractions(total, weights):
+    assert split_cents(total, weights) == _spec_split(total, weights)
+
+
 @given(totals, weight_maps, st.randoms(use_true_random=False))
 def test_split_is_deterministic_and_order_independent(total, weights, rnd):
     first = split_cents(total, weights)
