@@ -159,6 +159,7 @@ def setup_steps() -> list[SetupStep]:
         SetupStep("period", "Start the first billing period",
                   any_row(Period.community_id == community.id)),
         SetupStep("payment", "Set the payment details owners pay to",
-                  bool((community.payment_details or "").strip())),
+                  bool((community.payment_details or "").strip()
+                       or (community.payee_account or "").strip())),
     ]
     return [] if all(step.done for step in steps) else steps
