@@ -15,12 +15,12 @@ def decimal_text(value: Decimal | None) -> str | None:
 def community(c) -> dict:
     return {"id": c.id, "slug": c.slug, "name": c.name, "currency": c.currency,
             "owners_see_balance_sheet": c.owners_see_balance_sheet,
-            "payment_details": c.payment_details or "",
-            **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
+            "payment_details": c.payment_details or ""}
 
 
 def settings(c) -> dict:
-    return {k: v for k, v in community(c).items() if k not in ("id", "slug")}
+    return {**{k: v for k, v in community(c).items() if k not in ("id", "slug")},
+            **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
 
 
 def user(u) -> dict:
