@@ -24,9 +24,10 @@ def create_app(config: dict | None = None) -> Flask:
     mail.init_app(app)
     limiter.init_app(app)
 
-    from app import security, tenancy
+    from app import idempotency, security, tenancy
     security.init_app(app)
     tenancy.init_app(app)
+    idempotency.init_app(app)  # after security: a key is claimed once the user is known
 
     from app.celery import celery_init_app
     celery_init_app(app)

@@ -70,6 +70,13 @@ def from_environment(instance_path: str) -> dict:
         "BASE_URL": os.environ.get("BASE_URL"),
         # Tests only: seconds the close job pauses between steps, so a worker can be killed.
         "CLOSE_STEP_DELAY": float(os.environ.get("LEVY_CLOSE_STEP_DELAY", "0")),
+        # Job leases (app/services/jobs.py): a running close says it is alive every
+        # JOB_HEARTBEAT_SECONDS; one silent for JOB_LEASE_SECONDS is dispatched again by the
+        # sweep every worker runs every JOB_SWEEP_SECONDS. Lease + sweep + the close itself
+        # stays well under SPEC §3's two minutes.
+        "JOB_HEARTBEAT_SECONDS": float(os.environ.get("LEVY_JOB_HEARTBEAT_SECONDS", "10")),
+        "JOB_LEASE_SECONDS": float(os.environ.get("LEVY_JOB_LEASE_SECONDS", "40")),
+        "JOB_SWEEP_SECONDS": float(os.environ.get("LEVY_JOB_SWEEP_SECONDS", "10")),
         "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "200 per hour"),
         "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
     }

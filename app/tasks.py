@@ -19,7 +19,7 @@ def close_period(self, job_id: int, community_id: int) -> None:
     from app.tenancy import community_scope
     with community_scope(community_id):
         try:
-            closing.run_close_job(job_id)
+            closing.run_close_job(job_id, heartbeat=not self.request.is_eager)
         except OperationalError as error:
             # The database went away: the transaction left nothing behind; try again.
             if self.request.retries < self.max_retries and not self.request.is_eager:

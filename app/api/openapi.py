@@ -18,6 +18,16 @@ ERROR_SCHEMA = {
 }
 
 
+# SPEC §5 "Retries are safe": every POST may carry one (app/idempotency.py).
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "Send a POST again with the same key and body within 24 hours and get the "
+                   "first answer again, with nothing written twice. The same key with another "
+                   "request, or while the first is still running, is a 409.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
+}
+
+
 def _field_schema(field) -> dict:
     if isinstance(field, AmountField):
         return {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00",
@@ -79,6 +89,11 @@ def build_document() -> dict:
             elif info.get("role") == "self":
                 operation["responses"]["403"] = {
                     "description": "Admins, or the member themselves; another owner is refused"}
+            if method == "POST":
+                operation["parameters"] = params + [IDEMPOTENCY_KEY]
+                operation["responses"].setdefault("409", {
+                    "description": "Conflict (also: an Idempotency-Key reused or in use)",
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}}})
             if info.get("form") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": method == "POST", "content": {
                     "application/json": {"schema": _form_schema(info["form"])}}}

@@ -9,3 +9,4 @@ from app.models.billing import (AllocationLine, BalanceSnapshot, BudgetItem, Rea
 from app.models.jobs import Job  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.reminders import Reminder  # noqa: F401
+from app.models.idempotency import IdempotentRequest  # noqa: F401

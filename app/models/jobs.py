@@ -19,6 +19,11 @@ class Job(TenantScoped, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The lease of a running job (app.services.jobs): the execution holding it (a random
+    # token) and when it last said it was alive. A lease without a heartbeat for
+    # JOB_LEASE_SECONDS is swept and the job dispatched again.
+    runner: Mapped[str | None] = mapped_column(String(32))
+    heartbeat_at: Mapped[datetime | None]
 
     @property
     def done(self) -> bool:

@@ -19,7 +19,7 @@ from app.ledger.allocation import PeriodAllocation
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
-from app.services import audit, balances, journal
+from app.services import audit, balances, jobs, journal
 from app.services import periods as period_service
 
 log = logging.getLogger("levy.close")
@@ -85,12 +85,28 @@ def _set_job(job_id: int, **values) -> None:
     db.session.commit()
 
 
-def run_close_job(job_id: int) -> None:
+def run_close_job(job_id: int, heartbeat: bool = False) -> None:
+    """The task's body. ``heartbeat``: keep the job's lease alive from a thread (on a
+    worker; an eager task has no other worker to hand over to)."""
     job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one_or_none()
     if job is None or job.status == "succeeded":
         return
     period_id = job.period_id
-    _set_job(job_id, status="running", progress=5, started_at=job.started_at or utcnow())
+    # Compare-and-set: a duplicate delivery while another execution's lease is alive, or of
+    # a finished job, does nothing (app.services.jobs).
+    token = jobs.claim(job_id)
+    if token is None:
+        log.info("close job %s is done or held by a live worker; nothing to do", job_id)
+        return
+    try:
+        with jobs.heartbeat(job_id, token, enabled=heartbeat):
+            _run_close(job_id, period_id)
+    finally:
+        jobs.release(job_id, token)
+
+
+def _run_close(job_id: int, period_id: int) -> None:
+    _set_job(job_id, progress=5)
     try:
         period = _locked_period(period_id)
         if period.status == PeriodStatus.OPEN:

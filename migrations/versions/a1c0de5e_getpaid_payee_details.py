@@ -1,7 +1,7 @@
 """community payee details for the payment QR
 
 Revision ID: a1c0de5e_getpaid
-Revises: 2263ee521b1f
+Revises: a7d3e915_idempotency
 Create Date: 2026-12-02 17:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c0de5e_getpaid'
-down_revision = '2263ee521b1f'
+down_revision = 'a7d3e915_idempotency'
 branch_labels = None
 depends_on = None
 

@@ -10,8 +10,11 @@ to the cent.
     (b) two close requests at the same moment → exactly one 202 and one 409;
     (c) the worker is SIGKILLed while the close job runs (it pauses LEVY_CLOSE_STEP_DELAY
         seconds inside its transaction): the period stays `closing` with no snapshot; a new
-        worker gets the unacknowledged task again (CELERY_VISIBILITY_TIMEOUT=5) and
-        finishes it.
+        worker finishes it (the unacknowledged task comes back after
+        CELERY_VISIBILITY_TIMEOUT=5 s, or the sweep dispatches it again once the lease ran
+        out: whichever comes first claims the job, the other does nothing);
+    (d) the same with the broker's default visibility timeout (600 s): the job's lease and
+        every worker's sweep finish the close within SPEC §3's two minutes, written once.
 """
 import os
 import signal
@@ -207,8 +210,11 @@ def test_two_simultaneous_close_requests_one_wins(broker_app, worker):
 def test_a_worker_killed_mid_close_leaves_no_half_state_and_a_new_worker_finishes(
         broker_app, module_workers, celery_to_redis, scoped):
     module_workers.stop_all()  # only the slow worker may take this job
+    # A lease shorter than the visibility timeout: the redelivered message finds the dead
+    # worker's lease run out and claims the job (test (d) covers the sweep).
+    lease = {"LEVY_JOB_HEARTBEAT_SECONDS": 1, "LEVY_JOB_LEASE_SECONDS": 4}
     slow = module_workers.start(LEVY_CLOSE_STEP_DELAY=3,
-                                CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
+                                CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT, **lease)
     w = build(new_community(broker_app))
     answer = w.close(w.q1)
     job_id = answer["job_id"]
@@ -226,10 +232,32 @@ def test_a_worker_killed_mid_close_leaves_no_half_state_and_a_new_worker_finishe
     # (kombu then sweeps only every unacked_restore_interval × throttle seconds, 100 s by
     # default, so the new worker is started after the timeout rather than before).
     time.sleep(max(0.0, delivered_by + VISIBILITY_TIMEOUT + 1.5 - time.monotonic()))
-    module_workers.start(CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
+    module_workers.start(CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT, **lease)
     job = poll_job(w, job_id, timeout=90)
     assert (job["status"], job["progress"], job["error"]) == ("succeeded", 100, None), job
     assert w.get_period(w.q1)["status"] == "closed"
     assert_q1_final(w, w.sheet(w.q1))
     snapshots, derived = snapshot_and_derived(scoped, w.community.id, w.q1)
     assert (snapshots, derived) == (4, 4)  # written once, not twice
+
+
+def test_a_dead_workers_close_is_finished_within_two_minutes_not_the_visibility_timeout(
+        broker_app, module_workers, celery_to_redis, scoped):
+    module_workers.stop_all()
+    slow = module_workers.start(LEVY_CLOSE_STEP_DELAY=8, CELERY_VISIBILITY_TIMEOUT=600)
+    w = build(new_community(broker_app, slug="lease"))
+    job_id = w.close(w.q1)["job_id"]
+    poll_job(w, job_id, until=("running", "succeeded", "failed"), timeout=60)
+    module_workers.kill(slow)
+    killed_at = time.monotonic()
+    assert w.get_period(w.q1)["status"] == "closing"
+    assert snapshot_and_derived(scoped, w.community.id, w.q1) == (0, 0)
+
+    # Redis gives the unacknowledged message back only after 600 s: the sweep must do it.
+    module_workers.start(CELERY_VISIBILITY_TIMEOUT=600)
+    job = poll_job(w, job_id, timeout=max(1.0, killed_at + 120 - time.monotonic()))
+    assert (job["status"], job["progress"], job["error"]) == ("succeeded", 100, None), job
+    assert time.monotonic() - killed_at < 120
+    assert w.get_period(w.q1)["status"] == "closed"
+    assert_q1_final(w, w.sheet(w.q1))
+    assert snapshot_and_derived(scoped, w.community.id, w.q1) == (4, 4)
