@@ -77,6 +77,14 @@ def from_environment(instance_path: str) -> dict:
         "JOB_HEARTBEAT_SECONDS": float(os.environ.get("LEVY_JOB_HEARTBEAT_SECONDS", "10")),
         "JOB_LEASE_SECONDS": float(os.environ.get("LEVY_JOB_LEASE_SECONDS", "40")),
         "JOB_SWEEP_SECONDS": float(os.environ.get("LEVY_JOB_SWEEP_SECONDS", "10")),
-        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "200 per hour"),
+        # SPEC §5: sign-up may be limited, but not below 1,000 an hour from one address.
+        "SIGNUP_RATE_LIMIT": os.environ.get("SIGNUP_RATE_LIMIT", "1000 per hour"),
+        # Failed passwords, counted per email and per address across every password check.
         "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
+        # Password-reset mails asked for, per email and per address.
+        "PASSWORD_RESET_EMAIL_LIMIT": os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "5 per hour"),
+        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT",
+                                                       "20 per hour"),
+        # A log-in session ends on the server after this long, logged out or not.
+        "SESSION_MAX_AGE_DAYS": int(os.environ.get("SESSION_MAX_AGE_DAYS", "30")),
     }

@@ -27,6 +27,11 @@ class Conflict(LevyError):
     status, code = 409, "conflict"
 
 
+class AccountExists(Conflict):
+    """This email already has an account: log in instead (SPEC §4)."""
+    code = "account_exists"
+
+
 class NotFound(LevyError):
     """Not found."""
     status, code = 404, "not_found"
@@ -64,11 +69,14 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        # A 429 says when to come back (Retry-After), on pages and in the API alike.
+        headers = {k: v for k, v in error.get_headers() if k == "Retry-After"}
         if wants_json():
             message = error.description if status != 429 else "Too many attempts. Try again later."
-            return error_body(status, _HTTP_CODES.get(status, "error"), message)
+            body, status = error_body(status, _HTTP_CODES.get(status, "error"), message)
+            return body, status, headers
         template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
-        return render_template(template, status=status, message=error.description), status
+        return render_template(template, status=status, message=error.description), status, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

@@ -1,16 +1,21 @@
-"""Passwords, bearer tokens, who the current user is, CSRF policy and response headers."""
+"""Passwords, bearer tokens, server-side sessions, failed-credential limits, who the current
+user is, CSRF policy and response headers."""
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
-from flask_login import current_user
-from sqlalchemy import select
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, login_user, logout_user
+from limits import parse
+from sqlalchemy import select, update
+from werkzeug.exceptions import TooManyRequests
 
-from app.extensions import csrf, db, login_manager
-from app.models import ApiToken, User
+from app.extensions import csrf, db, limiter, login_manager
+from app.models import ApiToken, LoginSession, User
 from app.models.base import utcnow
 
 _STRONG = PasswordHasher()
@@ -65,6 +70,103 @@ def issue_api_token(user: User, name: str = "API token") -> str:
     return token
 
 
+# --- failed credentials -----------------------------------------------------------------
+# One counter per email and one per address, shared by every place that checks a password
+# (log-in page, POST /api/tokens, POST /api/password, the account page), kept in the
+# limiter's storage (Redis in production) so every worker sees the same counts. Fixed
+# windows, whatever strategy the decorators use: a counter we can give back to.
+
+def _credential_keys(limit, email: str) -> list[str]:
+    return [limit.key_for("credential-failures", "email", normalize_email(email)),
+            limit.key_for("credential-failures", "address", get_remote_address() or "-")]
+
+
+def check_credentials(email: str, password: str) -> User | None:
+    """The user whose email and password these are, or None (and the failure counts).
+
+    Every attempt first takes a slot in both counters (one atomic increment each), so a
+    burst of parallel guesses cannot all slip in before the first failure is counted; a
+    right password gives its slots back, so only failures count. While either counter is
+    full the answer is 429 without checking the password: a right guess after the limit
+    teaches an attacker nothing.
+    """
+    limit = parse(current_app.config["CREDENTIAL_FAILURE_LIMIT"])
+    storage, expiry = limiter.storage, limit.get_expiry()
+    keys = _credential_keys(limit, email)
+    counts = [storage.incr(key, expiry) for key in keys]
+    if any(count > limit.amount for count in counts):
+        retry_after = max(storage.get_expiry(key) for key in keys) - time.time()
+        raise TooManyRequests("Too many failed attempts. Try again later.",
+                              retry_after=max(1, int(retry_after)))
+    user = user_by_email(email)
+    if check_password(user, password):
+        for key in keys:
+            storage.incr(key, expiry, amount=-1)
+        return user
+    return None
+
+
+# --- server-side sessions ----------------------------------------------------------------
+# The session cookie (signed by Flask) carries a random key; a LoginSession row with its
+# digest must exist and be live for the cookie to mean anything. See app/models/sessions.py.
+SESSION_KEY = "_levy_session"
+
+
+def log_in(user: User) -> None:
+    """Log this browser in with a new server-side session (commits).
+
+    A session this browser had before (another account, say) ends first, so a key that
+    was once in this cookie never outlives it.
+    """
+    _revoke_session_key(session.pop(SESSION_KEY, None))
+    key, key_hash = new_secret_token()
+    db.session.add(LoginSession(user_id=user.id, key_hash=key_hash))
+    db.session.commit()
+    login_user(user)
+    session[SESSION_KEY] = key
+
+
+def log_out() -> None:
+    """End this browser's session on the server too: a copied cookie dies with it (commits)."""
+    _revoke_session_key(session.pop(SESSION_KEY, None))
+    db.session.commit()
+    logout_user()
+
+
+def _revoke_session_key(key: str | None) -> None:
+    if key:
+        db.session.execute(update(LoginSession).where(
+            LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow()))
+
+
+def end_sessions_and_tokens(user: User) -> None:
+    """Revoke every session and API token of the user at once (the caller commits)."""
+    now = utcnow()
+    db.session.execute(update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)).values(revoked_at=now))
+    db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+
+
+def _user_from_session(user_id: str) -> User | None:
+    key = session.get(SESSION_KEY)
+    if not key:
+        return None
+    oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
+    login_session = db.session.execute(select(LoginSession).where(
+        LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None),
+        LoginSession.created_at > oldest)).scalar_one_or_none()
+    if login_session is None or str(login_session.user_id) != user_id:
+        return None
+    return login_session.user
+
+
+def _forget_dead_session() -> None:
+    for name in ("_user_id", "_fresh", "_id", SESSION_KEY):
+        session.pop(name, None)
+
+
 def _bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, value = header.partition(" ")
@@ -101,7 +203,10 @@ def init_app(app: Flask) -> None:
             # A request that shows a bearer token is judged by that token alone, so a stale
             # or forged header next to a session cookie neither logs in nor skips CSRF.
             return _user_from_bearer(request)
-        return db.session.get(User, int(user_id))
+        user = _user_from_session(user_id)
+        if user is None:
+            _forget_dead_session()  # logged out, revoked or expired on the server
+        return user
 
     # A bearer token beats the session: API clients never depend on cookies.
     login_manager.request_loader(_user_from_bearer)
@@ -114,7 +219,8 @@ def init_app(app: Flask) -> None:
             return
         if request.path.startswith("/api/"):
             # Token clients are not a browser; cookie-authenticated writes need the token.
-            if _bearer_token() or "_user_id" not in session:
+            # (A cookie whose session ended on the server is no login: the view answers 401.)
+            if _bearer_token() or not current_user.is_authenticated:
                 return
         csrf.protect()
 

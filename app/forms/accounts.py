@@ -27,14 +27,18 @@ def _new_password():
     return [required(), Length(min=8, max=200, message="Use at least 8 characters.")]
 
 
-class SignupForm(BaseForm):
+class CommunityForm(BaseForm):
+    """A new community for a user who is logged in (POST /api/communities, the page)."""
     community_name = TrimmedStringField("Community name", [required(), Length(max=120)])
     slug = TrimmedStringField("Web address", [required(), Regexp(
         SLUG_RE, message="3 to 40 lowercase letters, digits or dashes.")])
+    currency = TrimmedStringField("Currency", [valid_currency], default="EUR")
+
+
+class SignupForm(CommunityForm):
     name = TrimmedStringField("Your name", [required(), Length(max=120)])
     email = EmailField("Email", _email())
     password = PasswordField("Password", _new_password())
-    currency = TrimmedStringField("Currency", [valid_currency], default="EUR")
 
 
 class LoginForm(BaseForm):
@@ -51,8 +55,19 @@ class TokenForm(BaseForm):
 
 
 class InviteAcceptForm(BaseForm):
+    """An invite to an email with no account yet: the person sets a password."""
     name = TrimmedStringField("Your name", [Length(max=120)])
     password = PasswordField("Password", _new_password())
+
+
+class InviteJoinForm(BaseForm):
+    """An invite to an email that has an account: joined by that account, logged in."""
+    name = TrimmedStringField("Your name", [Length(max=120)])
+
+
+class PasswordChangeForm(BaseForm):
+    current_password = PasswordField("Current password", [required(), Length(max=200)])
+    new_password = PasswordField("New password", _new_password())
 
 
 class ResetRequestForm(BaseForm):

@@ -1,6 +1,7 @@
 """The data model, one module per area. Importing this package registers every table."""
 from app.models.base import TenantScoped, utcnow  # noqa: F401
 from app.models.tenancy import ApiToken, Community, Member, Property, User  # noqa: F401
+from app.models.sessions import LoginSession  # noqa: F401
 from app.models.ledger import (  # noqa: F401
     Contribution, Expense, JournalEntry, Period, Posting, PeriodStatus,
 )

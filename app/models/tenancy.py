@@ -1,4 +1,5 @@
 """Users, communities (tenants), their members and properties, and API tokens."""
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -10,12 +11,18 @@ from app.extensions import db
 from app.models.base import BigId, TenantScoped, utcnow
 
 
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Stored lower-cased: emails compare case-insensitively (SPEC §1).
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Signed into password-reset links; a new one on every reset or change kills old links.
+    reset_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Member"]] = relationship(back_populates="user")

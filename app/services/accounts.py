@@ -1,14 +1,17 @@
-"""Sign-up, invites, joining, password resets."""
+"""Sign-up, new communities, invites, joining, password resets and changes."""
+import hmac
+
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import AccountExists, Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import Community, Member, User
 from app.models.base import utcnow
-from app.security import (check_password, digest, hash_password, new_secret_token,
-                          normalize_email, user_by_email)
+from app.models.tenancy import new_nonce
+from app.security import (check_credentials, digest, end_sessions_and_tokens, hash_password,
+                          new_secret_token, normalize_email, user_by_email)
 from app.services import audit, mailer
 from app.tenancy import community_scope, unscoped
 
@@ -16,26 +19,47 @@ RESET_MAX_AGE = 60 * 60 * 2
 
 
 def sign_up(*, community_name, slug, name, email, password, currency="EUR"):
-    """A new community with its first admin. An existing user must give their password."""
+    """A new user with a new community, as its admin.
+
+    An email that already has an account is refused before anything else, and no password
+    is checked: sign-up must not become a way to guess passwords or to take over an account
+    someone planted (SPEC §4). That person logs in and adds a community (add_community).
+    """
+    if user_by_email(email) is not None:
+        raise AccountExists(ACCOUNT_EXISTS_SIGNUP)
+    _check_slug(slug)
+    user = User(email=normalize_email(email), name=name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    community, member = add_community(user, community_name=community_name, slug=slug,
+                                      currency=currency)
+    return user, community, member
+
+
+ACCOUNT_EXISTS_SIGNUP = ("This email already has a Levy account. Log in, then add a "
+                         "community from your account.")
+ACCOUNT_EXISTS_INVITE = ("This email already has a Levy account. Log in as it, then "
+                         "accept the invite.")
+
+
+def _check_slug(slug):
     if db.session.execute(select(Community.id).where(Community.slug == slug)).first():
         raise ValidationFailed("That web address is taken.", {"slug": ["That web address is taken."]})
-    user = user_by_email(email)
-    if user is None:
-        user = User(email=normalize_email(email), name=name, password_hash=hash_password(password))
-        db.session.add(user)
-    elif not check_password(user, password):
-        raise ValidationFailed("This email already has an account; enter its password.",
-                               {"password": ["This email already has an account; enter its password."]})
+
+
+def add_community(user: User, *, community_name, slug, currency="EUR"):
+    """A new community with this (logged-in) user as its first admin."""
+    _check_slug(slug)
     community = Community(slug=slug, name=community_name, currency=currency or "EUR")
     db.session.add(community)
     db.session.flush()
     with community_scope(community.id):
-        member = Member(community_id=community.id, user_id=user.id, name=name,
+        member = Member(community_id=community.id, user_id=user.id, name=user.name,
                         email=user.email, role="admin", joined_at=utcnow())
         db.session.add(member)
         db.session.flush()
         audit.record("create", "community", community.id, after={"slug": slug, "name": community_name})
-    return user, community, member
+    return community, member
 
 
 def invite_url(token: str) -> str:
@@ -58,7 +82,7 @@ def invite_member(*, name, email, role) -> tuple[Member, str]:
     community = db.session.get(Community, member.community_id)
     mailer.send(email, f"You are invited to {community.name} on Levy",
                 f"Hello {name},\n\n{community.name} uses Levy to keep its common money straight.\n"
-                f"Join here{' (log in with your existing password)' if existing else ''}: {url}\n")
+                f"Join here{' (log in to your Levy account first)' if existing else ''}: {url}\n")
     return member, url
 
 
@@ -73,25 +97,57 @@ def member_for_invite(token: str) -> Member | None:
             select(Member).where(Member.invite_token_hash == digest(token))).scalar_one_or_none()
 
 
+def account_for_invite(member: Member) -> User | None:
+    """The account that already has the invited email, if any."""
+    return user_by_email(member.email)
+
+
 def accept_invite(token: str, *, password: str, name: str | None = None) -> User:
+    """An invite to an email with no account: the person sets a password and joins.
+
+    An email that has an account is never joined by a password typed here, right or wrong:
+    that account logs in and joins (join_with_account).
+    """
+    member = _member_or_invalid(token)
+    if account_for_invite(member) is not None:
+        raise AccountExists(ACCOUNT_EXISTS_INVITE)
+    user = User(email=member.email, name=name or member.name, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    _join(member, user, name)
+    return user
+
+
+def check_invitee(member: Member, user: User | None) -> None:
+    """Only the account with the invited email, logged in, may join by an invite to it."""
+    if user is None:
+        raise AccountExists(ACCOUNT_EXISTS_INVITE)
+    if user.email != member.email:
+        raise Forbidden(f"This invite is for another account ({member.email}). "
+                        "Log out and log in as that account to join.")
+
+
+def join_with_account(token: str, user: User | None, name: str | None = None) -> User:
+    member = _member_or_invalid(token)
+    check_invitee(member, user)
+    _join(member, user, name)
+    return user
+
+
+def _member_or_invalid(token: str) -> Member:
     member = member_for_invite(token)
     if member is None:
         raise ValidationFailed("This invite link is not valid any more.",
                                {"token": ["This invite link is not valid any more."]})
-    user = user_by_email(member.email)
-    if user is None:
-        user = User(email=member.email, name=name or member.name, password_hash=hash_password(password))
-        db.session.add(user)
-    elif not check_password(user, password):
-        raise ValidationFailed("Enter the password of your existing account.",
-                               {"password": ["Enter the password of your existing account."]})
-    db.session.flush()
+    return member
+
+
+def _join(member: Member, user: User, name: str | None) -> None:
     member.user_id, member.joined_at, member.invite_token_hash = user.id, utcnow(), None
     if name:
         member.name = name
     with community_scope(member.community_id):
         audit.record("join", "member", member.id, after={"user_id": user.id})
-    return user
 
 
 def accept_invite_for_demo(member: Member, password: str) -> User:
@@ -108,12 +164,16 @@ def _reset_serializer():
 
 
 def send_password_reset(email: str) -> None:
-    """Mail a reset link. Says nothing about whether the email exists."""
+    """Mail a reset link. Says nothing about whether the email exists.
+
+    The link signs the user's id and their random reset nonce, never anything derived from
+    the password hash; the nonce changes on every reset or password change, so a used link
+    (and any other link sent before) stops working.
+    """
     user = user_by_email(email)
     if user is None:
         return
-    # The hash is part of the token, so a link stops working once the password changes.
-    token = _reset_serializer().dumps({"id": user.id, "h": user.password_hash[-16:]})
+    token = _reset_serializer().dumps({"id": user.id, "n": user.reset_nonce})
     url = url_for("auth.reset_password", token=token, _external=True)
     mailer.send(user.email, "Reset your Levy password",
                 f"Set a new password here (valid for two hours): {url}\n"
@@ -127,13 +187,30 @@ def user_for_reset(token: str) -> User:
     except (BadSignature, SignatureExpired):
         data = None
     user_id = data.get("id") if isinstance(data, dict) else None
+    nonce = data.get("n") if isinstance(data, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or user.password_hash[-16:] != data.get("h"):
+    if user is None or not isinstance(nonce, str) or not hmac.compare_digest(
+            user.reset_nonce.encode(), nonce.encode()):
         raise Conflict("This reset link is not valid any more. Ask for a new one.")
     return user
 
 
 def reset_password(token: str, password: str) -> User:
     user = user_for_reset(token)
-    user.password_hash = hash_password(password)
+    set_password(user, password)
     return user
+
+
+def change_password(user: User, *, current_password: str, new_password: str) -> None:
+    """A logged-in change. A wrong current password counts as a failed credential."""
+    if check_credentials(user.email, current_password) is None:
+        raise ValidationFailed("That is not your current password.",
+                               {"current_password": ["That is not your current password."]})
+    set_password(user, new_password)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session and API token of the user and every reset link."""
+    user.password_hash = hash_password(password)
+    user.reset_nonce = new_nonce()
+    end_sessions_and_tokens(user)

@@ -7,6 +7,7 @@ from app.tenancy import memberships_of
 
 
 def register_web(app: Flask) -> None:
+    from app.web.account import views as account
     from app.web.audit import views as audit
     from app.web.auth import views as auth
     from app.web.closing import views as closing
@@ -20,7 +21,7 @@ def register_web(app: Flask) -> None:
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
     for module in (public, auth, community, members, properties, settings, tokens, periods,
-                   closing, audit, owner, receivables):
+                   closing, audit, owner, account, receivables):
         app.register_blueprint(module.bp)
 
     @app.context_processor

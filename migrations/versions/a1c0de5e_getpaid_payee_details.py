@@ -1,7 +1,7 @@
 """community payee details for the payment QR
 
 Revision ID: a1c0de5e_getpaid
-Revises: a7d3e915_idempotency
+Revises: a7c3e9d1_accounts
 Create Date: 2026-12-02 17:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c0de5e_getpaid'
-down_revision = 'a7d3e915_idempotency'
+down_revision = 'a7c3e9d1_accounts'
 branch_labels = None
 depends_on = None
 

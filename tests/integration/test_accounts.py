@@ -53,22 +53,21 @@ def test_signup_with_a_taken_slug_is_a_field_error(client, community):
     assert response.get_json()["error"]["fields"] == {"slug": ["That web address is taken."]}
 
 
-def test_existing_user_needs_their_password_to_sign_up_another_community(client, community):
+def test_signup_with_an_existing_email_is_refused_without_a_password_check(client, community):
     response = client.post("/api/signup", json={
         "community_name": "Oak Row", "slug": "oak", "name": "Ada Admin",
-        "email": "admin@example.org", "password": "not the password"})
+        "email": "ADMIN@example.org", "password": PASSWORD})
 
-    assert response.status_code == 400
-    assert response.get_json()["error"]["fields"] == {
-        "password": ["This email already has an account; enter its password."]}
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "account_exists"
     assert client.get("/api/c/oak/settings",
                       headers={"Authorization": f"Bearer {community.admin_token}"}).status_code == 404
 
 
-def test_existing_user_with_the_right_password_gets_a_second_community(client, community):
-    second = signup(client, slug="oak", email="ADMIN@Example.ORG", community_name="Oak Row")
+def test_existing_user_adds_a_second_community_from_their_account(client, community):
+    community.api.post("/api/communities", json={"community_name": "Oak Row", "slug": "oak"})
 
-    memberships = _me(client, second["token"]).get_json()["memberships"]
+    memberships = _me(client, community.admin_token).get_json()["memberships"]
     assert [(m["community_slug"], m["role"]) for m in memberships] == [
         ("maple", "admin"), ("oak", "admin")]
 
@@ -259,17 +258,17 @@ def test_invite_page_lets_the_person_join_and_lands_on_the_dashboard(client, com
     assert "You are <strong>Nina</strong>, owner" in client.get("/c/maple/").get_data(as_text=True)
 
 
-def test_an_existing_user_joins_with_their_own_password(client, community, other_community):
+def test_an_existing_user_joins_logged_in_not_with_a_password(client, community, other_community):
     token = _invite(community, email="birch@example.org")["invite_url"].rsplit("/", 1)[-1]
 
-    wrong = client.post(f"/api/invites/{token}/accept", json={"password": "a new password"})
-    right = client.post(f"/api/invites/{token}/accept", json={"password": PASSWORD})
+    typed = client.post(f"/api/invites/{token}/accept", json={"password": PASSWORD})
+    joined = client.post(f"/api/invites/{token}/accept", json={},
+                         headers={"Authorization": f"Bearer {other_community.admin_token}"})
 
-    assert wrong.status_code == 400
-    assert wrong.get_json()["error"]["fields"] == {
-        "password": ["Enter the password of your existing account."]}
-    assert right.status_code == 200
-    slugs = [m["community_slug"] for m in _me(client, right.get_json()["token"]).get_json()["memberships"]]
+    assert typed.status_code == 409
+    assert typed.get_json()["error"]["code"] == "account_exists"
+    assert joined.status_code == 200
+    slugs = [m["community_slug"] for m in _me(client, joined.get_json()["token"]).get_json()["memberships"]]
     assert sorted(slugs) == ["birch", "maple"]
 
 
@@ -403,7 +402,7 @@ def test_signup_page_shows_a_taken_slug_at_the_field(client, community):
 
 
 def test_switcher_lists_both_communities_of_a_person_in_two(client, community):
-    signup(client, slug="oak", community_name="Oak Row")
+    community.api.post("/api/communities", json={"community_name": "Oak Row", "slug": "oak"})
     login(client, "admin@example.org")
 
     page = client.get("/c/maple/").get_data(as_text=True)
@@ -414,7 +413,7 @@ def test_switcher_lists_both_communities_of_a_person_in_two(client, community):
 
 
 def test_landing_lists_the_communities_of_a_person_in_two(client, community):
-    signup(client, slug="oak", community_name="Oak Row")
+    community.api.post("/api/communities", json={"community_name": "Oak Row", "slug": "oak"})
     login(client, "admin@example.org")
 
     page = client.get("/").get_data(as_text=True)

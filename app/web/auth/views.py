@@ -2,30 +2,22 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import AccountExists, Conflict, Forbidden, ValidationFailed
 from app.extensions import db, limiter
-from app.forms.accounts import (InviteAcceptForm, LoginForm, ResetPasswordForm,
+from app.forms.accounts import (InviteAcceptForm, InviteJoinForm, LoginForm, ResetPasswordForm,
                                 ResetRequestForm, SignupForm)
-from app.security import check_password, normalize_email, user_by_email
+from app.security import check_credentials, log_in, log_out, normalize_email
 from app.services import accounts
 from app.web.forms import apply_errors
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _failed(response) -> bool:
-    # A failed login re-renders the form (200/422); a success redirects.
-    return request.method == "POST" and response.status_code != 302
-
-
 def _email_key() -> str:
     return "email:" + normalize_email(request.form.get("email", ""))
-
-
-def _limit():
-    return current_app.config["CREDENTIAL_FAILURE_LIMIT"]
 
 
 def _safe_next(default: str) -> str:
@@ -42,32 +34,35 @@ def _safe_next(default: str) -> str:
 @limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup():
     form = SignupForm()
+    account_exists = False
     if form.validate_on_submit():
         try:
             user, community, _ = accounts.sign_up(
                 community_name=form.community_name.data, slug=form.slug.data,
                 name=form.name.data, email=form.email.data, password=form.password.data,
                 currency=form.currency.data or "EUR")
+        except AccountExists:
+            db.session.rollback()
+            account_exists = True
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            log_in(user)
             flash(f"Welcome to Levy. {community.name} is ready.", "success")
             return redirect(url_for("community.dashboard", community_slug=community.slug))
-    return render_template("auth/signup.html", form=form), 422 if form.errors else 200
+    status = 409 if account_exists else 422 if form.errors else 200
+    return render_template("auth/signup.html", form=form, account_exists=account_exists), status
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_limit, key_func=_email_key, methods=["POST"], deduct_when=_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_by_email(form.email.data)
-        if check_password(user, form.password.data):
-            login_user(user)
+        user = check_credentials(form.email.data, form.password.data)
+        if user is not None:
+            log_in(user)
             return redirect(_safe_next(url_for("public.landing")))
         form.password.errors = ["Wrong email or password."]
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -75,18 +70,18 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    log_out()
     flash("You are logged out.", "info")
     return redirect(url_for("public.landing"))
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"], deduct_when=_failed)
 def accept_invite(token):
     member = accounts.member_for_invite(token)
     if member is None:
         return render_template("auth/invite_invalid.html"), 404
-    existing = user_by_email(member.email)
+    if accounts.account_for_invite(member) is not None:
+        return _join_with_account(token, member)
     form = InviteAcceptForm(name=member.name)
     if form.validate_on_submit():
         try:
@@ -95,17 +90,49 @@ def accept_invite(token):
             db.session.rollback()
             apply_errors(form, error)
         else:
-            slug = member.community.slug
-            db.session.commit()
-            login_user(user)
-            flash("Welcome! You have joined the community.", "success")
-            return redirect(url_for("community.dashboard", community_slug=slug))
+            return _joined(member, user)
     return render_template("auth/invite.html", form=form, member=member,
-                           existing=existing), 422 if form.errors else 200
+                           existing=False), 422 if form.errors else 200
+
+
+def _join_with_account(token, member):
+    """An invite to an email that has an account: that account, logged in, presses Join."""
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    form = InviteJoinForm(name=member.name)
+    refusal, status = None, 200
+    try:
+        accounts.check_invitee(member, user)
+    except (AccountExists, Forbidden) as error:
+        refusal = error.message
+        status = error.status if request.method == "POST" else 200
+    else:
+        if form.validate_on_submit():
+            accounts.join_with_account(token, user, form.name.data)
+            return _joined(member, user, fresh_login=False)
+    return render_template("auth/invite.html", form=form, member=member, existing=True,
+                           refusal=refusal, logged_in_as=user), 422 if form.errors else status
+
+
+def _joined(member, user, fresh_login=True):
+    slug = member.community.slug
+    db.session.commit()
+    if fresh_login:
+        log_in(user)
+    flash("Welcome! You have joined the community.", "success")
+    return redirect(url_for("community.dashboard", community_slug=slug))
+
+
+def _reset_email_limit():
+    return current_app.config["PASSWORD_RESET_EMAIL_LIMIT"]
+
+
+def _reset_address_limit():
+    return current_app.config["PASSWORD_RESET_ADDRESS_LIMIT"]
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(_reset_address_limit, methods=["POST"], key_func=get_remote_address)
+@limiter.limit(_reset_email_limit, methods=["POST"], key_func=_email_key)
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -126,7 +153,8 @@ def reset_password(token):
     if form.validate_on_submit():
         user = accounts.reset_password(token, form.password.data)
         db.session.commit()
-        login_user(user)
-        flash("Your password is changed.", "success")
+        log_in(user)
+        flash("Your password is changed. Every other session and every API token of yours "
+              "has ended.", "success")
         return redirect(url_for("public.landing"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
