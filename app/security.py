@@ -189,6 +189,12 @@ def _user_from_bearer(req) -> User | None:
     return api_token.user
 
 
+def _carries_credentials() -> bool:
+    """A logged-in request: a bearer token, or a session with a user in it (even a stale or
+    revoked one: refusing to cache costs nothing)."""
+    return bool(_bearer_token()) or "_user_id" in session
+
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
@@ -237,4 +243,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if _carries_credentials():
+            # Nothing a logged-in user sees (pages, API answers, downloads) is kept by a
+            # browser or a shared cache (SPEC §5).
+            response.headers["Cache-Control"] = "no-store"
         return response

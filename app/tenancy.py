@@ -99,7 +99,8 @@ def _human(model) -> str:
 def memberships_of(user) -> list[Member]:
     with unscoped():
         return list(db.session.execute(
-            select(Member).join(Community).where(Member.user_id == user.id)
+            select(Member).join(Community).where(Member.user_id == user.id,
+                                                 Member.removed_at.is_(None))
             .order_by(Community.name)).scalars())
 
 
@@ -122,9 +123,12 @@ def _enter_community():
     if community is None:
         raise NotFound("Community not found.")
     g.community, g.community_id = community, community.id
+    # A removed member is a stranger here from the moment of removal, whatever their
+    # session or token: the membership is looked up on every request.
     member = db.session.execute(
         select(Member).where(Member.community_id == community.id,
-                      Member.user_id == current_user.id)).scalar_one_or_none()
+                             Member.user_id == current_user.id,
+                             Member.removed_at.is_(None))).scalar_one_or_none()
     if member is None:
         raise NotFound("Community not found.")
     g.member = member

@@ -2,11 +2,11 @@
 from flask import g, jsonify
 
 from app.api import serializers as out
-from app.api.base import body, created, doc, merged, validate
+from app.api.base import body, created, doc, merged, no_content, validate
 from app.extensions import db
 from app.forms.community import PAYEE_FIELDS, MemberForm, PropertyForm, SettingsForm
 from app.models import Member, Property
-from app.services import accounts, community as service
+from app.services import community as service, members
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 
 bp = community_blueprint("api_community", __name__, api=True)
@@ -36,18 +36,22 @@ def patch_settings():
 def list_members():
     """Owners see who is in the community, but not each other's email addresses."""
     shown = out.member if is_admin() else out.member_public
-    return jsonify([shown(m) for m in service.members()])
+    return jsonify([shown(m) for m in members.members()])
 
 
 @bp.post("/members")
 @requires("admin")
-@doc("Invite a member by email; answers the member and the invite link", MemberForm, 201, "admin")
+@doc("Add a member; with an email, answers the invite link too", MemberForm, 201, "admin")
 def create_member():
     form = validate(MemberForm, body())
-    member, url = accounts.invite_member(name=form.name.data, email=form.email.data,
-                                         role=form.role.data)
+    member, url = members.add_member(name=form.name.data, email=form.email.data,
+                                     role=form.role.data)
     db.session.commit()
-    return created({**out.member(member), "invite_url": url})
+    return created(_with_invite(member, url))
+
+
+def _with_invite(member, url):
+    return {**out.member(member), "invite_url": url} if url else out.member(member)
 
 
 @bp.get("/members/<int:member_id>")
@@ -60,13 +64,25 @@ def get_member(member_id):
 
 @bp.patch("/members/<int:member_id>")
 @requires("admin")
-@doc("Change a member's name or role", MemberForm, role="admin")
+@doc("Change a member's name, role, or email (until they join: a new email answers a new "
+     "invite link)", MemberForm, role="admin")
 def patch_member(member_id):
     member = get_or_404(Member, member_id)
     form = validate(MemberForm, merged(out.member(member), body()))
-    service.update_member(member, name=form.name.data, email=form.email.data, role=form.role.data)
+    _, url = members.update_member(member, name=form.name.data, email=form.email.data,
+                                   role=form.role.data)
     db.session.commit()
-    return jsonify(out.member(member))
+    return jsonify(_with_invite(member, url))
+
+
+@bp.delete("/members/<int:member_id>")
+@requires("admin")
+@doc("Remove a member: their access ends, their records and balances stay", status=204,
+     role="admin")
+def delete_member(member_id):
+    members.remove_member(get_or_404(Member, member_id))
+    db.session.commit()
+    return no_content()
 
 
 @bp.get("/properties")

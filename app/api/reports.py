@@ -1,9 +1,7 @@
 """API: the balance sheet (JSON and CSV) and one member's balance with its lines."""
-import csv
-import io
+from flask import g, jsonify, request
 
-from flask import Response, g, jsonify, request
-
+from app import downloads
 from app.api import serializers as out
 from app.api.base import doc
 from app.errors import Forbidden
@@ -38,14 +36,18 @@ def sheet_json(sheet) -> dict:
 
 
 def sheet_csv(sheet) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["member_id", "name", *COLUMNS])
-    for r in sheet.rows:
-        writer.writerow([r.balance.member_id, r.name,
-                         *(format_cents(getattr(r.balance, c)) for c in COLUMNS)])
-    writer.writerow(["", "Total", *(format_cents(sheet.totals[c]) for c in COLUMNS)])
-    return buffer.getvalue()
+    """SPEC §5: one line per row, then the total line; every COLUMNS amount a plain number."""
+    amount = downloads.amount
+    return downloads.csv_text(["member_id", "name", *COLUMNS], [
+        *([r.balance.member_id, r.name, *(amount(getattr(r.balance, c)) for c in COLUMNS)]
+          for r in sheet.rows),
+        ["", "Total", *(amount(sheet.totals[c]) for c in COLUMNS)]])
+
+
+def sheet_download(sheet):
+    """The balance sheet as a CSV download: the API's, the period page's and the owner's."""
+    name = downloads.filename(g.community.slug, sheet.period.name, "balance-sheet", ext="csv")
+    return downloads.attachment(sheet_csv(sheet), name, "text/csv")
 
 
 @bp.get("/periods/<int:period_id>/balance-sheet")
@@ -56,9 +58,7 @@ def balance_sheet(period_id):
         raise Forbidden("This community shows owners only their own balance.")
     sheet = balances.sheet(period)
     if request.args.get("format") == "csv":
-        filename = f"{g.community.slug}-{period.name}-balance-sheet.csv".replace(" ", "_")
-        return Response(sheet_csv(sheet), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{filename}"'})
+        return sheet_download(sheet)
     return jsonify(sheet_json(sheet))
 
 
@@ -109,5 +109,6 @@ def export_beancount():
     if not can_see_sheet():
         raise Forbidden("Only admins can export the ledger.")
     from app.services import exports
-    return Response(exports.beancount(), mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{g.community.slug}.beancount"'})
+    return downloads.attachment(exports.beancount(),
+                                downloads.filename(g.community.slug, ext="beancount"),
+                                "text/plain")

@@ -29,11 +29,11 @@ def user(u) -> dict:
 
 def member(m) -> dict:
     return {"id": m.id, "name": m.name, "email": m.email, "role": m.role,
-            "joined": m.user_id is not None}
+            "joined": m.user_id is not None, "removed": m.removed}
 
 
 def member_public(m) -> dict:
-    return {"id": m.id, "name": m.name, "role": m.role}
+    return {"id": m.id, "name": m.name, "role": m.role, "removed": m.removed}
 
 
 def prop(p) -> dict:

@@ -1,6 +1,6 @@
 """Members, properties and community settings."""
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Email, Length
+from wtforms.validators import Email, Length, Optional
 
 from app import payment_codes
 from app.forms.accounts import valid_currency
@@ -12,7 +12,8 @@ ROLES = [("owner", "Owner"), ("admin", "Admin")]
 
 class MemberForm(BaseForm):
     name = TrimmedStringField("Name", [required(), Length(max=120)])
-    email = TrimmedStringField("Email", [required(), Email(
+    # Optional: a member without an account has none (SPEC §1); with one, they are invited.
+    email = TrimmedStringField("Email (optional)", [Optional(), Email(
         message="Enter a valid email address.", check_deliverability=False), Length(max=254)])
     role = SelectField("Role", choices=ROLES, default="owner",
                        validate_choice=True)

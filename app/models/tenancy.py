@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.extensions import db
 from app.models.base import BigId, TenantScoped, utcnow
@@ -48,20 +48,24 @@ class Community(db.Model):
 
 
 class Member(TenantScoped, db.Model):
-    """A user's membership in one community. Money is tracked per member.
+    """A person in one community; money is tracked per member.
 
-    ``user_id`` is empty until an invited person accepts the invite.
+    ``email`` is empty for a member without an account (the treasurer keeps their money
+    anyway); ``user_id`` is empty until an invited person accepts the invite. A removed
+    member (``removed_at``) keeps every record and balance but has no access any more.
     """
+    # Several members may have no email: NULLs never collide in a unique constraint.
     __table_args__ = (UniqueConstraint("community_id", "email"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    email: Mapped[str] = mapped_column(String(254))
+    email: Mapped[str | None] = mapped_column(String(254))
     role: Mapped[str] = mapped_column(String(10), default="owner")
     invite_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime | None]
     joined_at: Mapped[datetime | None]
+    removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User | None] = relationship(back_populates="memberships")
@@ -71,16 +75,34 @@ class Member(TenantScoped, db.Model):
     def is_admin(self) -> bool:
         return self.role == "admin"
 
+    @property
+    def removed(self) -> bool:
+        return self.removed_at is not None
+
+
+def label_key(label: str) -> str:
+    """Property labels are unique per community ignoring case and spacing."""
+    return " ".join((label or "").split()).casefold()
+
 
 class Property(TenantScoped, db.Model):
+    __table_args__ = (UniqueConstraint("community_id", "label_key"),)
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     label: Mapped[str] = mapped_column(String(80))
+    # Kept in step with ``label`` on every assignment; casefold may lengthen text ("ß").
+    label_key: Mapped[str] = mapped_column(String(255))
     share_weight: Mapped[Decimal] = mapped_column(Numeric(16, 4))
     owner_member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     owner: Mapped[Member] = relationship()
+
+    @validates("label")
+    def _keep_label_key(self, _name, label):
+        self.label_key = label_key(label)
+        return label
 
 
 class ApiToken(db.Model):

@@ -66,29 +66,18 @@ def invite_url(token: str) -> str:
     return url_for("auth.accept_invite", token=token, _external=True)
 
 
-def invite_member(*, name, email, role) -> tuple[Member, str]:
-    """Add a member of the current community and mail them a link to join."""
-    email = normalize_email(email)
-    if db.session.execute(select(Member.id).where(Member.email == email)).first():
-        raise ValidationFailed("Already a member.", {"email": ["This email is already a member."]})
+def send_invite(member: Member) -> str:
+    """Give a member with an email a fresh invite link and mail it; answers the link."""
     token, token_hash = new_secret_token()
-    member = Member(community_id=_community_id(), name=name, email=email, role=role,
-                    invite_token_hash=token_hash, invited_at=utcnow())
-    existing = user_by_email(email)
-    db.session.add(member)
-    db.session.flush()
-    audit.record("create", "member", member.id, after={"name": name, "email": email, "role": role})
+    member.invite_token_hash, member.invited_at = token_hash, utcnow()
+    existing = user_by_email(member.email)
     url = invite_url(token)
     community = db.session.get(Community, member.community_id)
-    mailer.send(email, f"You are invited to {community.name} on Levy",
-                f"Hello {name},\n\n{community.name} uses Levy to keep its common money straight.\n"
-                f"Join here{' (log in to your Levy account first)' if existing else ''}: {url}\n")
-    return member, url
-
-
-def _community_id():
-    from flask import g
-    return g.community_id
+    mailer.send(member.email, f"You are invited to {community.name} on Levy",
+                f"Hello {member.name},\n\n{community.name} uses Levy to keep its common money "
+                f"straight.\nJoin here{' (log in to your Levy account first)' if existing else ''}"
+                f": {url}\n")
+    return url
 
 
 def member_for_invite(token: str) -> Member | None:

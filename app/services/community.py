@@ -1,76 +1,94 @@
-"""Members, properties and settings of the current community."""
+"""Properties and settings of the current community (members: app.services.members)."""
+import re
+
 from flask import g
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Member, Property
-from app.security import normalize_email
+from app.models import Property
+from app.models.tenancy import label_key
 from app.services import audit
+from app.services.members import usable
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
 SETTINGS_FIELDS = ("name", "currency", "owners_see_balance_sheet", "payment_details",
                    "payee_name", "payee_account", "payee_bank_name", "payee_bic",
                    "payee_corr_account", "payee_tax_id", "payee_tax_reg")
+_DIGITS = re.compile(r"(\d+)")
 
 
-def members() -> list[Member]:
-    return list(db.session.execute(select(Member).order_by(Member.name, Member.id)).scalars())
+def natural_key(label: str) -> tuple:
+    """Sort labels as people do: "Plot 2" before "Plot 10", "Участок 2" before "Участок 10".
+
+    Splitting on digit runs alternates text and numbers, so like is always compared with like.
+    """
+    parts = _DIGITS.split(label_key(label))
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+
+
+def in_label_order(props) -> list[Property]:
+    return sorted(props, key=lambda p: (natural_key(p.label), p.id))
 
 
 def properties() -> list[Property]:
-    return list(db.session.execute(select(Property).order_by(Property.label, Property.id)).scalars())
+    return in_label_order(db.session.execute(select(Property)).scalars())
 
 
-def _check_member(member_id: int, field: str) -> Member:
-    member = db.session.execute(
-        select(Member).where(Member.id == member_id, Member.community_id == g.community_id)
-    ).scalar_one_or_none()
-    if member is None:
-        raise ValidationFailed("Unknown member.", {field: ["No such member in this community."]})
-    return member
+def property_by_label(label: str) -> Property | None:
+    """The property with this label, ignoring case and spacing (imports update by label)."""
+    return db.session.execute(
+        select(Property).where(Property.label_key == label_key(label))).scalar_one_or_none()
 
 
-def update_member(member: Member, *, name, email, role) -> Member:
-    before = audit.snapshot(member, ("name", "email", "role"))
-    if role != "admin" and member.role == "admin" and _admin_count() == 1:
-        raise ValidationFailed("A community needs an admin.",
-                               {"role": ["The last admin cannot become an owner."]})
-    email = normalize_email(email)
-    if email != member.email:
-        if member.user_id:
-            raise ValidationFailed("This member has joined.", {"email": [
-                "This member has joined; their email is their login and only they can change it."]})
-        if db.session.execute(select(Member.id).where(Member.email == email,
-                                                      Member.id != member.id)).first():
-            raise ValidationFailed("Already a member.", {"email": ["This email is already a member."]})
-    member.name, member.role, member.email = name, role, email
-    audit.record("edit", "member", member.id, before=before,
-                 after=audit.snapshot(member, ("name", "email", "role")))
-    return member
+def _check_owner(owner_member_id: int, prop: Property | None, active: bool) -> None:
+    # A removed member keeps the inactive properties they had, but gets no new one and no
+    # active one: their shares would go to someone who can no longer see them.
+    current = prop.owner_member_id if prop is not None and not (active and not prop.active) else None
+    usable(owner_member_id, "owner_member_id", current=current)
 
 
-def _admin_count() -> int:
-    return len(db.session.execute(select(Member.id).where(Member.role == "admin")).all())
+def _check_label(label: str, prop: Property | None = None) -> None:
+    query = select(Property.label).where(Property.label_key == label_key(label))
+    if prop is not None:
+        query = query.where(Property.id != prop.id)
+    same = db.session.execute(query).scalar_one_or_none()
+    if same is not None:
+        raise ValidationFailed("Labels must be unique.", {"label": [
+            f"There is already a property labelled \u201c{same}\u201d."]})
+
+
+def _flush_unique(label: str) -> None:
+    """Flush; a label taken at the same moment by another request is the same 400."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationFailed("Labels must be unique.", {"label": [
+            f"There is already a property labelled \u201c{label}\u201d."]}) from None
 
 
 def create_property(*, label, share_weight, owner_member_id, active=True) -> Property:
-    _check_member(owner_member_id, "owner_member_id")
+    _check_owner(owner_member_id, None, active)
+    _check_label(label)
     prop = Property(community_id=g.community_id, label=label, share_weight=share_weight,
                     owner_member_id=owner_member_id, active=active)
     db.session.add(prop)
-    db.session.flush()
+    _flush_unique(label)
     audit.record("create", "property", prop.id, after=audit.snapshot(prop, PROPERTY_FIELDS))
     return prop
 
 
 def update_property(prop: Property, **changes) -> Property:
     before = audit.snapshot(prop, PROPERTY_FIELDS)
-    if "owner_member_id" in changes:
-        _check_member(changes["owner_member_id"], "owner_member_id")
+    _check_owner(changes.get("owner_member_id", prop.owner_member_id), prop,
+                 changes.get("active", prop.active))
+    if "label" in changes:
+        _check_label(changes["label"], prop)
     for name, value in changes.items():
         setattr(prop, name, value)
-    db.session.flush()
+    _flush_unique(prop.label)
     audit.record("edit", "property", prop.id, before=before,
                  after=audit.snapshot(prop, PROPERTY_FIELDS))
     return prop

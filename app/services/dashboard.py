@@ -26,6 +26,7 @@ from app.models import (Community, Contribution, Job, Member, Period, PeriodStat
                         Reminder)
 from app.money import format_money
 from app.services import balances, history, payment_requests
+from app.services.community import in_label_order
 
 RECENT_PAYMENTS = 5
 TOP_DEBTORS = 5
@@ -72,8 +73,8 @@ def mine(member: Member) -> dict:
 
 
 def properties_of(member: Member) -> list[Property]:
-    return list(db.session.execute(select(Property).where(
-        Property.owner_member_id == member.id).order_by(Property.label, Property.id)).scalars())
+    return in_label_order(db.session.execute(select(Property).where(
+        Property.owner_member_id == member.id)).scalars())
 
 
 def recent_payments(member: Member,

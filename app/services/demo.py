@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Community
-from app.services import accounts, community
+from app.services import accounts, community, members
 from app.tenancy import community_scope
 
 SLUG = "maple-court"
@@ -22,7 +22,7 @@ def load(password: str) -> list[str]:
         owners = []
         for name, email in [("Anna Owner", "anna@example.org"), ("Ben Brown", "ben@example.org"),
                             ("Chloe Chen", "chloe@example.org")]:
-            member, _ = accounts.invite_member(name=name, email=email, role="owner")
+            member, _ = members.add_member(name=name, email=email, role="owner")
             accounts.accept_invite_for_demo(member, password)
             owners.append(member)
         from decimal import Decimal

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import Community, Member, Property
 from app.money import format_cents
 from app.services import balances
+from app.services.community import in_label_order
 from app.services import periods as period_service
 
 
@@ -75,8 +76,8 @@ def for_member(member: Member, amount: int | None = None) -> PaymentRequest:
     as a reminder does."""
     community = member.community
     amount = owed_now(member) if amount is None else max(amount, 0)
-    labels = list(db.session.execute(select(Property.label).where(
-        Property.owner_member_id == member.id).order_by(Property.label, Property.id)).scalars())
+    labels = [p.label for p in in_label_order(db.session.execute(select(Property).where(
+        Property.owner_member_id == member.id)).scalars())]
     purpose = payment_codes.purpose(community.name, member.name, labels)
     payee = payee_of(community)
     kind, payload = payment_codes.payload(community.currency, payee,

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Contribution, Expense, Member, Period, ServiceCharge
+from app.models import Contribution, Expense, Period, ServiceCharge
 from app.models.base import utcnow
-from app.services import audit, journal
+from app.services import audit, journal, members
 from app.services.periods import ensure_writable
 
 
@@ -55,16 +55,20 @@ CHARGE = Kind(ServiceCharge, "charge", ("member_id", "amount_cents", "date", "de
 KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE)}
 
 
-def _validate(kind: Kind, period: Period, values: dict) -> None:
+def _validate(kind: Kind, period: Period, values: dict, row=None) -> None:
     errors: dict[str, list[str]] = {}
     if "date" in values and not period.contains(values["date"]):
         errors["date"] = [f"The date must be within the period ({period.start_date} – "
                           f"{period.end_date})."]
     for field in kind.member_fields:
         member_id = values.get(field)
-        if member_id is not None and not db.session.execute(select(Member.id).where(
-                Member.id == member_id, Member.community_id == g.community_id)).first():
-            errors[field] = ["No such member in this community."]
+        if member_id is None:
+            continue
+        try:
+            # A removed member's old records can be corrected; new ones are refused.
+            members.usable(member_id, field, current=getattr(row, field, None))
+        except ValidationFailed as error:
+            errors.update(error.fields)
     if errors:
         raise ValidationFailed("Some fields are not valid.", errors)
 
@@ -91,7 +95,7 @@ def create(kind: Kind, period: Period, **values):
 def edit(kind: Kind, row, **values):
     period = db.session.get(Period, row.period_id)
     ensure_writable(period)
-    _validate(kind, period, values)
+    _validate(kind, period, values, row)
     before = audit.snapshot(row, kind.fields)
     for name, value in _prepare(kind, values).items():
         setattr(row, name, value)

@@ -52,7 +52,9 @@ def debtors() -> tuple[Period | None, list[Debtor]]:
     owing = {member_id: -closing for member_id, closing in closings.items() if closing < 0}
     if not owing:
         return period, []
-    members = db.session.execute(select(Member).where(Member.id.in_(owing))).scalars()
+    # Only members a mail can reach: no email (no account yet) or removed, no reminder.
+    members = db.session.execute(select(Member).where(
+        Member.id.in_(owing), Member.email.is_not(None), Member.removed_at.is_(None))).scalars()
     last = dict(db.session.execute(
         select(Reminder.member_id, func.max(Reminder.sent_on))
         .where(Reminder.member_id.in_(owing)).group_by(Reminder.member_id)).all())
@@ -157,6 +159,8 @@ def _remind(member_id, owed, today, community, period, link) -> None:
     if already:
         return
     member = db.session.execute(select(Member).where(Member.id == member_id)).scalar_one()
+    if not member.email or member.removed:
+        return
     db.session.add(Reminder(community_id=community.id, member_id=member.id, amount_cents=owed,
                             email=member.email, sent_on=today))
     db.session.flush()  # claims (member, day) before the mail leaves

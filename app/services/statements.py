@@ -4,6 +4,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Contribution, Expense, Member, Period, Property, ServiceCharge
 from app.services.balances import Sheet, sheet as period_sheet
+from app.services.community import in_label_order
 
 
 def statement(period: Period, member: Member, sheet: Sheet | None = None) -> dict:
@@ -26,7 +27,7 @@ def statement(period: Period, member: Member, sheet: Sheet | None = None) -> dic
                         for line in mine if line.kind == "allocated"],
         "usage": [(line, labels.get(line.property_id, f"#{line.property_id}"))
                   for line in mine if line.kind == "usage"],
-        "properties": list(db.session.execute(select(Property).where(
-            Property.owner_member_id == member.id).order_by(Property.label)).scalars()),
+        "properties": in_label_order(db.session.execute(select(Property).where(
+            Property.owner_member_id == member.id)).scalars()),
         "sheet": sheet,
     }

@@ -1,7 +1,7 @@
 """community payee details for the payment QR
 
 Revision ID: a1c0de5e_getpaid
-Revises: a7c3e9d1_accounts
+Revises: a7e3c1d5_members
 Create Date: 2026-12-02 17:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c0de5e_getpaid'
-down_revision = 'a7c3e9d1_accounts'
+down_revision = 'a7e3c1d5_members'
 branch_labels = None
 depends_on = None
 

@@ -36,13 +36,13 @@ def test_sign_up_invite_an_owner_and_the_owner_joins(live_server, page):
     page.get_by_role("navigation").get_by_role("link", name="Members").click()
     expect(page.get_by_role("heading", level=1, name="Members")).to_be_visible()
     page.evaluate("window.__levyNoReload = true")
-    page.get_by_text("Invite a member").click()
+    page.get_by_text("Add a member").click()
     invite_form = page.locator("form").filter(
-        has=page.get_by_role("button", name="Send invite"))
+        has=page.get_by_role("button", name="Add member"))
     invite_form.get_by_label("Name").fill("Olga Owner")
     invite_form.get_by_label("Email").fill("olga@example.org")
     invite_form.get_by_label("Role").select_option(label="Owner")
-    invite_form.get_by_role("button", name="Send invite").click()
+    invite_form.get_by_role("button", name="Add member").click()
 
     invite_link = page.get_by_label("Invite link")
     expect(invite_link).to_be_visible()

@@ -36,7 +36,8 @@ def test_signup_answers_community_admin_member_and_token(client):
                                  "name": "Maple Court", "currency": "USD",
                                  "owners_see_balance_sheet": False, "payment_details": ""}
     assert data["member"] == {"id": data["member"]["id"], "name": "Ada Admin",
-                              "email": "admin@example.org", "role": "admin", "joined": True}
+                              "email": "admin@example.org", "role": "admin", "joined": True,
+                              "removed": False}
     assert _me(client, data["token"]).status_code == 200
 
 

@@ -6,8 +6,7 @@ line's amount is the closing balance, to the cent.
 """
 from __future__ import annotations
 
-import csv
-import io
+import importlib.util
 import os
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +15,7 @@ from fractions import Fraction
 
 from sqlalchemy import select
 
+from app import downloads
 from app.extensions import db
 from app.models import Member, Period, Reading
 from app.money import format_cents, format_money
@@ -123,19 +123,30 @@ def exact_text(exact: Fraction | None) -> str:
 # --- CSV -----------------------------------------------------------------------------
 
 def to_csv(data: dict) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for line in data["lines"]:
-        writer.writerow([
-            line.section, line.date.isoformat() if line.date else "", line.description,
-            line.property, line.strategy, number(line.basis), number(line.basis_total),
-            number(line.unit_rate), format_cents(line.total) if line.total is not None else "",
-            format_cents(line.rounding) if line.rounding else "", format_cents(line.amount)])
-    return buffer.getvalue()
+    def plain(value: Decimal | None) -> Decimal | None:  # a number cell, as ``number`` writes it
+        return None if value is None else Decimal(number(value))
+
+    amount = downloads.amount
+    return downloads.csv_text(CSV_COLUMNS, ([
+        line.section, line.date.isoformat() if line.date else "", line.description,
+        line.property, line.strategy, plain(line.basis), plain(line.basis_total),
+        plain(line.unit_rate), amount(line.total) if line.total is not None else None,
+        amount(line.rounding) if line.rounding else None, amount(line.amount)]
+        for line in data["lines"]))
 
 
 # --- PDF -----------------------------------------------------------------------------
+
+def packaged_font() -> str | None:
+    """Source Sans Pro from the ``font-source-sans-pro`` package (a dependency): it covers
+    Latin, Cyrillic, € and ₽. Found without importing the package (it globs on import)."""
+    spec = importlib.util.find_spec("font_source_sans_pro")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(folder, "files", "SourceSansPro-Regular.ttf")
+        if os.path.exists(path):
+            return path
+    return None
+
 
 FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
@@ -143,9 +154,13 @@ FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
 
 
 def to_pdf(data: dict, community, font_path: str | None = None,
-           font_candidates: tuple = FONT_CANDIDATES) -> bytes:
-    """A one-document PDF of the statement. A Unicode TrueType font is used when one is
-    found (names in any script); otherwise Helvetica with Windows-1252 (€ and Latin)."""
+           font_candidates: tuple | None = None) -> bytes:
+    """A one-document PDF of the statement, in a Unicode TrueType font: ``PDF_FONT`` when
+    set, else the packaged Source Sans Pro, else a system DejaVu Sans. Only when none is
+    found, Helvetica with Windows-1252 (€ and Latin; other letters become "?"). Characters
+    the font lacks (CJK) are left out, never an error."""
+    if font_candidates is None:
+        font_candidates = (packaged_font(), *FONT_CANDIDATES)
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -198,7 +213,7 @@ def to_pdf(data: dict, community, font_path: str | None = None,
 def _font(pdf, font_path: str | None, candidates=FONT_CANDIDATES):
     for path in (font_path, *candidates):
         if path and os.path.exists(path):
-            bold = path.replace(".ttf", "-Bold.ttf")
+            bold = path.replace("-Regular.ttf", ".ttf").replace(".ttf", "-Bold.ttf")
             pdf.add_font("levy", fname=path)
             pdf.add_font("levy", style="B", fname=bold if os.path.exists(bold) else path)
             return "levy", lambda text: text

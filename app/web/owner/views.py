@@ -4,9 +4,10 @@ the admins' payment reminders.
 Every page shows the current member's own money. Admins may pass ``?member_id=`` to see any
 member's; an owner asking for someone else gets a 403, an id of another community a 404.
 """
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
-from app.api.reports import sheet_csv
+from app import downloads
+from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.models import Member, Period
 from app.services import balances, dashboard, history, reminders
@@ -33,8 +34,7 @@ def _member_args(member: Member) -> dict:
 
 
 def _filename(period: Period, member: Member, ext: str) -> str:
-    name = f"{g.community.slug}-{period.name}-{member.name}-statement.{ext}"
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
+    return downloads.filename(g.community.slug, period.name, member.name, "statement", ext=ext)
 
 
 # --- statements --------------------------------------------------------------------------
@@ -65,20 +65,17 @@ def statement(period_id):
 def statement_csv(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    return Response(documents.to_csv(documents.statement(period, member)), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="{_filename(period, member, "csv")}"'})
+    return downloads.attachment(documents.to_csv(documents.statement(period, member)),
+                                _filename(period, member, "csv"), "text/csv")
 
 
 @bp.get("/me/periods/<int:period_id>/statement.pdf")
 def statement_pdf(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    from flask import current_app
     pdf = documents.to_pdf(documents.statement(period, member), g.community,
                            current_app.config.get("PDF_FONT"))
-    return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(period, member, "pdf")}"'})
+    return downloads.attachment(pdf, _filename(period, member, "pdf"), "application/pdf")
 
 
 # --- history -------------------------------------------------------------------------
@@ -113,10 +110,7 @@ def balance_sheet(period_id):
 
 @bp.get("/me/periods/<int:period_id>/balance-sheet.csv")
 def balance_sheet_csv(period_id):
-    sheet = _visible_sheet(period_id)
-    name = f"{g.community.slug}-{sheet.period.name}-balance-sheet.csv".replace(" ", "_")
-    return Response(sheet_csv(sheet), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return sheet_download(_visible_sheet(period_id))
 
 
 # --- reminders (admins) ----------------------------------------------------------------

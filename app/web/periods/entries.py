@@ -16,7 +16,7 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.forms.ledger import BudgetItemForm, ContributionForm, ExpenseForm, ServiceChargeForm
 from app.models import Period
-from app.services import balances, billing, community, records
+from app.services import balances, billing, members as member_service, records
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
 from app.web.forms import submit
@@ -52,7 +52,7 @@ def register(entry: Entry) -> None:
     @panel(entry.tab)
     def build(period, **_):
         rows = entry.rows(period)
-        members = community.members()
+        members = member_service.members()
         return {"rows": rows, "members": members, "names": {m.id: m.name for m in members},
                 "form": entry.new_form(period), "editing": None, "edit_form": None,
                 **entry.extras(period, rows)}

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms.ledger import ReadingForm
 from app.ledger.split import Strategy
 from app.models import BudgetItem, Period, Property, Reading
-from app.services import billing, community
+from app.services import billing, community, members as member_service
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
 from app.web.periods.forms import ReadingsGridForm
@@ -54,7 +54,7 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
          errors: dict | None = None) -> list[GridRow]:
     """One row per active property (and any other with a reading for the item)."""
     existing = {r.property_id: r for r in billing.READINGS.listing(period, budget_item_id=item.id)}
-    names = {m.id: m.name for m in community.members()}
+    names = {m.id: m.name for m in member_service.members()}
     rows = []
     for prop in community.properties():
         reading = existing.get(prop.id)

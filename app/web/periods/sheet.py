@@ -1,7 +1,5 @@
 """The balance sheet tab (SPEC §5) and its CSV download, the same CSV the API serves."""
-from flask import Response, g
-
-from app.api.reports import can_see_sheet, sheet_csv as csv_text
+from app.api.reports import can_see_sheet, sheet_download
 from app.errors import Forbidden
 from app.models import Period
 from app.services import balances
@@ -26,7 +24,4 @@ def sheet_csv(period_id):
     period = get_or_404(Period, period_id)
     if not can_see_sheet():
         raise Forbidden("This community shows owners only their own balance.")
-    filename = f"{g.community.slug}-{period.name}-balance-sheet.csv"
-    filename = "".join(c if c.isalnum() or c in "-_." else "_" for c in filename)
-    return Response(csv_text(balances.sheet(period)), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return sheet_download(balances.sheet(period))

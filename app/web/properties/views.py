@@ -3,7 +3,7 @@ from flask import render_template, url_for
 
 from app.forms.community import PropertyForm
 from app.models import Property
-from app.services import community as service
+from app.services import community as service, members as member_service
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import section_or_page
 from app.web.forms import submit
@@ -12,7 +12,7 @@ bp = community_blueprint("properties", __name__, "/properties", template_folder=
 
 
 def _context(form=None):
-    members = service.members()
+    members = member_service.members()
     return {"properties": service.properties(), "members": members,
             "owners": {m.id: m for m in members},
             "form": form or PropertyForm(formdata=None, active=True)}
@@ -54,7 +54,7 @@ def row(property_id):
 def edit(property_id):
     prop = get_or_404(Property, property_id)
     return render_template("properties/_edit_row.html", prop=prop, form=PropertyForm(obj=prop),
-                           members=service.members())
+                           members=member_service.members())
 
 
 @bp.post("/<int:property_id>")
@@ -66,4 +66,4 @@ def update(property_id):
         return render_template("properties/_row.html", prop=prop,
                                owners={prop.owner.id: prop.owner})
     return render_template("properties/_edit_row.html", prop=prop, form=form,
-                           members=service.members()), 422
+                           members=member_service.members()), 422

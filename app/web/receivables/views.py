@@ -4,14 +4,10 @@
 total (members already reminded today, or no longer in debt, are named and left out); the
 confirmation queues them through the reminders job, like the reminders page does.
 """
-import csv
-import io
-from urllib.parse import quote
+from flask import flash, g, redirect, render_template, request, url_for
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
-
+from app import downloads
 from app.errors import ValidationFailed
-from app.money import format_cents
 from app.services import receivables as service
 from app.tenancy import community_blueprint, requires
 from app.web.receivables.forms import RemindForm
@@ -43,22 +39,12 @@ def index():
 @requires("admin")
 def download():
     rows = service.rows(_sort())
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    for r in rows:
-        writer.writerow([r.member.id, _cell(r.member.name), format_cents(r.debt), r.since.id,
-                         _cell(r.since.name), r.since.end_date.isoformat(), r.days_overdue,
-                         r.bucket])
-    filename = f"{g.community.slug}-receivables-{service.today().isoformat()}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=\"{filename}\"; "
-                               f"filename*=UTF-8''{quote(filename)}"})
-
-
-def _cell(text: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (SPEC §5 "Downloads")."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    body = downloads.csv_text(CSV_HEADER, ([
+        r.member.id, r.member.name, downloads.amount(r.debt), r.since.id, r.since.name,
+        r.since.end_date.isoformat(), r.days_overdue, r.bucket] for r in rows))
+    name = downloads.filename(g.community.slug, "receivables", service.today().isoformat(),
+                              ext="csv")
+    return downloads.attachment(body, name, "text/csv")
 
 
 @bp.post("/receivables/remind")
