@@ -85,6 +85,7 @@ class ReminderPlan:
     to_remind: list[reminders.Debtor]
     reminded_today: list[reminders.Debtor]
     not_in_debt: list[Member]
+    unreachable: list[Member]      # no email address, or removed: no mail can reach them
 
     @property
     def total(self) -> int:
@@ -103,7 +104,9 @@ def reminder_plan(member_ids: list[int]) -> ReminderPlan:
     gone = [] if not wanted - in_debt else list(db.session.execute(
         select(Member).where(Member.id.in_(wanted - in_debt)).order_by(Member.name)).scalars())
     return ReminderPlan([d for d in chosen if not d.reminded_today],
-                        [d for d in chosen if d.reminded_today], gone)
+                        [d for d in chosen if d.reminded_today],
+                        [m for m in gone if m.email and not m.removed],
+                        [m for m in gone if not m.email or m.removed])
 
 
 def remind(member_ids: list[int]):

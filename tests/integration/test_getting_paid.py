@@ -335,3 +335,21 @@ def test_openapi_describes_both_endpoints(client):
     assert "sort" in [p["name"] for p in listing["parameters"]]
     settings_body = paths["/api/c/{community_slug}/settings"]["patch"]["requestBody"]
     assert "payee_bic" in settings_body["content"]["application/json"]["schema"]["properties"]
+
+
+def test_remind_these_names_members_no_mail_can_reach(app, world, client):
+    dan = world.post("/members", name="Dan Doe", role="owner")["id"]   # no email, no account
+    world.post(f"/periods/{world.q3}/charges", member_id=dan, amount="7.00", date="2026-07-02",
+               description="Key")
+    # Dan's debt is in the open period only, so he is not a receivable yet; Carl is.
+    assert [r["name"] for r in world.api.get(world.url("/receivables")).get_json()] == \
+        ["Bea Brown", "Carl Cole"]
+    ok(world.api.delete(world.url(f"/members/{world.carl}")), 204)
+    login(client, "admin@example.org")
+    html = ok(client.get(world.community.page("/receivables"))).get_data(as_text=True)
+    assert "Carl Cole</a> <small>(removed)</small>" in html
+    confirm = ok(client.post(world.community.page("/receivables/remind"),
+                             data={"member_ids": [str(world.bea), str(world.carl)]}))
+    text = confirm.get_data(as_text=True)
+    assert "Send 1 reminder?" in text and "€43.00" in text
+    assert "No email address (or removed), left out: Carl Cole." in text
