@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template
 from wtforms import BooleanField, DateField, SelectField
 
 from app.forms.base import AmountField, DecimalPlacesField, IdField
+from app.forms.ledger import SignedAmountField
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
@@ -29,6 +30,10 @@ IDEMPOTENCY_KEY = {
 
 
 def _field_schema(field) -> dict:
+    if isinstance(field, SignedAmountField):
+        return {"type": "string", "pattern": r"^-?\d+(\.\d{1,2})?$", "example": "-1250.00",
+                "description": "Signed money, non-zero, at most ±1000000000.00 with at most "
+                               "two decimals; negative is a debt"}
     if isinstance(field, AmountField):
         return {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "1250.00",
                 "description": "Money, > 0 and ≤ 1000000000.00, at most two decimals"}
@@ -84,6 +89,10 @@ def build_document() -> dict:
                               "401": {"description": "Not logged in"},
                               "404": {"description": "Not found (also: another community's id)"}},
             }
+            if method in ("POST", "PATCH", "DELETE") and path.startswith("/api/c/"):
+                operation["responses"]["409"] = {
+                    "description": "State conflict (e.g. the period is closing or closed)",
+                    "content": {"application/json": {"schema": ERROR_SCHEMA}}}
             if info.get("role") == "admin":
                 operation["responses"]["403"] = {"description": "Admins only"}
             elif info.get("role") == "self":

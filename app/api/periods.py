@@ -20,11 +20,13 @@ def list_periods():
 
 @bp.post("/periods")
 @requires("admin")
-@doc("Create a period", PeriodForm, 201, "admin")
+@doc("Create a period; copy_budget_from copies another period's budget items", PeriodForm,
+     201, "admin")
 def create_period():
     form = validate(PeriodForm, body())
     period = service.create(name=form.name.data, start_date=form.start_date.data,
-                            end_date=form.end_date.data)
+                            end_date=form.end_date.data,
+                            copy_budget_from=form.copy_budget_from.data)
     db.session.commit()
     return created(out.period(period))
 

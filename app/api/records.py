@@ -1,7 +1,8 @@
-"""API: contributions, expenses, service charges, budget items and readings of a period.
+"""API: contributions, expenses, service charges, payouts, adjustments, budget items and
+readings of a period.
 
 They share one shape (list and create under a period; get, patch and delete by id), so the
-routes are made by one function per kind rather than written five times.
+routes are made by one function per kind rather than written seven times.
 """
 from flask import g, jsonify, request
 
@@ -9,8 +10,8 @@ from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.forms.ledger import (BudgetItemForm, ContributionForm, ExpenseForm, ReadingForm,
-                              ServiceChargeForm)
+from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
+                              PayoutForm, ReadingForm, ServiceChargeForm)
 from app.models import BudgetItem, Period
 from app.money import format_cents
 from app.services import billing, records
@@ -143,6 +144,14 @@ register("expense", "expenses", records.EXPENSE, ExpenseForm, _expense_json,
 register("service charge", "charges", records.CHARGE, ServiceChargeForm, out.charge,
          values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
                                date=f.date.data, description=f.description.data),
+         filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
+register("payout", "payouts", records.PAYOUT, PayoutForm, out.payout,
+         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
+                               date=f.date.data, comment=f.comment.data or ""),
+         filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
+register("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm, out.adjustment,
+         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
+                               date=f.date.data, reason=f.reason.data),
          filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
 register("budget item", "budget-items", billing.BUDGET_ITEMS, BudgetItemForm, out.budget_item,
          values=lambda f: dict(payment_type=f.payment_type.data,

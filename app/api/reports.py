@@ -13,7 +13,7 @@ from app.tenancy import community_blueprint, get_or_404, is_admin
 bp = community_blueprint("api_reports", __name__, api=True)
 
 COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
-           "closing")
+           "payouts", "adjustments", "closing")
 
 
 def can_see_sheet() -> bool:
@@ -78,6 +78,8 @@ def statement_json(data: dict) -> dict:
             "paid_expenses": [out.expense(e, item_ids.get(e.payment_type_key))
                               for e in data["paid_expenses"]],
             "service_charges": [out.charge(c) for c in data["service_charges"]],
+            "payouts": [out.payout(p) for p in data["payouts"]],
+            "adjustments": [out.adjustment(a) for a in data["adjustments"]],
             "allocations": [{
                 "budget_item_id": line.item_id, "payment_type": line.payment_type,
                 "strategy": line.strategy, "property_id": line.property_id, "property": label,

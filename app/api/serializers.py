@@ -78,6 +78,18 @@ def charge(c) -> dict:
             "description": c.description}
 
 
+def payout(p) -> dict:
+    return {"id": p.id, "period_id": p.period_id, "member_id": p.member_id,
+            "amount": format_cents(p.amount_cents), "date": p.date.isoformat(),
+            "comment": p.comment or ""}
+
+
+def adjustment(a) -> dict:
+    return {"id": a.id, "period_id": a.period_id, "member_id": a.member_id,
+            "amount": format_cents(a.amount_cents), "date": a.date.isoformat(),
+            "reason": a.reason}
+
+
 def job(j) -> dict:
     return {"id": j.id, "kind": j.kind, "status": j.status, "progress": j.progress,
             "error": j.error, "period_id": j.period_id}

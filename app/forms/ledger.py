@@ -1,20 +1,36 @@
-"""Periods, contributions, expenses, budget items, readings and service charges."""
+"""Periods, contributions, expenses, budget items, readings, service charges, payouts and
+adjustments."""
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField,
                             TrimmedStringField, required)
 from app.ledger.split import Strategy
+from app.money import MoneyError, parse_amount, to_decimal
 
 
 def _date(label):
     return DateField(label, [required()], format="%Y-%m-%d")
 
 
+class SignedAmountField(AmountField):
+    """Money that may be negative (an adjustment): non-zero, at most two decimals, and
+    within ±1,000,000,000.00; data is signed int cents."""
+
+    def parse(self, text):
+        value = to_decimal(text)
+        if value == 0:
+            raise MoneyError("Enter an amount other than zero; a minus sign makes it a debt.",
+                             "not_positive")
+        cents = parse_amount(abs(value))
+        return -cents if value < 0 else cents
+
+
 class PeriodForm(BaseForm):
     name = TrimmedStringField("Name", [required(), Length(max=80)])
     start_date = _date("Start date")
     end_date = _date("End date")
+    copy_budget_from = IdField("Copy the budget from", [Optional()])
 
 
 class PeriodPatchForm(BaseForm):
@@ -44,6 +60,20 @@ class ServiceChargeForm(BaseForm):
     amount = AmountField("Amount", [required()])
     date = _date("Date")
     description = TrimmedStringField("Description", [required(), Length(max=500)])
+
+
+class PayoutForm(BaseForm):
+    member_id = IdField("Member", [required()])
+    amount = AmountField("Amount", [required()])
+    date = _date("Date")
+    comment = TextAreaField("Comment", [Optional(), Length(max=2000)])
+
+
+class AdjustmentForm(BaseForm):
+    member_id = IdField("Member", [required()])
+    amount = SignedAmountField("Amount", [required()])
+    date = _date("Date")
+    reason = TextAreaField("Reason", [required(), Length(max=2000)])
 
 
 STRATEGIES = [(s.value, s.value.replace("_", " ")) for s in Strategy]

@@ -1,7 +1,9 @@
 """Member balances per period (SPEC §2 "Balance of member m in period p").
 
 ``closing = opening + contributions + paid_expenses − allocated − usage −
-service_charges``, and each period opens with the previous period's closing.
+service_charges − payouts + adjustments``, and each period opens with the previous
+period's closing. ``adjustments`` is signed (a correction either way); every other
+column is a non-negative sum.
 Kept pure so that the live (open-period) view, the close job and the
 downstream recomputation after a reopen all share one definition, and so that
 the conservation invariant can be property-tested.
@@ -24,6 +26,8 @@ class Movements:
     allocated: int = 0
     usage: int = 0
     service_charges: int = 0
+    payouts: int = 0
+    adjustments: int = 0
 
     def __add__(self, other: Movements) -> Movements:
         if not isinstance(other, Movements):
@@ -44,6 +48,9 @@ class BalanceRow:
     allocated: int
     usage: int
     service_charges: int
+    # Last and defaulted: rows written before payouts and adjustments existed stay valid.
+    payouts: int = 0
+    adjustments: int = 0
 
     @property
     def closing(self) -> int:
@@ -55,6 +62,8 @@ class BalanceRow:
             - self.allocated
             - self.usage
             - self.service_charges
+            - self.payouts
+            + self.adjustments
         )
 
 
@@ -65,6 +74,8 @@ TOTAL_KEYS = (
     "allocated",
     "usage",
     "service_charges",
+    "payouts",
+    "adjustments",
     "closing",
 )
 
@@ -84,6 +95,8 @@ def balance_rows(
             allocated=m.allocated,
             usage=m.usage,
             service_charges=m.service_charges,
+            payouts=m.payouts,
+            adjustments=m.adjustments,
         )
     return rows
 

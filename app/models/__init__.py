@@ -3,7 +3,7 @@ from app.models.base import TenantScoped, utcnow  # noqa: F401
 from app.models.tenancy import ApiToken, Community, Member, Property, User  # noqa: F401
 from app.models.sessions import LoginSession  # noqa: F401
 from app.models.ledger import (  # noqa: F401
-    Contribution, Expense, JournalEntry, Period, Posting, PeriodStatus,
+    Adjustment, Contribution, Expense, JournalEntry, Payout, Period, Posting, PeriodStatus,
 )
 from app.models.billing import (AllocationLine, BalanceSnapshot, BudgetItem, Reading,  # noqa: F401
                                 ServiceCharge)  # noqa: F401

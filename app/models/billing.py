@@ -64,6 +64,8 @@ class BalanceSnapshot(TenantScoped, db.Model):
     allocated: Mapped[int] = mapped_column(Cents)
     usage: Mapped[int] = mapped_column(Cents)
     service_charges: Mapped[int] = mapped_column(Cents)
+    payouts: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
+    adjustments: Mapped[int] = mapped_column(Cents, default=0, server_default="0")
     closing: Mapped[int] = mapped_column(Cents)
 
 

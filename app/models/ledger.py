@@ -1,4 +1,5 @@
-"""Periods, the records members see (contributions, expenses) and the double-entry journal.
+"""Periods, the records members see (contributions, expenses, payouts, adjustments) and the
+double-entry journal.
 
 Every money movement posts a balanced JournalEntry. Postings carry ``member_id`` and a
 ``category`` so a balance is one GROUP BY. An edit or void never rewrites an entry: it posts
@@ -68,6 +69,34 @@ class Expense(TenantScoped, Voidable, db.Model):
     paid_by: Mapped[Member | None] = relationship()
 
 
+class Payout(TenantScoped, Voidable, db.Model):
+    """Money the fund pays a member: an out-of-pocket expense paid back, an overpayment
+    refunded."""
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    date: Mapped[date]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
+class Adjustment(TenantScoped, Voidable, db.Model):
+    """A signed correction of one member's balance with its reason: a balance brought over
+    from the old books (+ credit, − debt), a write-off."""
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)   # signed, never zero
+    date: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    member: Mapped[Member] = relationship()
+
+
 class JournalEntry(TenantScoped, db.Model):
     # Edits and voids look up a record's current entry by its source.
     __table_args__ = (Index("ix_journal_entry_source", "source_type", "source_id"),)
@@ -75,7 +104,8 @@ class JournalEntry(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     date: Mapped[date]
-    # What the entry records: contribution, expense, charge, allocation, usage.
+    # What the entry records: contribution, expense, charge, payout, adjustment, allocation,
+    # usage.
     source_type: Mapped[str] = mapped_column(String(20))
     source_id: Mapped[int | None] = mapped_column(BigId)
     memo: Mapped[str] = mapped_column(Text, default="")
@@ -99,7 +129,8 @@ class Posting(TenantScoped, db.Model):
     account: Mapped[str] = mapped_column(String(120))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
     property_id: Mapped[int | None] = mapped_column(ForeignKey("property.id"))
-    # For member legs: contribution, paid_expense, allocated, usage, service_charge.
+    # For member legs: contribution, paid_expense, allocated, usage, service_charge, payout,
+    # adjustment.
     category: Mapped[str | None] = mapped_column(String(20))
     payment_type: Mapped[str | None] = mapped_column(String(80))
     amount_cents: Mapped[int] = mapped_column(Cents)

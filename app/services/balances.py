@@ -23,9 +23,13 @@ from app.services.journal import FUND
 
 CATEGORY_FIELDS = {"contribution": "contributions", "paid_expense": "paid_expenses",
                    "allocated": "allocated", "usage": "usage",
-                   "service_charge": "service_charges"}
-# Member postings are credits for money in (negative) and debits for charges (positive).
-CREDIT_CATEGORIES = {"contribution", "paid_expense"}
+                   "service_charge": "service_charges", "payout": "payouts",
+                   "adjustment": "adjustments"}
+# Member postings are credits for money in (negative) and debits for charges (positive). An
+# adjustment is signed: its column is minus its postings, like a credit's.
+CREDIT_CATEGORIES = {"contribution", "paid_expense", "adjustment"}
+# What an open period reads from the journal; the splits it computes live.
+RECORD_CATEGORIES = ("contribution", "paid_expense", "service_charge", "payout", "adjustment")
 
 
 @dataclass
@@ -159,7 +163,7 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
     """Rows from the journal plus, for an open period, the live allocation."""
     opening = opening_balances(period) if opening is None else opening
     live = allocation is not None
-    categories = ("contribution", "paid_expense", "service_charge") if live else tuple(CATEGORY_FIELDS)
+    categories = RECORD_CATEGORIES if live else tuple(CATEGORY_FIELDS)
     # A member whose only records were voided nets to zero in every category: no amount in
     # the period, so no row for that alone (SPEC §5 "Rows").
     posted = {m: v for m, v in posted_movements(period.id, categories).items() if any(v.values())}
@@ -177,7 +181,7 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
     holders = set(db.session.execute(select(Property.owner_member_id).distinct()).scalars())
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
     for member_id in holders - set(rows):
-        rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0)
+        rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0, 0, 0)
     return sorted((SheetRow(names.get(m, f"#{m}"), row) for m, row in rows.items()),
                   key=lambda r: (r.name.casefold(), r.balance.member_id))
 
@@ -187,7 +191,8 @@ def snapshot_rows(period: Period) -> list[SheetRow]:
         Member, Member.id == BalanceSnapshot.member_id).where(
         BalanceSnapshot.period_id == period.id)).all()
     result = [SheetRow(name, BalanceRow(s.member_id, s.opening, s.contributions, s.paid_expenses,
-                                        s.allocated, s.usage, s.service_charges))
+                                        s.allocated, s.usage, s.service_charges, s.payouts,
+                                        s.adjustments))
               for s, name in rows]
     return sorted(result, key=lambda r: (r.name.casefold(), r.balance.member_id))
 

@@ -13,7 +13,7 @@ from app.models.base import utcnow
 from app.services import audit, periods
 from app.services.records import payment_type_key
 
-ITEM_FIELDS = ("payment_type", "budgeted_cost_cents", "strategy", "unit_rate")
+ITEM_FIELDS = periods.BUDGET_ITEM_FIELDS
 READING_FIELDS = ("property_id", "budget_item_id", "start_reading", "end_reading")
 
 

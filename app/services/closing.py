@@ -165,6 +165,7 @@ def write_close(period: Period, recompute: bool = False) -> None:
             opening=r.balance.opening, contributions=r.balance.contributions,
             paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
             usage=r.balance.usage, service_charges=r.balance.service_charges,
+            payouts=r.balance.payouts, adjustments=r.balance.adjustments,
             closing=r.balance.closing) for r in rows])
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False

@@ -17,8 +17,9 @@ from app.models import BalanceSnapshot, Period, PeriodStatus
 from app.services import balances
 from app.services import periods as period_service
 
+# In BalanceRow's field order: the sums below fill it positionally.
 SNAPSHOT_COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage",
-                    "service_charges")
+                    "service_charges", "payouts", "adjustments")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The double-entry journal under every record (SPEC §2, last rule).
 
 Accounts: ``Assets:Fund``, ``Members:<member id>``, ``Expenses:<type>``,
-``Income:Allocated:<type>``, ``Income:Usage:<type>``, ``Income:ServiceCharges``.
+``Income:Allocated:<type>``, ``Income:Usage:<type>``, ``Income:ServiceCharges``,
+``Equity:Adjustments``.
 A debit is positive, a credit negative; every entry sums to zero. A member's balance
 (credit positive) is minus the sum of their account's postings.
 
@@ -19,6 +20,8 @@ from app.models import JournalEntry, Posting
 
 FUND = "Assets:Fund"
 SERVICE_INCOME = "Income:ServiceCharges"
+# The other side of a correction: balances the old books left, write-offs.
+ADJUSTMENTS = "Equity:Adjustments"
 
 
 def member_account(member_id: int) -> str:
@@ -68,6 +71,20 @@ def charge_legs(c) -> list[dict]:
     return [{"account": member_account(c.member_id), "member_id": c.member_id,
              "category": "service_charge", "amount_cents": c.amount_cents},
             {"account": SERVICE_INCOME, "amount_cents": -c.amount_cents}]
+
+
+def payout_legs(p) -> list[dict]:
+    """The fund pays the member: their account is debited (their credit goes down)."""
+    return [{"account": member_account(p.member_id), "member_id": p.member_id,
+             "category": "payout", "amount_cents": p.amount_cents},
+            {"account": FUND, "amount_cents": -p.amount_cents}]
+
+
+def adjustment_legs(a) -> list[dict]:
+    """A signed correction: + credits the member (their balance goes up), − debits them."""
+    return [{"account": member_account(a.member_id), "member_id": a.member_id,
+             "category": "adjustment", "amount_cents": -a.amount_cents},
+            {"account": ADJUSTMENTS, "amount_cents": a.amount_cents}]
 
 
 def current_entry(source_type: str, source_id: int) -> JournalEntry | None:

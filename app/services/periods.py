@@ -1,15 +1,19 @@
-"""Billing periods: create, rename, the open → closing → closed state machine, reopen."""
-from datetime import date
+"""Billing periods: create (optionally with the budget of another), rename, the
+open → closing → closed state machine, reopen, and the dates of the next period."""
+import calendar
+import re
+from datetime import date, timedelta
 
 from flask import g
 from sqlalchemy import and_, delete, extract, func, select, update
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.models import AllocationLine, BalanceSnapshot, Period, PeriodStatus
+from app.models import AllocationLine, BalanceSnapshot, BudgetItem, Period, PeriodStatus
 from app.services import audit, journal
 
 PERIOD_FIELDS = ("name", "start_date", "end_date", "status", "stale")
+BUDGET_ITEM_FIELDS = ("payment_type", "budgeted_cost_cents", "strategy", "unit_rate")
 
 
 def periods() -> list[Period]:
@@ -56,15 +60,106 @@ def _check(name: str, start: date, end: date, exclude_id: int | None = None) -> 
         raise ValidationFailed("The period is not valid.", errors)
 
 
-def create(*, name: str, start_date: date, end_date: date) -> Period:
+def create(*, name: str, start_date: date, end_date: date,
+           copy_budget_from: int | None = None) -> Period:
+    """A new open period; with ``copy_budget_from`` (a period id of this community), that
+    period's budget items are copied into it."""
+    source = _budget_source(copy_budget_from) if copy_budget_from is not None else None
     _check(name, start_date, end_date)
     period = Period(community_id=g.community_id, name=name, start_date=start_date,
                     end_date=end_date, status=PeriodStatus.OPEN)
     db.session.add(period)
     db.session.flush()
     audit.record("create", "period", period.id, period_id=period.id,
-                 after=audit.snapshot(period, PERIOD_FIELDS))
+                 after={**audit.snapshot(period, PERIOD_FIELDS),
+                        **({"copy_budget_from": source.id} if source else {})})
+    if source is not None:
+        copy_budget(source, period)
     return period
+
+
+def _budget_source(period_id: int) -> Period:
+    source = db.session.execute(select(Period).where(
+        Period.id == period_id, Period.community_id == g.community_id)).scalar_one_or_none()
+    if source is None:
+        raise ValidationFailed("The period is not valid.",
+                               {"copy_budget_from": ["No such period in this community."]})
+    return source
+
+
+def copy_budget(source: Period, target: Period) -> list[BudgetItem]:
+    """The source's budget items (category, budgeted cost, strategy, unit rate) as new items
+    of the target, which is new and so has none that could clash."""
+    copies = []
+    for item in db.session.execute(select(BudgetItem).where(
+            BudgetItem.period_id == source.id, BudgetItem.voided_at.is_(None))
+            .order_by(BudgetItem.payment_type)).scalars():
+        copy = BudgetItem(community_id=g.community_id, period_id=target.id,
+                          **{name: getattr(item, name) for name in
+                             (*BUDGET_ITEM_FIELDS, "payment_type_key")})
+        db.session.add(copy)
+        copies.append(copy)
+    db.session.flush()
+    for copy in copies:
+        audit.record("create", "budget_item", copy.id, period_id=target.id,
+                     after={**audit.snapshot(copy, BUDGET_ITEM_FIELDS),
+                            "copied_from_period_id": source.id},
+                     amount_cents=copy.budgeted_cost_cents)
+    return copies
+
+
+# --- the next period -------------------------------------------------------------------
+
+def latest() -> Period | None:
+    return db.session.execute(select(Period).order_by(Period.start_date.desc())
+                              .limit(1)).scalar_one_or_none()
+
+
+def _whole_months(start: date, end: date) -> int | None:
+    """How many calendar months [start, end] covers exactly, or None if it is not whole
+    months (a quarter from the 1st to the last day is 3)."""
+    if start.day != 1 or end.day != calendar.monthrange(end.year, end.month)[1]:
+        return None
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def next_dates(start: date, end: date) -> tuple[date, date]:
+    """The period after [start, end]: from the day after it ends, the same length. A period
+    of whole calendar months is followed by as many whole months (a quarter by a quarter,
+    whatever the months' days); any other by as many days."""
+    months = _whole_months(start, end)
+    begin = end + timedelta(days=1)
+    if months:
+        return begin, _add_months(begin, months) - timedelta(days=1)
+    return begin, begin + (end - start)
+
+
+_QUARTER = re.compile(r"^(\d{4})([ -]?)Q([1-4])$", re.IGNORECASE)
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def next_name(name: str) -> str:
+    """A guess at the next period's name: "2026 Q1" → "2026 Q2", "2026 Q4" → "2027 Q1",
+    "2025" → "2026"; otherwise nothing (the treasurer types one)."""
+    if match := _QUARTER.match(name.strip()):
+        year, sep, quarter = int(match[1]), match[2], int(match[3])
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        return f"{year}{sep}Q{quarter}"
+    if match := _YEAR.match(name.strip()):
+        return str(int(match[1]) + 1)
+    return ""
+
+
+def next_after(period: Period) -> dict:
+    """What "Start the next period" offers after ``period``: name, dates and its budget."""
+    start, end = next_dates(period.start_date, period.end_date)
+    return {"name": next_name(period.name), "start_date": start, "end_date": end,
+            "copy_budget_from": period.id}
 
 
 def rename(period: Period, name: str) -> Period:

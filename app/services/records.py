@@ -1,6 +1,6 @@
-"""Contributions, expenses and service charges: record, edit, void.
+"""Contributions, expenses, service charges, payouts and adjustments: record, edit, void.
 
-All three follow one life cycle, so they share it: check the period is open and the date is
+All five follow one life cycle, so they share it: check the period is open and the date is
 inside it, write the row, post its journal entry, audit. An edit reverses and re-posts; a
 void hides the row and reverses its entry.
 """
@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Contribution, Expense, Period, ServiceCharge
+from app.models import Adjustment, Contribution, Expense, Payout, Period, ServiceCharge
 from app.models.base import utcnow
 from app.services import audit, journal, members
 from app.services.periods import ensure_writable
@@ -52,7 +52,11 @@ EXPENSE = Kind(Expense, "expense", ("amount_cents", "date", "payment_type", "ven
                journal.expense_legs, ("paid_by_member_id",))
 CHARGE = Kind(ServiceCharge, "charge", ("member_id", "amount_cents", "date", "description"),
               journal.charge_legs, ("member_id",))
-KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE)}
+PAYOUT = Kind(Payout, "payout", ("member_id", "amount_cents", "date", "comment"),
+              journal.payout_legs, ("member_id",))
+ADJUSTMENT = Kind(Adjustment, "adjustment", ("member_id", "amount_cents", "date", "reason"),
+                  journal.adjustment_legs, ("member_id",))
+KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE, PAYOUT, ADJUSTMENT)}
 
 
 def _validate(kind: Kind, period: Period, values: dict, row=None) -> None:

@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Contribution, Expense, Member, Period, Property, ServiceCharge
+from app.models import (Adjustment, Contribution, Expense, Member, Payout, Period, Property,
+                        ServiceCharge)
 from app.services.balances import Sheet, sheet as period_sheet
 from app.services.community import in_label_order
 
@@ -23,6 +24,8 @@ def statement(period: Period, member: Member, sheet: Sheet | None = None) -> dic
         "contributions": records(Contribution, Contribution.member_id),
         "paid_expenses": records(Expense, Expense.paid_by_member_id),
         "service_charges": records(ServiceCharge, ServiceCharge.member_id),
+        "payouts": records(Payout, Payout.member_id),
+        "adjustments": records(Adjustment, Adjustment.member_id),
         "allocations": [(line, labels.get(line.property_id, f"#{line.property_id}"))
                         for line in mine if line.kind == "allocated"],
         "usage": [(line, labels.get(line.property_id, f"#{line.property_id}"))

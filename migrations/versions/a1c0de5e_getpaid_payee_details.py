@@ -1,7 +1,7 @@
 """community payee details for the payment QR
 
 Revision ID: a1c0de5e_getpaid
-Revises: a7e3c1d5_members
+Revises: 5e7a1c0d_payouts
 Create Date: 2026-12-02 17:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'a1c0de5e_getpaid'
-down_revision = 'a7e3c1d5_members'
+down_revision = '5e7a1c0d_payouts'
 branch_labels = None
 depends_on = None
 

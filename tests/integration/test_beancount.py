@@ -95,6 +95,18 @@ def generate(community, seed=8):
         charges = [post(f"/periods/{period_id}/charges", member_id=rng.choice(members),
                         amount=money(rng, 100, 5000), date=day(rng, month),
                         description="Key; fine")["id"] for _ in range(3)]
+        # The fund pays members back; corrections either way, with reasons no directive hides in.
+        payout = post(f"/periods/{period_id}/payouts", member_id=rng.choice(members),
+                      amount=money(rng, 100, 20000), date=day(rng, month),
+                      comment='paid back; "fence"\n2026-01-01 open Assets:Evil')["id"]
+        ok(api.patch(url(f"/payouts/{payout}"), json={"amount": "12.34"}))
+        for sign in ("-", ""):
+            post(f"/periods/{period_id}/adjustments", member_id=rng.choice(members),
+                 amount=sign + money(rng, 100, 90000), date=day(rng, month),
+                 reason='Brought over from the old books\n2026-01-01 close Assets:Fund')
+        voided = post(f"/periods/{period_id}/payouts", member_id=members[0], amount="1.00",
+                      date=day(rng, month))["id"]
+        assert api.delete(url(f"/payouts/{voided}")).status_code == 204
         # Edits and voids leave reversal entries in the journal.
         ok(api.patch(url(f"/contributions/{contributions[0]}"), json={"amount": "123.45"}))
         assert api.delete(url(f"/contributions/{contributions[1]}")).status_code == 204
@@ -167,6 +179,8 @@ def test_export_loads_cleanly_and_matches_the_closed_sheet(community, tmp_path):
     assert {f"Liabilities:Members:M{m}" for m in members} <= opens
     assert "Assets:Fund" in opens
     assert "Income:ServiceCharges" in opens
+    assert "Equity:Adjustments" in opens
+    assert "Assets:Evil" not in opens
     assert any(a.startswith("Expenses:") for a in opens)
     assert any(a.startswith("Income:Allocated:") for a in opens)
     assert any(a.startswith("Income:Usage:") for a in opens)

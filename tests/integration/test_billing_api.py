@@ -380,7 +380,7 @@ EXPECTED_ROWS = [
 ]
 EXPECTED_TOTALS = {"opening": "40.00", "contributions": "450.00", "paid_expenses": "65.02",
                    "allocated": "120.03", "usage": "12.01", "service_charges": "2.50",
-                   "closing": "420.48"}
+                   "payouts": "0.00", "adjustments": "0.00", "closing": "420.48"}
 COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
            "closing")
 
@@ -466,7 +466,8 @@ def test_balance_sheet_to_the_cent(valley):
     ids = {"Ada Admin": valley.ada, "Ann Archer": valley.ann, "Ben Baker": valley.ben,
            "Cat Carter": valley.cat, "Dan Dunn": valley.dan}
     assert sheet["rows"] == [
-        {"member_id": ids[name], "name": name, **dict(zip(COLUMNS, values))}
+        {"member_id": ids[name], "name": name, **dict(zip(COLUMNS, values)),
+         "payouts": "0.00", "adjustments": "0.00"}
         for name, *values in EXPECTED_ROWS]
     assert sheet["totals"] == EXPECTED_TOTALS
     assert sheet["fund"] == {"cash": "332.99"}
@@ -624,11 +625,14 @@ def test_balance_sheet_csv(valley):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
-    assert rows[0] == ["member_id", "name", *COLUMNS]
+    assert rows[0] == ["member_id", "name", *COLUMNS[:-1], "payouts", "adjustments", "closing"]
     ids = {"Ada Admin": valley.ada, "Ann Archer": valley.ann, "Ben Baker": valley.ben,
            "Cat Carter": valley.cat, "Dan Dunn": valley.dan}
-    assert rows[1:6] == [[str(ids[name]), name, *values] for name, *values in EXPECTED_ROWS]
-    assert rows[6:] == [["", "Total", *(EXPECTED_TOTALS[c] for c in COLUMNS)]]
+    # No payouts or adjustments in the valley: those two columns are 0.00, before closing.
+    assert rows[1:6] == [[str(ids[name]), name, *values[:-1], "0.00", "0.00", values[-1]]
+                         for name, *values in EXPECTED_ROWS]
+    assert rows[6:] == [["", "Total", *(EXPECTED_TOTALS[c] for c in COLUMNS[:-1]), "0.00",
+                         "0.00", EXPECTED_TOTALS["closing"]]]
 
 
 def test_a_void_changes_the_sheet_by_exactly_its_amount(valley):
@@ -669,5 +673,6 @@ def test_sheet_of_an_empty_period(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     sheet = ok(b.api.get(b.url(f"/periods/{q1}/balance-sheet")))
     assert sheet == {"period": {"id": q1, "name": "Q1", "status": "open"}, "provisional": True,
-                     "stale": False, "rows": [], "totals": dict.fromkeys(COLUMNS, "0.00"),
+                     "stale": False, "rows": [],
+                     "totals": dict.fromkeys((*COLUMNS, "payouts", "adjustments"), "0.00"),
                      "budget": [], "unassigned": [], "fund": {"cash": "0.00"}}

@@ -143,22 +143,27 @@ def assert_q1_final(w, sheet):
     assert rows["Ada Admin"] == {"member_id": w.admin, "name": "Ada Admin", "opening": "0.00",
                                  "contributions": "20.00", "paid_expenses": "0.00",
                                  "allocated": "0.00", "usage": "0.00",
-                                 "service_charges": "0.00", "closing": "20.00"}
+                                 "service_charges": "0.00",
+                                 "payouts": "0.00", "adjustments": "0.00", "closing": "20.00"}
     assert rows["Bea Brown"] == {"member_id": w.bea, "name": "Bea Brown", "opening": "0.00",
                                  "contributions": "50.00", "paid_expenses": "0.00",
                                  "allocated": "45.71", "usage": "0.00",
-                                 "service_charges": "0.00", "closing": "4.29"}
+                                 "service_charges": "0.00",
+                                 "payouts": "0.00", "adjustments": "0.00", "closing": "4.29"}
     assert rows["Cyd Clark"] == {"member_id": w.cyd, "name": "Cyd Clark", "opening": "0.00",
                                  "contributions": "0.00", "paid_expenses": "100.01",
                                  "allocated": "28.90", "usage": "18.52",
-                                 "service_charges": "0.00", "closing": "52.59"}
+                                 "service_charges": "0.00",
+                                 "payouts": "0.00", "adjustments": "0.00", "closing": "52.59"}
     assert rows["Dan Drake"] == {"member_id": w.dan, "name": "Dan Drake", "opening": "0.00",
                                  "contributions": "0.00", "paid_expenses": "0.00",
                                  "allocated": "36.39", "usage": "0.00",
-                                 "service_charges": "2.50", "closing": "-38.89"}
+                                 "service_charges": "2.50",
+                                 "payouts": "0.00", "adjustments": "0.00", "closing": "-38.89"}
     assert sheet["totals"] == {"opening": "0.00", "contributions": "70.00",
                                "paid_expenses": "100.01", "allocated": "111.00",
-                               "usage": "18.52", "service_charges": "2.50", "closing": "37.99"}
+                               "usage": "18.52", "service_charges": "2.50",
+                               "payouts": "0.00", "adjustments": "0.00", "closing": "37.99"}
     assert sheet["fund"] == {"cash": "9.01"}
     assert sheet["unassigned"] == []
 
@@ -210,13 +215,13 @@ def test_balance_sheet_csv_of_a_closed_period(world):
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).strip().splitlines()
     assert lines[0] == ("member_id,name,opening,contributions,paid_expenses,allocated,usage,"
-                        "service_charges,closing")
+                        "service_charges,payouts,adjustments,closing")
     assert lines[1:] == [
-        f"{w.admin},Ada Admin,0.00,20.00,0.00,0.00,0.00,0.00,20.00",
-        f"{w.bea},Bea Brown,0.00,50.00,0.00,45.71,0.00,0.00,4.29",
-        f"{w.cyd},Cyd Clark,0.00,0.00,100.01,28.90,18.52,0.00,52.59",
-        f"{w.dan},Dan Drake,0.00,0.00,0.00,36.39,0.00,2.50,-38.89",
-        ",Total,0.00,70.00,100.01,111.00,18.52,2.50,37.99",
+        f"{w.admin},Ada Admin,0.00,20.00,0.00,0.00,0.00,0.00,0.00,0.00,20.00",
+        f"{w.bea},Bea Brown,0.00,50.00,0.00,45.71,0.00,0.00,0.00,0.00,4.29",
+        f"{w.cyd},Cyd Clark,0.00,0.00,100.01,28.90,18.52,0.00,0.00,0.00,52.59",
+        f"{w.dan},Dan Drake,0.00,0.00,0.00,36.39,0.00,2.50,0.00,0.00,-38.89",
+        ",Total,0.00,70.00,100.01,111.00,18.52,2.50,0.00,0.00,37.99",
     ]
 
 

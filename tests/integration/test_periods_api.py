@@ -254,6 +254,11 @@ class Records:
             "budget-items": ok(api.post(url(p + "/budget-items"), json={
                 "payment_type": "Security", "budgeted_cost": "100.00",
                 "strategy": "proportional"}), 201)["id"],
+            "payouts": ok(api.post(url(p + "/payouts"), json={
+                "member_id": self.member, "amount": "4.00", "date": "2026-01-08"}), 201)["id"],
+            "adjustments": ok(api.post(url(p + "/adjustments"), json={
+                "member_id": self.member, "amount": "-6.00", "date": "2026-01-01",
+                "reason": "Old books"}), 201)["id"],
         }
         self.meter = ok(api.post(url(p + "/budget-items"), json={
             "payment_type": "Water", "budgeted_cost": "10.00", "strategy": "usage_based"}),
@@ -270,6 +275,9 @@ class Records:
                         "description": "Fine"},
             "budget-items": {"payment_type": "Garden", "budgeted_cost": "5.00",
                              "strategy": "fixed_fee"},
+            "payouts": {"member_id": self.member, "amount": "1.00", "date": "2026-02-01"},
+            "adjustments": {"member_id": self.member, "amount": "2.00", "date": "2026-02-01",
+                            "reason": "Write-off"},
             # a second reading of the same property and item would be a 400 even when open
             "readings": None,
         }[kind]
@@ -277,10 +285,12 @@ class Records:
     def change(self, kind):
         return {"contributions": {"amount": "12.00"}, "expenses": {"amount": "22.00"},
                 "charges": {"amount": "4.00"}, "budget-items": {"budgeted_cost": "200.00"},
-                "readings": {"end_reading": "3"}}[kind]
+                "readings": {"end_reading": "3"}, "payouts": {"amount": "5.00"},
+                "adjustments": {"amount": "-7.00"}}[kind]
 
 
-KINDS = ["contributions", "expenses", "charges", "budget-items", "readings"]
+KINDS = ["contributions", "expenses", "charges", "budget-items", "readings", "payouts",
+         "adjustments"]
 
 
 @pytest.mark.parametrize("status", ["closed", "closing"])

@@ -21,6 +21,19 @@ def test_closing_formula():
     assert row.closing == 1350
 
 
+def test_closing_formula_with_payouts_and_adjustments():
+    # A member 333300 in credit (paid an expense out of pocket) is paid 300000 back by the
+    # fund, and 1250 of old debt is brought over from the previous books:
+    # 0 + 0 + 333300 - 0 - 0 - 0 - 300000 + (-1250) = 32050
+    row = BalanceRow(member_id=1, opening=0, contributions=0, paid_expenses=333300,
+                     allocated=0, usage=0, service_charges=0, payouts=300000, adjustments=-1250)
+    assert row.closing == 32050
+    # A positive adjustment (a credit from the old books) raises the balance.
+    assert BalanceRow(2, -500, 0, 0, 0, 0, 0, 0, 800).closing == 300
+    # Rows of the old shape (no payouts, no adjustments) still mean what they meant.
+    assert BalanceRow(3, 100, 0, 0, 0, 0, 0) == BalanceRow(3, 100, 0, 0, 0, 0, 0, 0, 0)
+
+
 def test_movements_add_field_by_field():
     a = Movements(contributions=1, paid_expenses=2, allocated=3, usage=4, service_charges=5)
     b = Movements(contributions=10, allocated=30)
@@ -84,6 +97,8 @@ def test_carry_forward_over_three_periods():
         "allocated": 1000,
         "usage": 1500,
         "service_charges": 500,
+        "payouts": 0,
+        "adjustments": 0,
         "closing": 22000,
     }
 
@@ -104,6 +119,8 @@ def test_totals_of_nothing_are_zero():
         "allocated": 0,
         "usage": 0,
         "service_charges": 0,
+        "payouts": 0,
+        "adjustments": 0,
         "closing": 0,
     }
 
@@ -119,6 +136,8 @@ movements = st.builds(
     allocated=cents,
     usage=cents,
     service_charges=cents,
+    payouts=st.integers(min_value=0, max_value=10**11),
+    adjustments=cents,
 )
 period = st.dictionaries(member_ids, movements, max_size=10)
 
@@ -135,6 +154,8 @@ def test_closing_sums_are_conserved(opening, periods):
             - t["allocated"]
             - t["usage"]
             - t["service_charges"]
+            - t["payouts"]
+            + t["adjustments"]
         )
         # carry-forward: every member's opening is the previous closing (0 if new)
         for member_id, row in rows.items():
@@ -155,5 +176,22 @@ def test_final_closing_equals_opening_plus_all_movements(opening, periods):
         - summed.allocated
         - summed.usage
         - summed.service_charges
+        - summed.payouts
+        + summed.adjustments
     )
     assert totals(result[-1].values())["closing"] == expected
+
+
+@given(cents, st.integers(min_value=1, max_value=10**11), cents.filter(bool))
+def test_a_payout_lowers_and_an_adjustment_moves_the_closing_by_exactly_its_amount(
+        opening, payout, adjustment):
+    base = balance_rows({1: opening}, {1: Movements(contributions=700)})[1]
+    paid = balance_rows({1: opening}, {1: Movements(contributions=700, payouts=payout)})[1]
+    adjusted = balance_rows({1: opening}, {1: Movements(contributions=700,
+                                                        adjustments=adjustment)})[1]
+    assert paid.closing == base.closing - payout
+    assert adjusted.closing == base.closing + adjustment
+    # ...and carries into the next period unchanged.
+    _, after = roll_forward({1: opening}, [{1: Movements(payouts=payout,
+                                                         adjustments=adjustment)}, {}])
+    assert after[1].opening == opening - payout + adjustment

@@ -158,7 +158,8 @@ def test_totals_are_conserved_across_periods():
     t1 = totals(q1.values())
     assert t1["closing"] == 1799
     assert t1 == {"opening": 0, "contributions": 5000, "paid_expenses": 10001,
-                  "allocated": 11100, "usage": 1852, "service_charges": 250, "closing": 1799}
+                  "allocated": 11100, "usage": 1852, "service_charges": 250, "payouts": 0,
+                  "adjustments": 0, "closing": 1799}
     # Each period opens with exactly what the previous one closed with.
     assert totals(q2.values())["opening"] == 1799
     assert totals(q3.values())["opening"] == totals(q2.values())["closing"] == 1129 + 5059 + 111 - 99

@@ -29,6 +29,8 @@ SECTIONS = {
     "allocated": "Your share of costs",
     "usage": "Metered usage",
     "service_charge": "Service charges",
+    "payout": "Paid back to you",
+    "adjustment": "Adjustments",
     "closing": "Closing balance",
 }
 STRATEGIES = {"proportional": "by share weight", "fixed_fee": "equal fee per property",
@@ -83,6 +85,10 @@ def statement(period: Period, member: Member) -> dict:
             readings=tuple(readings.get((line.property_id, line.item_id), ()))))
     lines += [StatementLine("service_charge", -c.amount_cents, c.description, c.date)
               for c in data["service_charges"]]
+    lines += [StatementLine("payout", -p.amount_cents, p.comment or "Paid back to you by the fund",
+                            p.date) for p in data["payouts"]]
+    lines += [StatementLine("adjustment", a.amount_cents, a.reason, a.date)
+              for a in data["adjustments"]]
     computed = sum(line.amount for line in lines)
     closing = row.closing if row else computed
     lines.append(StatementLine("closing", closing, "Closing balance" if period.status == "closed"

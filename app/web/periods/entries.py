@@ -1,8 +1,9 @@
-"""Contributions, expenses, service charges and budget items on the period page.
+"""Contributions, expenses, service charges, payouts, adjustments and budget items on the
+period page.
 
-The four share one shape: a table with a totals row, an add form under it, an inline edit
+They share one shape: a table with a totals row, an add form under it, an inline edit
 row and a void button, all through the same services and forms as the API. So their routes
-are made by one function, ``register``, rather than written four times.
+are made by one function, ``register``, rather than written six times.
 
 Templates per kind: the tab's section ``periods/_<tab>.html`` and the rows
 ``periods/_<name>_row.html`` and ``periods/_<name>_edit.html``.
@@ -14,7 +15,8 @@ from flask import g, render_template, request, url_for
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.forms.ledger import BudgetItemForm, ContributionForm, ExpenseForm, ServiceChargeForm
+from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
+                              PayoutForm, ServiceChargeForm)
 from app.models import Period
 from app.services import balances, billing, members as member_service, records
 from app.tenancy import get_or_404, is_admin, requires
@@ -167,6 +169,15 @@ def _charge_extras(period, rows) -> dict:
     return {"total": _total(rows)}
 
 
+def _payout_extras(period, rows) -> dict:
+    return {"total": _total(rows)}
+
+
+def _adjustment_extras(period, rows) -> dict:
+    return {"total": _total(rows), "credits": sum(r.amount_cents for r in rows if r.amount_cents > 0),
+            "debits": -sum(r.amount_cents for r in rows if r.amount_cents < 0)}
+
+
 def _budget_extras(period, rows) -> dict:
     sheet = balances.sheet(period)
     lines = {line["budget_item_id"]: line for line in sheet.budget}
@@ -207,6 +218,22 @@ register(Entry(
     initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
                            description=r.description),
     extras=_charge_extras, owner_filters=_own("member_id")))
+
+register(Entry(
+    "payout", "payouts", records.PAYOUT, PayoutForm,
+    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
+                          date=f.date.data, comment=f.comment.data or ""),
+    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
+                           comment=r.comment),
+    extras=_payout_extras, owner_filters=_own("member_id")))
+
+register(Entry(
+    "adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm,
+    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
+                          date=f.date.data, reason=f.reason.data),
+    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
+                           reason=r.reason),
+    extras=_adjustment_extras, owner_filters=_own("member_id")))
 
 register(Entry(
     "budget_item", "budget", billing.BUDGET_ITEMS, BudgetItemForm,

@@ -21,7 +21,8 @@ from app.web.periods.forms import RenameForm
 bp = community_blueprint("periods", __name__, "/periods", template_folder="templates")
 
 TABS = (("contributions", "Contributions"), ("expenses", "Expenses"), ("budget", "Budget"),
-        ("readings", "Readings"), ("charges", "Charges"), ("sheet", "Balance sheet"))
+        ("readings", "Readings"), ("charges", "Charges"), ("payouts", "Payouts"),
+        ("adjustments", "Adjustments"), ("sheet", "Balance sheet"))
 
 _builders: dict[str, Callable[..., dict]] = {}
 

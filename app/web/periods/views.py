@@ -21,7 +21,12 @@ __all__ = ["bp"]
 
 
 def _list_context(form=None) -> dict:
-    return {"periods": service.periods(), "form": form or PeriodForm(formdata=None)}
+    """The list, and the form for a new period: after the first, "Start the next period",
+    prefilled with the dates after the latest period and its budget."""
+    last = service.latest()
+    if form is None:
+        form = PeriodForm(formdata=None, **(service.next_after(last) if last else {}))
+    return {"periods": service.periods(), "form": form, "last": last}
 
 
 @bp.get("/")
@@ -35,7 +40,8 @@ def create():
     form = PeriodForm()
     created = []
     ok = submit(form, lambda: created.append(service.create(
-        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data)))
+        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
+        copy_budget_from=form.copy_budget_from.data)))
     redirect_to = url_for("periods.show", period_id=created[0].id) if ok else ""
     form = None if ok else form
     return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
