@@ -353,3 +353,15 @@ def test_remind_these_names_members_no_mail_can_reach(app, world, client):
     text = confirm.get_data(as_text=True)
     assert "Send 1 reminder?" in text and "€43.00" in text
     assert "No email address (or removed), left out: Carl Cole." in text
+
+
+def test_adjustments_count_in_receivables_and_the_payment_request(world):
+    # Reopen Q2, write off 60.00 of Bea's debt, close again: Q2 is settled for her, Q1 not.
+    ok(world.api.patch(world.url(f"/periods/{world.q2}"), json={"status": "open"}))
+    world.post(f"/periods/{world.q2}/adjustments", member_id=world.bea, amount="60.00",
+               date="2026-06-01", reason="Write-off agreed by the board")
+    world.close(world.q2)
+    rows = ok(world.api.get(world.url("/receivables"))).get_json()
+    assert [(r["name"], r["debt"]) for r in rows] == [("Carl Cole", "5.00")]
+    bea = ok(world.api.get(world.url(f"/members/{world.bea}/payment-request"))).get_json()
+    assert bea["amount"] == "0.00"          # Q3: 0 + 20.00 − 3.00 = +17.00, in credit
