@@ -4,7 +4,7 @@ from flask import g, jsonify
 from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
 from app.extensions import db
-from app.forms.community import MemberForm, PropertyForm, SettingsForm
+from app.forms.community import PAYEE_FIELDS, MemberForm, PropertyForm, SettingsForm
 from app.models import Member, Property
 from app.services import community as service, members
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
@@ -25,7 +25,8 @@ def patch_settings():
     form = validate(SettingsForm, merged(out.settings(g.community), body()))
     service.update_settings(name=form.name.data, currency=form.currency.data,
                             owners_see_balance_sheet=form.owners_see_balance_sheet.data,
-                            payment_details=form.payment_details.data)
+                            payment_details=form.payment_details.data,
+                            **{name: form[name].data for name in PAYEE_FIELDS})
     db.session.commit()
     return jsonify(out.settings(g.community))
 

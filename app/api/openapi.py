@@ -169,6 +169,9 @@ def build_document() -> dict:
             }
             if info.get("public"):
                 operation["security"] = []
+            if info.get("role") == "self" and "403" in operation["responses"]:
+                operation["responses"]["403"]["description"] = (
+                    "Admins, or the member themselves; another owner is refused")
             if method == "POST":  # 409 is listed for every write already
                 operation["parameters"] = params + [IDEMPOTENCY_KEY]
             for code, why in info.get("also", {}).items():

@@ -1,6 +1,7 @@
 """JSON shapes of the API (SPEC §5): ids are integers, amounts strings with two decimals."""
 from decimal import Decimal
 
+from app.forms.community import PAYEE_FIELDS
 from app.money import format_cents
 
 
@@ -18,7 +19,8 @@ def community(c) -> dict:
 
 
 def settings(c) -> dict:
-    return {k: v for k, v in community(c).items() if k not in ("id", "slug")}
+    return {**{k: v for k, v in community(c).items() if k not in ("id", "slug")},
+            **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
 
 
 def user(u) -> dict:

@@ -2,6 +2,7 @@
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
+from app import payment_codes
 from app.forms.accounts import valid_currency
 from app.forms.base import (BaseForm, DecimalPlacesField, IdField, StrictBooleanField,
                             TrimmedStringField, required)
@@ -31,3 +32,33 @@ class SettingsForm(BaseForm):
     owners_see_balance_sheet = StrictBooleanField("Owners see the full balance sheet")
     payment_details = TextAreaField("Payment details (bank account, reference)",
                                      [Length(max=2000)])
+
+    payee_name = TrimmedStringField("Payee name (account holder)", [Length(max=160)])
+    payee_account = TrimmedStringField("Account (IBAN for EUR; 20-digit account for RUB)",
+                                       [Length(max=64)])
+    payee_bank_name = TrimmedStringField("Bank name", [Length(max=200)])
+    payee_bic = TrimmedStringField("BIC", [Length(max=16)])
+    payee_corr_account = TrimmedStringField("Correspondent account (RUB)", [Length(max=32)])
+    payee_tax_id = TrimmedStringField("Tax id (INN, RUB)", [Length(max=16)])
+    payee_tax_reg = TrimmedStringField("Tax registration code (KPP, RUB)", [Length(max=16)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.currency.errors:
+            return valid
+        # The payment QR standard, and so the account formats, follow the currency.
+        for name, messages in payment_codes.payee_errors(self.currency.data,
+                                                         self.payee()).items():
+            field = self[name]
+            if not field.errors:
+                field.errors = list(messages)
+                valid = False
+        return valid
+
+    def payee(self) -> payment_codes.Payee:
+        return payment_codes.Payee(**{
+            name: self[f"payee_{name}"].data or "" for name in PAYEE_PARTS})
+
+
+PAYEE_PARTS = ("name", "account", "bank_name", "bic", "corr_account", "tax_id", "tax_reg")
+PAYEE_FIELDS = tuple(f"payee_{name}" for name in PAYEE_PARTS)

@@ -35,6 +35,15 @@ class Community(db.Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     owners_see_balance_sheet: Mapped[bool] = mapped_column(Boolean, default=False)
     payment_details: Mapped[str] = mapped_column(Text, default="")
+    # Structured payee details for the payment QR (SPEC §6), as the treasurer typed them;
+    # app.payment_codes compacts account numbers when it builds a payload.
+    payee_name: Mapped[str] = mapped_column(String(200), default="")
+    payee_account: Mapped[str] = mapped_column(String(64), default="")
+    payee_bank_name: Mapped[str] = mapped_column(String(200), default="")
+    payee_bic: Mapped[str] = mapped_column(String(16), default="")
+    payee_corr_account: Mapped[str] = mapped_column(String(32), default="")
+    payee_tax_id: Mapped[str] = mapped_column(String(16), default="")
+    payee_tax_reg: Mapped[str] = mapped_column(String(16), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

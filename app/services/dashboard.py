@@ -4,7 +4,8 @@
 
 - ``mine`` — my balance now (the current open period, else the latest one), what changed
   since the previous period closed, my recent payments, my properties, my history chart,
-  the one next step (how much to pay and the community's payment details), the last
+  the one next step (how much to pay and the community's payment details), the payment
+  request with its QR code (app.services.payment_requests), the last
   reminder I was sent, and the closed periods whose full sheet I may read.
 - ``admin`` (admins only) — the open period, fund cash, totals, top debtors, recent jobs,
   and the first-run checklist (``setup_steps``) until every step is done.
@@ -24,7 +25,7 @@ from app.extensions import db
 from app.models import (Community, Contribution, Job, Member, Period, PeriodStatus, Property,
                         Reminder)
 from app.money import format_money
-from app.services import balances, history
+from app.services import balances, history, payment_requests
 from app.services.community import in_label_order
 
 RECENT_PAYMENTS = 5
@@ -63,6 +64,8 @@ def mine(member: Member) -> dict:
         "payments": recent_payments(member),
         "properties": props,
         "payment_details": payment_details(member, props, owed),
+        "payment_request": payment_requests.for_member(
+            member, -min(points[-1].closing, 0) if points else 0),
         "last_reminder": last_reminder(member),
         "has_money": bool(props) or any(p.row for p in points),
         "sheet_periods": visible_sheet_periods(member),
@@ -157,6 +160,7 @@ def setup_steps() -> list[SetupStep]:
         SetupStep("period", "Start the first billing period",
                   any_row(Period.community_id == community.id)),
         SetupStep("payment", "Set the payment details owners pay to",
-                  bool((community.payment_details or "").strip())),
+                  bool((community.payment_details or "").strip()
+                       or (community.payee_account or "").strip())),
     ]
     return [] if all(step.done for step in steps) else steps

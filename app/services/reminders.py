@@ -20,8 +20,8 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Community, Job, Member, Period, Reminder
 from app.models.base import utcnow
-from app.money import format_money
-from app.services import audit, balances, dashboard, history, mailer
+from app.money import format_cents, format_money
+from app.services import audit, balances, dashboard, history, mailer, payment_requests
 
 log = logging.getLogger("levy.reminders")
 BATCH_SIZE = 50
@@ -85,6 +85,12 @@ def message(member: Member, community: Community, owed: int, period: Period | No
              f"Your balance in {community.name} shows {amount} to pay{when}.", ""]
     if details:
         lines += ["How to pay:", details, ""]
+    request = payment_requests.for_member(member, owed)
+    if request.payee.name or request.payee.account:
+        # The same payee and purpose the dashboard's QR code carries, to copy into a bank.
+        lines += ["Bank transfer details:",
+                  *(f"{label}: {value}" for label, value in request.details()),
+                  f"Amount: {format_cents(owed)} {community.currency}", ""]
     lines += [f"Every line behind this amount, and your statements: {link}", "",
               "If you have paid in the last few days, thank you; please ignore this reminder.",
               "", f"— {community.name}, via Levy"]

@@ -18,10 +18,11 @@ def register_web(app: Flask) -> None:
     from app.web.periods import views as periods
     from app.web.properties import views as properties
     from app.web.public import views as public
+    from app.web.receivables import views as receivables
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
     for module in (public, auth, community, members, properties, settings, tokens, periods,
-                   closing, audit, imports, owner, account):
+                   closing, audit, imports, owner, account, receivables):
         app.register_blueprint(module.bp)
 
     @app.context_processor

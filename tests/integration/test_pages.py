@@ -4,6 +4,8 @@ import re
 import pytest
 from conftest import login
 
+from app.forms.community import PAYEE_FIELDS
+
 HTMX = {"HX-Request": "true"}
 
 
@@ -181,7 +183,7 @@ def test_settings_page_saves(admin_client, community):
     assert 'value="Maple Court HOA"' in _text(response)
     assert community.api.get(community.url("/settings")).get_json() == {
         "name": "Maple Court HOA", "currency": "GBP", "owners_see_balance_sheet": True,
-        "payment_details": "IBAN GB00 0000"}
+        "payment_details": "IBAN GB00 0000", **dict.fromkeys(PAYEE_FIELDS, "")}
 
 
 def test_settings_page_shows_errors_and_saves_nothing(admin_client, community):

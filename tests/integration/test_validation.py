@@ -2,6 +2,8 @@
 from decimal import Decimal
 
 import pytest
+
+from app.forms.community import PAYEE_FIELDS
 from conftest import PASSWORD
 
 HUGE_ID = 99999999999999999999999
@@ -153,7 +155,8 @@ def test_settings_patch_changes_only_what_is_given(community):
 
     assert response.status_code == 200
     assert response.get_json() == {"name": "Maple Court", "currency": "CHF",
-                                   "owners_see_balance_sheet": True, "payment_details": ""}
+                                   "owners_see_balance_sheet": True, "payment_details": "",
+                                   **dict.fromkeys(PAYEE_FIELDS, "")}
 
 
 # --- decimals as JSON numbers -----------------------------------------------------------------

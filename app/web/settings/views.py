@@ -2,7 +2,7 @@
 from flask import flash, g, redirect, render_template, url_for
 
 from app.extensions import db
-from app.forms.community import SettingsForm
+from app.forms.community import PAYEE_FIELDS, SettingsForm
 from app.services import community as service
 from app.tenancy import community_blueprint, requires
 
@@ -16,7 +16,8 @@ def index():
     if form.validate_on_submit():
         service.update_settings(name=form.name.data, currency=form.currency.data,
                                 owners_see_balance_sheet=form.owners_see_balance_sheet.data,
-                                payment_details=form.payment_details.data)
+                                payment_details=form.payment_details.data,
+                                **{name: form[name].data for name in PAYEE_FIELDS})
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("settings.index"))

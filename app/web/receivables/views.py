@@ -1,0 +1,78 @@
+"""Receivables (admins): who owes since when, sortable, as CSV, and "remind these".
+
+"Remind these" is two posts: the first shows who would get a reminder and for how much in
+total (members already reminded today, or no longer in debt, are named and left out); the
+confirmation queues them through the reminders job, like the reminders page does.
+"""
+from flask import flash, g, redirect, render_template, request, url_for
+
+from app import downloads
+from app.errors import ValidationFailed
+from app.services import receivables as service
+from app.tenancy import community_blueprint, requires
+from app.web.receivables.forms import RemindForm
+
+bp = community_blueprint("receivables", __name__, template_folder="templates")
+
+CSV_HEADER = ("member_id", "name", "debt", "since_period_id", "since_period", "since_end_date",
+              "days_overdue", "bucket")
+
+
+def _sort() -> str:
+    try:
+        return service.check_sort(request.args.get("sort"))
+    except ValidationFailed:
+        return "debt"
+
+
+@bp.get("/receivables")
+@requires("admin")
+def index():
+    sort = _sort()
+    rows = service.rows(sort)
+    return render_template("receivables/index.html", rows=rows, sort=sort,
+                           form=RemindForm(formdata=None).offer(rows),
+                           buckets=service.bucket_totals(rows), total=sum(r.debt for r in rows))
+
+
+@bp.get("/receivables.csv")
+@requires("admin")
+def download():
+    rows = service.rows(_sort())
+    body = downloads.csv_text(CSV_HEADER, ([
+        r.member.id, r.member.name, downloads.amount(r.debt), r.since.id, r.since.name,
+        r.since.end_date.isoformat(), r.days_overdue, r.bucket] for r in rows))
+    name = downloads.filename(g.community.slug, "receivables", service.today().isoformat(),
+                              ext="csv")
+    return downloads.attachment(body, name, "text/csv")
+
+
+@bp.post("/receivables/remind")
+@requires("admin")
+def remind():
+    rows = service.rows()
+    form = RemindForm().offer(rows)
+    if not form.validate_on_submit():
+        flash("The list changed while you were choosing; check it and try again.", "warning")
+        return redirect(url_for("receivables.index"))
+    if not form.member_ids.data:
+        flash("Choose at least one member to remind.", "warning")
+        return redirect(url_for("receivables.index"))
+    if form.confirmed.data != "yes":
+        plan = service.reminder_plan(form.member_ids.data)
+        return render_template("receivables/confirm.html", plan=plan, form=form)
+    plan, jobs = service.remind(form.member_ids.data)
+    count = len(plan.member_ids)
+    failed = [job for job in jobs if job.status == "failed"]
+    if not count:
+        flash("Nobody to remind: everyone chosen was reminded today or no longer owes.",
+              "warning")
+    elif failed:
+        flash("Some reminders could not be sent: " + "; ".join(j.error or "" for j in failed),
+              "error")
+    elif all(job.done for job in jobs):
+        flash(f"Sent {count} reminder{'s' if count != 1 else ''}.", "success")
+    else:
+        flash(f"Queued {count} reminder{'s' if count != 1 else ''}; they go out in a moment.",
+              "success")
+    return redirect(url_for("receivables.index"))
