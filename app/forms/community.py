@@ -1,4 +1,5 @@
 """Members, properties and community settings."""
+from flask_babel import lazy_gettext
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Email, Length, Optional
 
@@ -30,6 +31,9 @@ class SettingsForm(BaseForm):
     name = TrimmedStringField("Community name", [required(), Length(max=120)])
     currency = TrimmedStringField("Currency", [required(), valid_currency])
     owners_see_balance_sheet = StrictBooleanField("Owners see the full balance sheet")
+    # Pages for whoever has not chosen a language, and every mail to the members (SPEC §7).
+    locale = SelectField(lazy_gettext("Language"), choices=[("en", "English"), ("ru", "Русский")],
+                         default="en", validate_choice=True)
     payment_details = TextAreaField("Payment details (bank account, reference)",
                                      [Length(max=2000)])
 

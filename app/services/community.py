@@ -13,7 +13,7 @@ from app.services import audit
 from app.services.members import usable
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
-SETTINGS_FIELDS = ("name", "currency", "owners_see_balance_sheet", "payment_details",
+SETTINGS_FIELDS = ("name", "currency", "locale", "owners_see_balance_sheet", "payment_details",
                    "payee_name", "payee_account", "payee_bank_name", "payee_bic",
                    "payee_corr_account", "payee_tax_id", "payee_tax_reg")
 _DIGITS = re.compile(r"(\d+)")

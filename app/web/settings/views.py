@@ -15,6 +15,7 @@ def index():
     form = SettingsForm(obj=g.community)
     if form.validate_on_submit():
         service.update_settings(name=form.name.data, currency=form.currency.data,
+                                locale=form.locale.data,
                                 owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                                 payment_details=form.payment_details.data,
                                 **{name: form[name].data for name in PAYEE_FIELDS})
