@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
+from flask_babel import lazy_gettext
 from sqlalchemy import exists, select
 
 from app.extensions import db
@@ -140,7 +141,7 @@ def for_admin() -> dict:
 @dataclass(frozen=True)
 class SetupStep:
     key: str        # what the template links to: properties, members, period, payment
-    title: str
+    title: str      # lazy: shown in the reader's language
     done: bool
 
 
@@ -153,13 +154,14 @@ def setup_steps() -> list[SetupStep]:
         return bool(db.session.execute(select(exists().where(*where))).scalar())
 
     steps = [
-        SetupStep("properties", "Add the properties (or import them from a spreadsheet)",
+        SetupStep("properties",
+                  lazy_gettext("Add the properties (or import them from a spreadsheet)"),
                   any_row(Property.community_id == community.id)),
-        SetupStep("members", "Add the members who own them",
+        SetupStep("members", lazy_gettext("Add the members who own them"),
                   any_row(Member.community_id == community.id, Member.role == "owner")),
-        SetupStep("period", "Start the first billing period",
+        SetupStep("period", lazy_gettext("Start the first billing period"),
                   any_row(Period.community_id == community.id)),
-        SetupStep("payment", "Set the payment details owners pay to",
+        SetupStep("payment", lazy_gettext("Set the payment details owners pay to"),
                   bool((community.payment_details or "").strip()
                        or (community.payee_account or "").strip())),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
+from flask_babel import gettext as _, lazy_gettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -44,10 +45,10 @@ class PaymentRequest:
     def details(self) -> list[tuple[str, str]]:
         """The payee details a person copies by hand (mails, the text beside the QR)."""
         p = self.payee
-        rows = [("Payee", p.name), ("Account", p.account), ("Bank", p.bank_name),
-                ("BIC", p.bic), ("Correspondent account", p.corr_account),
-                ("INN", p.tax_id), ("KPP", p.tax_reg)]
-        return [(label, value) for label, value in rows if value] + [("Purpose", self.purpose)]
+        rows = [(_("Payee"), p.name), (_("Account"), p.account), (_("Bank"), p.bank_name),
+                (_("BIC"), p.bic), (_("Correspondent account"), p.corr_account),
+                (_("INN"), p.tax_id), (_("KPP"), p.tax_reg)]
+        return [(label, value) for label, value in rows if value] + [(_("Purpose"), self.purpose)]
 
     def qr_svg(self) -> Markup | None:
         return qr_svg(self.payload, self.format) if self.payload else None
@@ -96,8 +97,9 @@ def qr_svg(payload: str, kind: str | None = None) -> Markup:
     zone of four modules, and presentation attributes only (the CSP forbids inline styles)."""
     svg = qr_code(payload, kind).svg_inline(
         scale=4, border=4, omitsize=True, light="#fff", dark="#000", svgclass="payment-qr",
-        lineclass=None, title=QR_LABEL)
-    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{QR_LABEL}" ', 1))
+        lineclass=None, title=str(QR_LABEL))
+    label = Markup.escape(str(QR_LABEL))
+    return Markup(svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1))
 
 
-QR_LABEL = "Payment QR code: scan it with your banking app"
+QR_LABEL = lazy_gettext("Payment QR code: scan it with your banking app")

@@ -13,30 +13,37 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from babel import numbers as babel_numbers
+from flask_babel import gettext as _, lazy_gettext
 from sqlalchemy import select
 
-from app import downloads
+from app import downloads, i18n
 from app.extensions import db
 from app.models import Member, Period, Reading
-from app.money import format_cents, format_money
 from app.services import balances, statements
 from app.services import periods as period_service
+from app.words import status_name, strategy_name
 
 SECTIONS = {
-    "opening": "Opening balance",
-    "contribution": "Contributions",
-    "paid_expense": "Expenses you paid",
-    "allocated": "Your share of costs",
-    "usage": "Metered usage",
-    "service_charge": "Service charges",
-    "payout": "Paid back to you",
-    "adjustment": "Adjustments",
-    "closing": "Closing balance",
+    "opening": lazy_gettext("Opening balance"),
+    "contribution": lazy_gettext("Contributions"),
+    "paid_expense": lazy_gettext("Expenses you paid"),
+    "allocated": lazy_gettext("Your share of costs"),
+    "usage": lazy_gettext("Metered usage"),
+    "service_charge": lazy_gettext("Service charges"),
+    "payout": lazy_gettext("Paid back to you"),
+    "adjustment": lazy_gettext("Adjustments"),
+    "closing": lazy_gettext("Closing balance"),
 }
-STRATEGIES = {"proportional": "by share weight", "fixed_fee": "equal fee per property",
-              "usage_based": "by metered consumption", "none": "not split"}
-CSV_COLUMNS = ("section", "date", "description", "property", "strategy", "basis",
-               "basis_total", "unit_rate", "total", "rounding", "amount")
+# The CSV's header row follows the reader's language (in English: these keys, unchanged);
+# the ``section`` and ``strategy`` cells stay keys, the same as the API's, so a spreadsheet
+# can filter on them in any language.
+CSV_COLUMNS = (
+    # TRANSLATORS: CSV column names of a member's statement.
+    lazy_gettext("section"), lazy_gettext("date"), lazy_gettext("description"),
+    lazy_gettext("property"), lazy_gettext("strategy"), lazy_gettext("basis"),
+    lazy_gettext("basis_total"), lazy_gettext("unit_rate"), lazy_gettext("total"),
+    lazy_gettext("rounding"), lazy_gettext("amount"))
 
 
 @dataclass(frozen=True)
@@ -65,8 +72,9 @@ def statement(period: Period, member: Member) -> dict:
     readings = _readings(period, [p.id for p in data["properties"]]
                          + [line.property_id for line, _ in data["allocations"] + data["usage"]])
     lines = [StatementLine("opening", row.opening if row else 0,
-                           f"Closing balance of {before.name}" if before else "No earlier period")]
-    lines += [StatementLine("contribution", c.amount_cents, c.comment or "Payment", c.date)
+                           _("Closing balance of %(period)s", period=before.name) if before
+                           else _("No earlier period"))]
+    lines += [StatementLine("contribution", c.amount_cents, c.comment or _("Payment"), c.date)
               for c in data["contributions"]]
     lines += [StatementLine("paid_expense", e.amount_cents,
                             " — ".join(x for x in (e.payment_type, e.vendor, e.description) if x),
@@ -85,14 +93,14 @@ def statement(period: Period, member: Member) -> dict:
             readings=tuple(readings.get((line.property_id, line.item_id), ()))))
     lines += [StatementLine("service_charge", -c.amount_cents, c.description, c.date)
               for c in data["service_charges"]]
-    lines += [StatementLine("payout", -p.amount_cents, p.comment or "Paid back to you by the fund",
+    lines += [StatementLine("payout", -p.amount_cents, p.comment or _("Paid back to you by the fund"),
                             p.date) for p in data["payouts"]]
     lines += [StatementLine("adjustment", a.amount_cents, a.reason, a.date)
               for a in data["adjustments"]]
     computed = sum(line.amount for line in lines)
     closing = row.closing if row else computed
-    lines.append(StatementLine("closing", closing, "Closing balance" if period.status == "closed"
-                               else "Balance so far (provisional)", period.end_date))
+    lines.append(StatementLine("closing", closing, _("Closing balance") if period.status == "closed"
+                               else _("Balance so far (provisional)"), period.end_date))
     # A closed period's balance comes from its snapshot; its split details are recomputed
     # from today's properties and weights. Say so if those have changed since.
     consistent = computed == closing
@@ -119,11 +127,14 @@ def number(value: Decimal | None) -> str:
 
 
 def exact_text(exact: Fraction | None) -> str:
-    """An exact share in currency units, to four decimals (``42.8614``)."""
+    """An exact share in currency units, to four decimals (``42.8614``; ``42,8614`` in
+    Russian)."""
     if exact is None:
         return ""
-    return format((Decimal(exact.numerator) / Decimal(exact.denominator) / 100)
-                  .quantize(Decimal("0.0001")), "f")
+    value = (Decimal(exact.numerator) / Decimal(exact.denominator) / 100).quantize(
+        Decimal("0.0001"))
+    return babel_numbers.format_decimal(value, format="#,##0.0000",
+                                        locale=i18n.current_language())
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -133,7 +144,7 @@ def to_csv(data: dict) -> str:
         return None if value is None else Decimal(number(value))
 
     amount = downloads.amount
-    return downloads.csv_text(CSV_COLUMNS, ([
+    return downloads.csv_text([str(name) for name in CSV_COLUMNS], ([
         line.section, line.date.isoformat() if line.date else "", line.description,
         line.property, line.strategy, plain(line.basis), plain(line.basis_total),
         plain(line.unit_rate), amount(line.total) if line.total is not None else None,
@@ -171,48 +182,58 @@ def to_pdf(data: dict, community, font_path: str | None = None,
 
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
-    pdf.set_title(f"{community.name} — statement {data['period'].name}")
+    pdf.set_title(_("%(community)s — statement %(period)s", community=community.name,
+                    period=data["period"].name))
     pdf.set_creator("Levy")
     font, clean = _font(pdf, font_path, font_candidates)
     pdf.add_page()
-    money = lambda cents: clean(format_money(cents, community.currency))  # noqa: E731
+    # Money, numbers and dates in the reader's language: 1 234,56 ₽ and 31.03.2026 in Russian.
+    money = lambda cents: clean(i18n.money(cents, community.currency))  # noqa: E731
+    day = lambda value: i18n.date(value) if value else ""  # noqa: E731
+    num = i18n.number
 
     pdf.set_font(font, size=16)
-    pdf.cell(0, 10, clean(f"{community.name}: statement"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, clean(_("%(community)s: statement", community=community.name)),
+             new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=10)
     period, member = data["period"], data["member"]
-    status = "closed" if period.status == "closed" else f"{period.status}, provisional"
-    pdf.cell(0, 6, clean(f"{member.name} — {period.name} ({period.start_date} to "
-                         f"{period.end_date}, {status})"), new_x="LMARGIN", new_y="NEXT")
+    status = (status_name("closed") if period.status == "closed" else
+              _("%(status)s, provisional", status=status_name(period.status)))
+    pdf.cell(0, 6, clean(_("%(member)s — %(period)s (%(start)s to %(end)s, %(status)s)",
+                           member=member.name, period=period.name, start=day(period.start_date),
+                           end=day(period.end_date), status=status)),
+             new_x="LMARGIN", new_y="NEXT")
     if data["properties"]:
-        pdf.cell(0, 6, clean("Properties: " + ", ".join(
-            f"{p.label} (weight {number(p.share_weight)})" for p in data["properties"])),
-            new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, clean(_("Properties: %(list)s", list=", ".join(
+            _("%(label)s (weight %(weight)s)", label=p.label, weight=num(p.share_weight))
+            for p in data["properties"]))), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     with pdf.table(col_widths=(40, 25, 75, 50), text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
                    line_height=6) as table:
-        table.row([clean(x) for x in ("Section", "Date", "What", "Amount")])
+        table.row([clean(str(x)) for x in (_("Section"), _("Date"), _("What"), _("Amount"))])
         for line in data["lines"]:
             what = line.description
             if line.property:
                 what += f" · {line.property}"
             if line.section == "allocated":
-                what += (f" · {STRATEGIES.get(line.strategy, line.strategy)}: "
-                         f"{number(line.basis)} of {number(line.basis_total)} × "
-                         f"{format_cents(line.total)}")
+                what += " · " + _("%(strategy)s: %(basis)s of %(total_basis)s × %(total)s",
+                                  strategy=strategy_name(line.strategy),
+                                  basis=num(line.basis), total_basis=num(line.basis_total),
+                                  total=money(line.total))
                 if line.rounding:
-                    what += f" (rounding {format_cents(line.rounding)})"
+                    what += " " + _("(rounding %(cent)s)", cent=money(line.rounding))
             elif line.section == "usage":
-                what += f" · {number(line.basis)} × {number(line.unit_rate)}"
-            table.row([clean(SECTIONS[line.section]),
-                       line.date.isoformat() if line.date else "", clean(what),
+                what += f" · {num(line.basis)} × {num(line.unit_rate)}"
+            table.row([clean(str(SECTIONS[line.section])), day(line.date), clean(what),
                        money(line.amount)])
     pdf.ln(4)
     pdf.set_font(font, size=12)
     closing = data["closing"]
-    verdict = "you owe" if closing < 0 else "in your favour" if closing > 0 else "settled"
-    pdf.cell(0, 8, clean(f"Balance: {money(closing)} ({verdict})"), new_x="LMARGIN", new_y="NEXT")
+    verdict = (_("you owe") if closing < 0 else _("in your favour") if closing > 0
+               else _("settled"))
+    pdf.cell(0, 8, clean(_("Balance: %(amount)s (%(verdict)s)", amount=money(closing),
+                           verdict=verdict)), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 

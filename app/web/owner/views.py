@@ -5,8 +5,9 @@ Every page shows the current member's own money. Admins may pass ``?member_id=``
 member's; an owner asking for someone else gets a 403, an id of another community a 404.
 """
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 
-from app import downloads
+from app import downloads, i18n
 from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.models import Member, Period
@@ -25,7 +26,7 @@ def _member() -> Member:
         return g.member
     member = get_or_404(Member, wanted)
     if not is_admin():
-        raise Forbidden("You can see only your own statements.")
+        raise Forbidden(_("You can see only your own statements."))
     return member
 
 
@@ -45,7 +46,7 @@ def why():
     member = _member()
     period = history.now_period()
     if period is None:
-        raise NotFound("There are no periods yet.")
+        raise NotFound(_("There are no periods yet."))
     return redirect(url_for("owner.statement", period_id=period.id, **_member_args(member)))
 
 
@@ -55,8 +56,7 @@ def statement(period_id):
     member = _member()
     data = documents.statement(period, member)
     return render_template("owner/statement.html", **data, member_args=_member_args(member),
-                           sections=documents.SECTIONS, strategies=documents.STRATEGIES,
-                           number=documents.number, exact_text=documents.exact_text,
+                           sections=documents.SECTIONS, number=i18n.number, exact_text=documents.exact_text,
                            periods=[p.period for p in history.member_history(member.id)],
                            can_see_sheet=dashboard.can_see_sheet(g.member, period))
 
@@ -95,17 +95,18 @@ def history_page():
 def _visible_sheet(period_id):
     period = get_or_404(Period, period_id)
     if not dashboard.can_see_sheet(g.member, period):
-        raise Forbidden("This community shows owners only their own balance."
+        raise Forbidden(_("This community shows owners only their own balance.")
                         if not g.community.owners_see_balance_sheet else
-                        "The full balance sheet is shared once the period is closed.")
+                        _("The full balance sheet is shared once the period is closed."))
     return balances.sheet(period)
 
 
 @bp.get("/me/periods/<int:period_id>/balance-sheet")
 def balance_sheet(period_id):
     sheet = _visible_sheet(period_id)
+    rates = {item.id: item.unit_rate for item in balances.budget_items(sheet.period.id)}
     return render_template("owner/balance_sheet.html", sheet=sheet, period=sheet.period,
-                           strategies=documents.STRATEGIES)
+                           rates=rates)
 
 
 @bp.get("/me/periods/<int:period_id>/balance-sheet.csv")
@@ -132,19 +133,19 @@ def send_reminders():
         return render_template("owner/reminders.html",
                                **_reminders_context(period, debtors, form)), 422
     if not form.member_ids.data:
-        flash("Choose at least one member to remind.", "warning")
+        flash(_("Choose at least one member to remind."), "warning")
         return redirect(url_for("owner.reminders"))
     jobs = reminders.queue(form.member_ids.data)
     count = len(form.member_ids.data)
     failed = [job for job in jobs if job.status == "failed"]
     if failed:
-        flash("Some reminders could not be sent: " + "; ".join(j.error or "" for j in failed),
-              "error")
+        flash(_("Some reminders could not be sent: %(errors)s",
+                errors="; ".join(j.error or "" for j in failed)), "error")
     elif all(job.done for job in jobs):
-        flash(f"Sent {count} reminder{'s' if count != 1 else ''}.", "success")
+        flash(ngettext("Sent %(num)d reminder.", "Sent %(num)d reminders.", count), "success")
     else:
-        flash(f"Queued {count} reminder{'s' if count != 1 else ''}; they go out in a moment.",
-              "success")
+        flash(ngettext("Queued %(num)d reminder; it goes out in a moment.",
+                       "Queued %(num)d reminders; they go out in a moment.", count), "success")
     return redirect(url_for("owner.reminders"))
 
 

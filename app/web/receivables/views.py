@@ -5,6 +5,7 @@ total (members already reminded today, or no longer in debt, are named and left 
 confirmation queues them through the reminders job, like the reminders page does.
 """
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
 
 from app import downloads
 from app.errors import ValidationFailed
@@ -53,10 +54,10 @@ def remind():
     rows = service.rows()
     form = RemindForm().offer(rows)
     if not form.validate_on_submit():
-        flash("The list changed while you were choosing; check it and try again.", "warning")
+        flash(_("The list changed while you were choosing; check it and try again."), "warning")
         return redirect(url_for("receivables.index"))
     if not form.member_ids.data:
-        flash("Choose at least one member to remind.", "warning")
+        flash(_("Choose at least one member to remind."), "warning")
         return redirect(url_for("receivables.index"))
     if form.confirmed.data != "yes":
         plan = service.reminder_plan(form.member_ids.data)
@@ -65,14 +66,14 @@ def remind():
     count = len(plan.member_ids)
     failed = [job for job in jobs if job.status == "failed"]
     if not count:
-        flash("Nobody to remind: everyone chosen was reminded today or no longer owes.",
+        flash(_("Nobody to remind: everyone chosen was reminded today or no longer owes."),
               "warning")
     elif failed:
-        flash("Some reminders could not be sent: " + "; ".join(j.error or "" for j in failed),
-              "error")
+        flash(_("Some reminders could not be sent: %(errors)s",
+                errors="; ".join(j.error or "" for j in failed)), "error")
     elif all(job.done for job in jobs):
-        flash(f"Sent {count} reminder{'s' if count != 1 else ''}.", "success")
+        flash(ngettext("Sent %(num)d reminder.", "Sent %(num)d reminders.", count), "success")
     else:
-        flash(f"Queued {count} reminder{'s' if count != 1 else ''}; they go out in a moment.",
-              "success")
+        flash(ngettext("Queued %(num)d reminder; it goes out in a moment.",
+                       "Queued %(num)d reminders; they go out in a moment.", count), "success")
     return redirect(url_for("receivables.index"))
