@@ -74,13 +74,14 @@ def reading(r, total_cost_cents: int | None) -> dict:
 
 
 def charge(c) -> dict:
-    """A late fee (``kind: "late_fee"``, written by the close) also says how it was
-    computed: ``late_fee_percent`` of ``overdue``."""
+    """A late fee (written by the close) also says so, and how it was computed:
+    ``kind: "late_fee"``, ``late_fee_percent`` of ``overdue``. A charge typed by an admin
+    keeps SPEC §5's shape."""
     result = {"id": c.id, "period_id": c.period_id, "member_id": c.member_id,
               "amount": format_cents(c.amount_cents), "date": c.date.isoformat(),
-              "description": c.description, "kind": c.kind or "manual"}
+              "description": c.description}
     if c.is_late_fee:
-        result.update(late_fee_percent=decimal_text(c.late_fee_percent),
+        result.update(kind=c.kind, late_fee_percent=decimal_text(c.late_fee_percent),
                       overdue=format_cents(c.overdue_cents or 0))
     return result
 
