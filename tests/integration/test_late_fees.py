@@ -381,6 +381,10 @@ def test_preview_is_admin_only_and_tenant_scoped(closed_world, owner, other_comm
     assert w.api.get(w.url("/periods/999999/recompute-preview")).status_code == 404
     login(client, owner.email)
     assert client.get(w.community.page(f"/periods/{w.q1}/recompute-preview")).status_code == 403
+    client.post("/logout")
+    login(client, "birch@example.org")
+    assert client.get(f"/c/birch/periods/{w.q1}/recompute-preview").status_code == 404
+    assert client.get(w.community.page(f"/periods/{w.q1}/recompute-preview")).status_code == 404
 
 
 def test_reopened_period_page_loads_the_preview_panel(closed_world, client):
