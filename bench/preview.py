@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import run as data  # noqa: E402  (bench/run.py: the data builder)
+import run as data  # bench/run.py: the data builder
 
 
 def setup(args):

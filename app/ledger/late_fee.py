@@ -31,7 +31,7 @@ def overdue(opening: int, contributions: int) -> int:
 
 def late_fee(opening: int, contributions: int, percent: Decimal | int) -> int:
     """The fee in cents (0: no fee). ``percent`` is the community's ``late_fee_percent``."""
-    if isinstance(percent, float) or isinstance(percent, bool):
+    if isinstance(percent, (float, bool)):
         raise TypeError("percent must be an exact Decimal or int")
     if not 0 <= percent <= MAX_PERCENT:
         raise ValueError("percent must be between 0 and 100")
