@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from babel import numbers as babel_numbers
+from flask import g
 from flask_babel import gettext as _, lazy_gettext
 from sqlalchemy import select
 
@@ -91,7 +92,7 @@ def statement(period: Period, member: Member) -> dict:
             "usage", -line.cents, line.payment_type, property=label, strategy=line.strategy,
             basis=line.basis, unit_rate=rates.get(line.item_id),
             readings=tuple(readings.get((line.property_id, line.item_id), ()))))
-    lines += [StatementLine("service_charge", -c.amount_cents, c.description, c.date)
+    lines += [StatementLine("service_charge", -c.amount_cents, charge_text(c), c.date)
               for c in data["service_charges"]]
     lines += [StatementLine("payout", -p.amount_cents, p.comment or _("Paid back to you by the fund"),
                             p.date) for p in data["payouts"]]
@@ -107,6 +108,22 @@ def statement(period: Period, member: Member) -> dict:
     return {**data, "lines": lines, "closing": closing,
             "previous": before, "consistent": consistent,
             "by_section": {s: [x for x in lines if x.section == s] for s in SECTIONS}}
+
+
+def late_fee_text(charge, currency: str | None = None) -> str:
+    """A late fee's arithmetic: "3% of €1,200.00 overdue = €36.00"."""
+    currency = currency or g.community.currency
+    return _("%(percent)s%% of %(overdue)s overdue = %(amount)s",
+             percent=i18n.number(charge.late_fee_percent),
+             overdue=i18n.money(charge.overdue_cents or 0, currency),
+             amount=i18n.money(charge.amount_cents, currency))
+
+
+def charge_text(charge) -> str:
+    """A service charge's description; a late fee's with its arithmetic."""
+    if getattr(charge, "is_late_fee", False):
+        return f"{_('Late fee')}: {late_fee_text(charge)}"
+    return charge.description
 
 
 def _readings(period: Period, property_ids: list[int]) -> dict[tuple[int, int], list]:

@@ -56,7 +56,8 @@ def statement(period_id):
     member = _member()
     data = documents.statement(period, member)
     return render_template("owner/statement.html", **data, member_args=_member_args(member),
-                           sections=documents.SECTIONS, number=i18n.number, exact_text=documents.exact_text,
+                           sections=documents.SECTIONS, number=i18n.number,
+                           exact_text=documents.exact_text, late_fee_text=documents.late_fee_text,
                            periods=[p.period for p in history.member_history(member.id)],
                            can_see_sheet=dashboard.can_see_sheet(g.member, period))
 
