@@ -38,7 +38,7 @@ def body() -> dict:
     try:
         data = loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed(_("The body is not valid JSON."))
+        raise ValidationFailed(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
         raise ValidationFailed(_("The body must be a JSON object."))
     return data

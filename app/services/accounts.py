@@ -6,7 +6,7 @@ from flask_babel import force_locale, gettext, lazy_gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.errors import AccountExists, Conflict, Forbidden, ValidationFailed
+from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.i18n import community_language
 from app.models import Community, Member, User
@@ -135,8 +135,8 @@ def join_with_account(token: str, user: User | None, name: str | None = None) ->
 def _member_or_invalid(token: str) -> Member:
     member = member_for_invite(token)
     if member is None:
-        invalid = gettext("This invite link is not valid any more.")
-        raise ValidationFailed(invalid, {"token": [invalid]})
+        # Used, replaced or never issued; also the loser of two acceptances racing: a 404.
+        raise NotFound(gettext("This invite link is not valid any more."))
     return member
 
 
