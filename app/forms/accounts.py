@@ -27,8 +27,8 @@ def default_currency() -> str:
 
 
 def _email():
-    return [required(), Email(message=lazy_gettext("Enter a valid email address."), check_deliverability=False),
-            Length(max=254)]
+    return [required(), Email(message=lazy_gettext("Enter a valid email address."),
+                              check_deliverability=False), Length(max=254)]
 
 
 def _new_password():

@@ -4,7 +4,7 @@ of the API in the language of Accept-Language, mails in the community's language
 import re
 
 import pytest
-from conftest import PASSWORD, invite_and_join, login
+from conftest import PASSWORD, login
 from sqlalchemy import select
 
 from app.extensions import db, mail
