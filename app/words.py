@@ -51,11 +51,6 @@ _JOB_KINDS = {
     "reminders": lazy_gettext("Payment reminders"),
 }
 
-_ROLES = {
-    "admin": lazy_gettext("admin"),
-    "owner": lazy_gettext("owner"),
-}
-
 _NOT_SPLIT_REASONS = {
     "no readings with consumption": lazy_gettext("no readings with consumption"),
     "no active properties": lazy_gettext("no active properties"),
@@ -74,9 +69,9 @@ def job_kind_name(kind):
 
 
 def role_name(role):
-    """A member's role: admin, owner."""
-    key = str(getattr(role, "value", role) or "")
-    return _ROLES.get(key, key)
+    """A member's role: admin, owner (the map is ``app.i18n.ROLE_NAMES``)."""
+    from app.i18n import role_name as name
+    return name(str(getattr(role, "value", role) or ""))
 
 
 def job_status_name(status):

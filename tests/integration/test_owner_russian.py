@@ -106,7 +106,7 @@ def test_owner_dashboard_in_russian(world, olga):
 def test_owner_dashboard_in_english_is_unchanged(world, olga):
     page = visible(ok(olga.get("/c/maple/?lang=en")))
 
-    assert "You owe RUB1,234.56." in page
+    assert "You owe RUB 1,234.56." in page
     assert "Balance now" in page and "Payments I made" in page
     assert "Jan 10, 2026" in page
     assert "К оплате" not in page
@@ -151,7 +151,7 @@ def test_statement_pdf_in_english_is_unchanged(world, olga):
     pdf = plain(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages))
     assert "Maple Court: statement" in pdf
     assert "Opening balance" in pdf and "Contributions" in pdf
-    assert "Balance: -RUB1,234.56 (you owe)" in pdf
+    assert "Balance: -RUB 1,234.56 (you owe)" in pdf
     assert "выписка" not in pdf
 
 
@@ -181,7 +181,7 @@ def test_admin_dashboard_counts_debtors_with_russian_plurals(world, admin):
     assert "Последний период" in page and "закрыт" in page
     assert "Закрытие периода 1 квартал" in page and "готово" in page
     english = visible(ok(admin.get("/c/maple/?lang=en")))
-    assert "2 members in debt, RUB3,703.68 in all" in english
+    assert "2 members in debt, RUB 3,703.68 in all" in english
 
 
 def test_reminders_and_receivables_pages_in_russian(world, admin):
