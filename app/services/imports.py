@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from flask import g
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.importing import FileError, contribution_rows, name_key, property_rows, read_table
 from app.models import Contribution, Member, Period, Property
-from app.services import accounts, audit, journal
+from app.services import accounts, audit, bulk, journal
 from app.services.periods import ensure_writable
 
 
@@ -207,9 +207,7 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
     values = [{"community_id": g.community_id, "period_id": period.id, "member_id": m.id,
                "amount_cents": row.amount_cents, "date": row.date, "comment": row.comment}
               for row, m in plan]
-    ids = db.session.execute(
-        insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
-        values).scalars().all() if values else []
+    ids = bulk.insert_rows(Contribution, values, ids=True)
     records = [SimpleNamespace(id=i, **v) for i, v in zip(ids, values)]
     journal.post_records(period.id, "contribution", records, journal.contribution_legs)
     total = sum(v["amount_cents"] for v in values)
