@@ -31,3 +31,11 @@ def strategy_name(strategy, unit_rate=None):
 def status_name(status):
     key = getattr(status, "value", status)
     return STATUSES.get(key, key)
+
+
+ROLES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin")}
+
+
+def role_name(role):
+    """A member's role in words: owner, or admin (the treasurer and the board)."""
+    return ROLES.get(role, role)

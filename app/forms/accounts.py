@@ -2,6 +2,7 @@
 import re
 
 from babel.numbers import list_currencies
+from flask_babel import gettext as _, lazy_gettext
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, Length, Regexp, ValidationError
 
@@ -15,7 +16,7 @@ def valid_currency(form, field):
     if field.data:
         field.data = field.data.upper()
         if field.data not in CURRENCIES:
-            raise ValidationError("Use an ISO 4217 currency code such as EUR or USD.")
+            raise ValidationError(_("Use an ISO 4217 currency code such as EUR or USD."))
 
 
 def _email():
@@ -47,11 +48,11 @@ class LoginForm(BaseForm):
 
 
 class TokenRequestForm(LoginForm):
-    name = TrimmedStringField("Token name", [Length(max=80)])
+    name = TrimmedStringField(lazy_gettext("Token name"), [Length(max=80)])
 
 
 class TokenForm(BaseForm):
-    name = TrimmedStringField("Token name", [required(), Length(max=80)])
+    name = TrimmedStringField(lazy_gettext("Token name"), [required(), Length(max=80)])
 
 
 class InviteAcceptForm(BaseForm):

@@ -20,7 +20,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import date as show_date, money, number
 from app.models import AuditEntry, BudgetItem, Member, Period, Property
-from app.words import status_name, strategy_name
+from app.words import role_name, status_name, strategy_name
 
 PAGE_SIZE = 50
 
@@ -224,7 +224,6 @@ FIELDS = {
 # Kept in the API, not worth a line on the page: accounts and jobs are machinery.
 HIDDEN = frozenset({"user_id", "job_id", "job_ids"})
 
-ROLES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin")}
 LANGUAGES = {"en": "English", "ru": "Русский"}
 STALE = {True: lazy_gettext("out of date: an earlier period changed after this one was closed"),
          False: lazy_gettext("up to date")}
@@ -388,7 +387,7 @@ def _value(key: str, value, context: dict, names: _Names) -> str:
     if key == "status":
         return str(status_name(value))
     if key == "role":
-        return str(ROLES.get(value, value))
+        return str(role_name(value))
     if key == "locale":
         return LANGUAGES.get(value, value)
     if key in ("date", "start_date", "end_date") and isinstance(value, str):
