@@ -91,7 +91,7 @@ def property_rows(table: Table) -> list[PropertyRow]:
         if active is not None:
             row.active = cell.read("active", read_bool)
         if not row.owner and not row.email and not row.errors:
-            row.errors.append(f"{row.header('owner', 'email')}: {_('Name the owner.')}")
+            row.errors.append(row.header('owner', 'email') + ": " + _("Name the owner."))
         rows.append(row)
     return rows
 
@@ -112,8 +112,8 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
         row.property = cell.text("property", 80) or ""
         row.comment = cell.text("comment", 2000, one_line=False) or ""
         if not row.member and not row.property and not row.errors:
-            row.errors.append(f"{row.header('member', 'property')}: "
-                              f"{_('Name the member or the property.')}")
+            row.errors.append(row.header('member', 'property') + ": "
+                              + _("Name the member or the property."))
         rows.append(row)
     return rows
 
@@ -140,13 +140,18 @@ def _columns(table: Table, known: dict, *, required: tuple, one_of: tuple) -> di
     if missing:
         raise FileError(_("The header (line %(line)d) has no %(columns)s column.",
                           line=table.header_line, columns=_(" and no ").join(
-                              f"{name} ({_(' or ').join(known[name])})" for name in missing)))
+                              _column(name, known) for name in missing)))
     if not any(name in columns for name in one_of):
         raise FileError(_("The header (line %(line)d) has neither a %(first)s nor a %(second)s "
                           "column.", line=table.header_line,
-                          **{key: f"{name} ({_(' or ').join(known[name])})"
+                          **{key: _column(name, known)
                              for key, name in zip(("first", "second"), one_of)}))
     return columns
+
+
+def _column(name: str, known: dict) -> str:
+    """A column as the header may name it: ``share_weight (share_weight or доля or …)``."""
+    return "{} ({})".format(name, _(" or ").join(known[name]))
 
 
 def _russian(table: Table, columns: dict[str, int]) -> bool:
@@ -171,7 +176,7 @@ class _Cells:
         value = self.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.errors.append(f"{self.header(name)}: {_('This cell is empty.')}")
+                self.errors.append(self.header(name) + ": " + _("This cell is empty."))
             return False
         return True
 

@@ -356,10 +356,16 @@ def _changes(entry: AuditEntry, names: _Names) -> list[Change]:
     context = {**before, **after}
     if not both:  # what a create set, or a void hid: the empty fields say nothing
         keys = [k for k in keys if context.get(k) not in (None, "")]
-    return [Change(str(FIELDS.get(k, k.removesuffix("_cents").replace("_", " "))),
+    return [Change(_label(k, entry.entity),
                    _value(k, before[k], context, names) if k in before else None,
                    _value(k, after[k], context, names) if k in after else None)
             for k in keys if before.get(k) != after.get(k) or not both]
+
+
+def _label(key: str, entity: str) -> str:
+    if key == "name" and entity != "member":
+        return _("title")  # of a period, a community: not a person's name
+    return str(FIELDS.get(key, key.removesuffix("_cents").replace("_", " ")))
 
 
 def _value(key: str, value, context: dict, names: _Names) -> str:
