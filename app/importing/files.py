@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 
 from app.i18n import number
 
-__all__ = ["FileError", "MAX_ROWS", "Table", "read_table"]
+__all__ = ["MAX_ROWS", "FileError", "Table", "read_table"]
 
 MAX_ROWS = 100_000
 

@@ -1,6 +1,6 @@
 """Accounts: sign-up, tokens, who am I, invites, password reset, login pages (SPEC §4, §5)."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from conftest import PASSWORD, login, signup
@@ -159,7 +159,7 @@ def test_tokens_page_shows_when_a_token_was_last_used_for_reading(client, commun
     page = client.get("/tokens/").get_data(as_text=True)
 
     row = re.search(r"<tr><td>sign-up</td>.*?</tr>", page, re.S).group(0)
-    today = show_date(datetime.now(timezone.utc).date(), locale="en")  # "Mar 31, 2026"
+    today = show_date(datetime.now(UTC).date(), locale="en")  # "Mar 31, 2026"
     assert re.findall(r"<td>([A-Z][a-z]{2} \d{1,2}, \d{4}|—)</td>", row) == [today, today]
 
 
