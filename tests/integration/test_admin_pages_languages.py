@@ -82,7 +82,7 @@ def test_a_member_who_still_owns_a_property_is_refused_in_russian(admin, communi
 
 def test_tokens_page_speaks_russian(admin):
     page = text(admin.get("/tokens/?lang=ru"))
-    assert "API-токены" in page and "Создать токен" in page and "Название токена" in page
+    assert "Токены API" in page and "Создать токен" in page and "Название токена" in page
 
 
 # --- imports: row errors in the reader's language ---------------------------------------------
@@ -221,3 +221,10 @@ def test_the_audit_api_keeps_its_shape(community, world):
     assert set(entries[0]) == {"id", "at", "user_id", "actor", "action", "entity", "entity_id",
                                "period_id", "before", "after"}
     assert entries[0]["action"] == "create" and entries[0]["after"]["member_id"] == world.owner.id
+
+
+def test_the_formats_help_and_the_tokens_help_are_russian(admin, community):
+    imports = text(admin.get(community.page("/properties/import?lang=ru")))
+    tokens = text(admin.get("/tokens/?lang=ru"))
+    assert "Числа вида <code>1234.5</code>" in imports and "<code>3,85%</code>" in imports
+    assert "Передавайте токен как <code>Authorization: Bearer <token></code>" in tokens
