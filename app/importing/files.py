@@ -81,7 +81,8 @@ def _read_csv(text: str) -> Table:
                 continue
             _add(table, start, [c if c.strip() else None for c in cells])
     except csv.Error as error:
-        raise FileError(_("Line %(line)d: the CSV cannot be read (%(error)s).", line=line, error=error)) from None
+        raise FileError(_("Line %(line)d: the CSV cannot be read (%(error)s).",
+                          line=line, error=error)) from None
     if table is None:
         raise FileError(_("The file is empty."))
     return table

@@ -8,7 +8,8 @@ from app.forms.base import BaseForm
 
 
 class UploadForm(BaseForm):
-    file = FileField(lazy_gettext("Spreadsheet (CSV or XLSX)"), [FileRequired(lazy_gettext("Choose a file."))])
+    file = FileField(lazy_gettext("Spreadsheet (CSV or XLSX)"),
+                     [FileRequired(lazy_gettext("Choose a file."))])
 
 
 class ConfirmForm(BaseForm):
