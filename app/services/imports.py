@@ -13,13 +13,14 @@ from types import SimpleNamespace
 
 from flask import g
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.importing import FileError, contribution_rows, name_key, property_rows, read_table
 from app.models import Contribution, Member, Period, Property
-from app.services import accounts, audit, journal
+from app.models.tenancy import label_key
+from app.services import accounts, audit, bulk, journal
 from app.services.periods import ensure_writable
 
 
@@ -123,13 +124,15 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
         values = dict(label=row.label, share_weight=row.share_weight, owner_member_id=owner_id,
                       active=row.active)
         if prop is None:
-            new_properties.append(Property(community_id=g.community_id, **values))
+            # Written in bulk, so the key the model's @validates would set is set here.
+            new_properties.append({**values, "community_id": g.community_id,
+                                   "label_key": label_key(row.label)})
         else:
             # The label found it (ignoring case and spacing); it stays as it was written.
             del values["label"]
             for name, value in values.items():
                 setattr(prop, name, value)
-    db.session.add_all(new_properties)
+    bulk.insert_rows(Property, new_properties)
     db.session.flush()
     audit.record("import", "property", None, after={
         "created": result.count("created"), "updated": result.count("updated"),
@@ -175,9 +178,13 @@ def _create_members(pending: list[dict], result: ImportResult) -> dict[int, Memb
                                email=new["email"], role="owner") for new in pending}
     db.session.add_all(created.values())
     db.session.flush()
-    for member in created.values():
-        if member.email:
-            result.invites.append((member, accounts.send_invite(member)))
+    # Without this, each invite's user lookup would first flush the previous member's
+    # invite (one UPDATE per member); the invites are flushed together at the end.
+    with db.session.no_autoflush:
+        for member in created.values():
+            if member.email:
+                result.invites.append((member, accounts.send_invite(member)))
+    db.session.flush()
     return created
 
 
@@ -213,9 +220,7 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
     values = [{"community_id": g.community_id, "period_id": period.id, "member_id": m.id,
                "amount_cents": row.amount_cents, "date": row.date, "comment": row.comment}
               for row, m in plan]
-    ids = db.session.execute(
-        insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
-        values).scalars().all() if values else []
+    ids = bulk.insert_rows(Contribution, values, ids=True)
     records = [SimpleNamespace(id=i, **v) for i, v in zip(ids, values)]
     journal.post_records(period.id, "contribution", records, journal.contribution_legs)
     total = sum(v["amount_cents"] for v in values)
