@@ -43,7 +43,8 @@ class SettingsForm(BaseForm):
                          default="en", validate_choice=True)
     # SPEC §2: 0–100, at most 4 decimals; empty or 0 = no late fees.
     late_fee_percent = DecimalPlacesField(
-        lazy_gettext("Late fee, % of the overdue debt per period (0 = off)"),
+        # (The percent sign as a value: "% o" would read as a format in the catalog.)
+        lazy_gettext("Late fee, %(sign)s of the overdue debt per period (0 = off)", sign="%"),
         [percent_range], places=4, positive=False)
     payment_details = TextAreaField(lazy_gettext("Payment details (bank account, reference)"),
                                      [Length(max=2000)])

@@ -228,3 +228,10 @@ def test_the_formats_help_and_the_tokens_help_are_russian(admin, community):
     tokens = text(admin.get("/tokens/?lang=ru"))
     assert "Числа вида <code>1234.5</code>" in imports and "<code>3,85%</code>" in imports
     assert "Передавайте токен как <code>Authorization: Bearer <token></code>" in tokens
+
+
+def test_the_late_fee_setting_keeps_its_percent_sign_in_both_languages(admin, community):
+    assert "Late fee, % of the overdue debt per period (0 = off)" in text(
+        admin.get(community.page("/settings/")))
+    assert "Пени, % от просроченного долга за период (0 — не начислять)" in text(
+        admin.get(community.page("/settings/?lang=ru")))
