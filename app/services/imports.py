@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import ValidationFailed
@@ -72,7 +73,8 @@ class _Members:
     def named(self, name: str, header: str, errors: list[str]) -> Member | None:
         found = self.by_name.get(name_key(name), [])
         if len(found) > 1:
-            errors.append(f"{header}: {len(found)} members are named {name}; give their email.")
+            errors.append(f"{header}: " + _("%(num)d members are named %(name)s; give their email.",
+                                            num=len(found), name=name))
             return None
         return found[0] if found else None
 
@@ -100,7 +102,8 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
         if not errors:
             key = name_key(row.label)
             if key in labels:
-                errors.append(f"{row.header('label')}: {row.label} is also on line {labels[key]}.")
+                errors.append(f"{row.header('label')}: " + _(
+                    "%(label)s is also on line %(line)d.", label=row.label, line=labels[key]))
             labels.setdefault(key, row.line)
             owner = _owner(row, members, new_by_email, new_by_name, errors)
         prop = existing.get(name_key(row.label)) if row.label else None
@@ -144,7 +147,8 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
     if row.email and row.email in members.by_email:
         member = members.by_email[row.email]
         if _removed(member):
-            errors.append(f"{row.header('email')}: {row.email} belongs to a removed member.")
+            errors.append(f"{row.header('email')}: " + _(
+                "%(email)s belongs to a removed member.", email=row.email))
             return None
         return member
     if row.owner:
@@ -155,7 +159,8 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
         (new_by_name.get(name_key(row.owner)) if row.owner else None)
     if new is None:
         if not row.owner:
-            errors.append(f"{header}: No member has the email {row.email}; add the owner's name.")
+            errors.append(f"{header}: " + _(
+                "No member has the email %(email)s; add the owner's name.", email=row.email))
             return None
         new = {"name": row.owner, "email": row.email}
     if row.email and not new["email"]:
@@ -199,8 +204,9 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
         member = None
         if not errors:
             if row.date and not period.contains(row.date):
-                errors.append(f"{row.header('date')}: {row.date:%Y-%m-%d} is outside the period "
-                              f"({period.start_date} – {period.end_date}).")
+                errors.append(f"{row.header('date')}: " + _(
+                    "%(date)s is outside the period (%(start)s – %(end)s).",
+                    date=f"{row.date:%Y-%m-%d}", start=period.start_date, end=period.end_date))
             member = _payer(row, members, properties, by_id, errors)
         status = "error" if errors else "created"
         shown = {"date": row.date, "amount_cents": row.amount_cents, "comment": row.comment,
@@ -231,17 +237,21 @@ def _payer(row, members: _Members, properties: dict, by_id: dict, errors: list[s
         if member is None:
             member = members.named(row.member, row.header("member"), errors)
             if member is None and not errors:
-                errors.append(f"{row.header('member')}: No member named {row.member}.")
+                errors.append(f"{row.header('member')}: " + _(
+                    "No member named %(name)s.", name=row.member))
         elif _removed(member):
-            errors.append(f"{row.header('member')}: {row.member} is a removed member.")
+            errors.append(f"{row.header('member')}: " + _(
+                "%(name)s is a removed member.", name=row.member))
             return None
     if row.property:
         prop = properties.get(name_key(row.property))
         if prop is None:
-            errors.append(f"{row.header('property')}: No property {row.property}.")
+            errors.append(f"{row.header('property')}: " + _(
+                "No property %(label)s.", label=row.property))
         elif member is None and not errors:
             member = by_id[prop.owner_member_id]
         elif member is not None and member.id != prop.owner_member_id:
-            errors.append(f"{row.header('property')}: {prop.label} belongs to "
-                          f"{by_id[prop.owner_member_id].name}, not {member.name}.")
+            errors.append(f"{row.header('property')}: " + _(
+                "%(label)s belongs to %(owner)s, not %(name)s.", label=prop.label,
+                owner=by_id[prop.owner_member_id].name, name=member.name))
     return None if errors else member

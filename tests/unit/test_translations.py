@@ -29,6 +29,12 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/auth/templates",
     "app/web/public/templates",
     "app/web/account/templates",
+    "app/web/members/templates",
+    "app/web/properties/templates",
+    "app/web/settings/templates",
+    "app/web/imports/templates",
+    "app/web/audit/templates",
+    "app/web/tokens/templates",
 ]
 
 # Text that is the same in every language.
