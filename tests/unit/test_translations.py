@@ -32,6 +32,12 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/owner/templates",
     "app/web/community/templates",
     "app/web/receivables/templates",
+    "app/web/members/templates",
+    "app/web/properties/templates",
+    "app/web/settings/templates",
+    "app/web/imports/templates",
+    "app/web/audit/templates",
+    "app/web/tokens/templates",
 ]
 
 # Text that is the same in every language.
