@@ -4,7 +4,7 @@
   and about two to write; see ``bench/bank_import.py``) and writes the import and its lines,
   so the API answers 201 with every line. ``queue`` is the page's way for a big file: the
   file waits in the import's row and a Celery job (``run_parse_job``) reads it, its progress
-  shown by the page. Both write the lines with the same ``_write_lines``.
+  shown by the page. Both match and write the lines with the same ``_plan``.
 - Each line is matched by ``app.importing.matching`` (a member for money in, a category for
   money out) and put in the period containing its date. It is ``matched`` only when it has
   a suggestion and that period is open; a line in a closed period or in none, or without a
@@ -54,24 +54,27 @@ def _read(content: bytes) -> list[StatementLine]:
         raise ValidationFailed(str(error), {"file": [str(error)]}) from None
 
 
-def _new_import(file_name: str, content: bytes | None = None) -> BankImport:
+def _new_import(file_name: str, content: bytes | None = None):
     job = job_service.create(JOB_KIND)
     bank_import = BankImport(community_id=g.community_id, file_name=(file_name or "")[:255],
                              created_by_user_id=job.created_by_user_id, job_id=job.id,
                              content=content)
     db.session.add(bank_import)
     db.session.flush()
-    return bank_import
+    return bank_import, job
 
 
 def upload(file_name: str, content: bytes) -> BankImport:
-    """Read and match a statement now; the import, its lines and its (finished) job are
-    written in the caller's transaction. A file that cannot be read is a 400 on ``file``."""
+    """Read and match a statement now, and write the import, its lines and its finished job
+    (committed). A file that cannot be read is a 400 on ``file`` and writes nothing."""
     lines = _read(content)
-    bank_import = _new_import(file_name)
-    _write_lines(bank_import, lines)
-    job_service_values(bank_import.job_id, status="succeeded", progress=100,
-                       started_at=utcnow(), finished_at=utcnow())
+    bank_import, job = _new_import(file_name)
+    _insert(_plan(bank_import, lines))
+    audit.record("create", "bank_import", bank_import.id,
+                 after={"file_name": bank_import.file_name, "lines": len(lines)})
+    now = utcnow()
+    job_service.change(job.id, status="succeeded", progress=100, started_at=now,
+                       finished_at=now)
     return bank_import
 
 
@@ -79,18 +82,16 @@ def queue(file_name: str, content: bytes) -> BankImport:
     """Keep the file and let a job read it (the page, for a big file); commits."""
     if not content.strip():
         raise ValidationFailed("The file is empty.", {"file": ["The file is empty."]})
-    bank_import = _new_import(file_name, content)
-    audit.record("upload", "bank_import", bank_import.id,
-                 after={"file_name": bank_import.file_name, "job_id": bank_import.job_id})
-    from app.tasks import parse_bank_import
-    job = db.session.get(__import__("app.models", fromlist=["Job"]).Job, bank_import.job_id)
+    bank_import, job = _new_import(file_name, content)
     import_id = bank_import.id
+    from app.tasks import parse_bank_import
     job_service.dispatch(parse_bank_import, job)
     return db.session.get(BankImport, import_id)
 
 
 def run_parse_job(job_id: int) -> None:
-    """The task's body: read the waiting file, write the lines with progress."""
+    """The task's body: read the waiting file, match its lines (progress committed as it
+    goes), then write every line and finish the job in one transaction."""
     bank_import = db.session.execute(select(BankImport).where(
         BankImport.job_id == job_id)).scalar_one_or_none()
     if bank_import is None or bank_import.content is None:
@@ -102,25 +103,13 @@ def run_parse_job(job_id: int) -> None:
         job_service.fail(job_id, str(error))
         return
     job_service.progress(job_id, 10)
-    _write_lines(bank_import, lines, lambda share: job_service_values(
-        job_id, progress=10 + int(85 * share), commit=False))
+    values = _plan(bank_import, lines, lambda share: job_service.progress(
+        job_id, 10 + int(80 * share)))
+    _insert(values)
     bank_import.content = None
-    db.session.flush()
     audit.record("create", "bank_import", bank_import.id,
                  after={"file_name": bank_import.file_name, "lines": len(lines)})
-    db.session.commit()
-    job_service.succeed(job_id)
-
-
-def job_service_values(job_id: int, *, commit: bool = False, **values) -> None:
-    """Change the job row inside the current transaction (an import written in one
-    transaction shows its job finished together with its lines)."""
-    from sqlalchemy import update
-
-    from app.models import Job
-    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
-    if commit:
-        db.session.commit()
+    job_service.succeed(job_id)  # commits the lines with it
 
 
 # --- matching ----------------------------------------------------------------------------
@@ -187,12 +176,13 @@ def _earlier_fingerprints(prints: list[str], import_id: int) -> set[str]:
     return found
 
 
-def _write_lines(bank_import: BankImport, lines: list[StatementLine], progress=None) -> None:
+def _plan(bank_import: BankImport, lines: list[StatementLine], progress=None) -> list[dict]:
+    """Every line's row: its kind, suggestion, period, status and fingerprint."""
     known, periods = directory(), _Periods()
     prints = [fingerprint(line) for line in lines]
     earlier = _earlier_fingerprints(prints, bank_import.id)
     values = []
-    for line, print_ in zip(lines, prints):
+    for index, (line, print_) in enumerate(zip(lines, prints), start=1):
         kind = "contribution" if line.amount_cents > 0 else "expense"
         member_id = payment_type = None
         period = periods.containing(line.date)
@@ -212,12 +202,15 @@ def _write_lines(bank_import: BankImport, lines: list[StatementLine], progress=N
             "payment_type": payment_type, "period_id": period.id if period else None,
             "status": status, "fingerprint": print_, "contribution_id": None,
             "expense_id": None, "confirmed_at": None})
+        if progress and index % 1000 == 0:
+            progress(index / len(lines))
+    return values
+
+
+def _insert(values: list[dict]) -> None:
     for start in range(0, len(values), CHUNK):
         db.session.execute(insert(BankImportLine).execution_options(render_nulls=True),
                            values[start:start + CHUNK])
-        if progress:
-            progress(min(start + CHUNK, len(values)) / len(values))
-    db.session.expire(bank_import, ["lines"])
 
 
 # --- review ------------------------------------------------------------------------------
