@@ -53,15 +53,14 @@ class Directory:
     vendors: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
-        # label tokens, indexed by the first one, so a purpose is scanned once
-        self._by_first: dict[str, list[tuple[list[str], str, int]]] = {}
+        # labels by their words, so a purpose is scanned once, a dict lookup per word
+        self._by_tokens: dict[tuple[str, ...], list[tuple[str, int]]] = {}
         for label, owner in self.labels.items():
-            tokens = [t.casefold() for t in _TOKEN.findall(key(label))]
+            tokens = tuple(t.casefold() for t in _TOKEN.findall(key(label)))
             if tokens:
                 core = re.sub(r"^\W+|\W+$", "", _squeeze(key(label)))
-                self._by_first.setdefault(tokens[0], []).append((tokens, core, owner))
-        for entries in self._by_first.values():
-            entries.sort(key=lambda entry: -len(entry[1]))
+                self._by_tokens.setdefault(tokens, []).append((core, owner))
+        self._longest = max((len(t) for t in self._by_tokens), default=0)
 
 
 def _squeeze(text: str) -> str:
@@ -89,19 +88,14 @@ def label_owner(purpose: str, directory: Directory) -> int | None:
 
 
 def _longest_at(text, tokens, index, directory) -> tuple[int, int] | None:
-    for label_tokens, core, owner in directory._by_first.get(tokens[index][0], ()):
-        count = len(label_tokens)
-        if index + count > len(tokens):
-            continue
-        if [t[0] for t in tokens[index:index + count]] != label_tokens:
-            continue
-        start, end = tokens[index].start(), tokens[index + count - 1].end()
-        # The label's own punctuation must be there too ("12/1" is not "12 1").
-        if _squeeze(text[start:end]) != core:
-            continue
-        if _joined_number(text, start, end):
-            continue
-        return count, owner
+    words = [t[0] for t in tokens[index:index + directory._longest]]
+    for count in range(len(words), 0, -1):
+        for core, owner in directory._by_tokens.get(tuple(words[:count]), ()):
+            start, end = tokens[index].start(), tokens[index + count - 1].end()
+            # The label's own punctuation must be there too ("12/1" is not "12 1").
+            if _squeeze(text[start:end]) != core or _joined_number(text, start, end):
+                continue
+            return count, owner
     return None
 
 

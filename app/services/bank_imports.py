@@ -209,8 +209,10 @@ def _plan(bank_import: BankImport, lines: list[StatementLine], progress=None) ->
 
 def _insert(values: list[dict]) -> None:
     for start in range(0, len(values), CHUNK):
-        db.session.execute(insert(BankImportLine).execution_options(render_nulls=True),
-                           values[start:start + CHUNK])
+        # RETURNING makes SQLAlchemy send multi-row VALUES (see journal.post_records).
+        db.session.execute(insert(BankImportLine).returning(BankImportLine.id)
+                           .execution_options(render_nulls=True),
+                           values[start:start + CHUNK]).all()
 
 
 # --- review ------------------------------------------------------------------------------
