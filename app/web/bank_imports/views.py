@@ -11,7 +11,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.forms.bank import BankLineForm
 from app.forms.base import BaseForm
-from app.models import BankImport, BankImportLine, BudgetItem, Expense, Job, Member, Period
+from app.models import BankImport, BudgetItem, Expense, Job, Member, Period
 from app.services import bank_imports
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import is_htmx
