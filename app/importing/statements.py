@@ -71,14 +71,12 @@ def _csv(content: bytes) -> list[StatementLine]:
                        one_of=("counterparty", "purpose"))
     comma = _russian(table, columns)
     lines, errors = [], []
+    def header(name):
+        return table.headers[columns[name]]
+
     for number, cells in table.rows:
-        def cell(name):
-            index = columns.get(name)
-            return None if index is None else cells[index]
-
-        def header(name):
-            return table.headers[columns[name]]
-
+        row = {name: cells[index] for name, index in columns.items()}
+        cell = row.get
         problems = []
         day = amount = None
         try:
