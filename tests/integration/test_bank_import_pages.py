@@ -30,6 +30,8 @@ def test_upload_review_fix_skip_confirm(client, community):
     assert "7 lines: 3 matched, 4 unmatched." in page
     assert "Someone Else" in page and "Olga Owner" in page and "Security" in page
     assert "2025 Q4 (closed)" in page and "no period" in page
+    dashboard = text(client.get(community.page("/")))
+    assert re.search(r"Bank statement</a> ?</td> ?<td>succeeded", dashboard)  # the reading job
     lines = ok(world.api.get(world.url(f"/bank-imports/{review_url.rsplit('/', 1)[-1]}")))
     ids = [ln["id"] for ln in lines["lines"]]
     # htmx fix: the row comes back, matched to Ada
