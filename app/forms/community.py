@@ -1,6 +1,8 @@
 """Members, properties and community settings."""
+from decimal import Decimal
+
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from app import payment_codes
 from app.forms.accounts import valid_currency
@@ -26,10 +28,18 @@ class PropertyForm(BaseForm):
     active = StrictBooleanField("Active", default=True)
 
 
+def percent_range(form, field):
+    if field.data is not None and field.data > Decimal(100):
+        raise ValidationError("Enter a percentage from 0 to 100.")
+
+
 class SettingsForm(BaseForm):
     name = TrimmedStringField("Community name", [required(), Length(max=120)])
     currency = TrimmedStringField("Currency", [required(), valid_currency])
     owners_see_balance_sheet = StrictBooleanField("Owners see the full balance sheet")
+    # SPEC §2: 0–100, at most 4 decimals; empty or 0 = no late fees.
+    late_fee_percent = DecimalPlacesField("Late fee, % of the overdue debt per period (0 = off)",
+                                          [percent_range], places=4, positive=False)
     payment_details = TextAreaField("Payment details (bank account, reference)",
                                      [Length(max=2000)])
 

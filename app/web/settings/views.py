@@ -17,6 +17,7 @@ def index():
         service.update_settings(name=form.name.data, currency=form.currency.data,
                                 owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                                 payment_details=form.payment_details.data,
+                                late_fee_percent=form.late_fee_percent.data,
                                 **{name: form[name].data for name in PAYEE_FIELDS})
         db.session.commit()
         flash("Settings saved.", "success")
