@@ -20,6 +20,7 @@ COPY app ./app
 COPY migrations ./migrations
 COPY wsgi.py celery_worker.py ./
 RUN pip install . \
+    && pybabel -q compile -d app/translations -D messages \
     && useradd --system --create-home --uid 10001 levy \
     && mkdir -p /srv/levy/instance \
     && chown levy /srv/levy/instance

@@ -28,6 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     tenancy.init_app(app)
     idempotency.init_app(app)  # after security: a key is claimed once the user is known
+    from app import i18n
+    i18n.init_app(app)  # after security: a ?lang= choice is saved on the user
 
     from app.celery import celery_init_app
     celery_init_app(app)

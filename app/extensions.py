@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and attached in create_app."""
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,4 +23,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
+babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

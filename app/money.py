@@ -8,7 +8,8 @@ Other decimals (share weights, unit rates, meter readings) are validated with
 the same rules and messages, but stay ``Decimal`` with a fixed number of places.
 
 Everything here is pure Python so it can be used by the API, the web forms and
-the ledger alike, and tested without an app.
+the ledger alike, and tested without an app. Messages are lazy strings (SPEC §7): they
+become text in the language of the request that shows them, English without one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_currency
+from flask_babel import lazy_gettext, lazy_ngettext
 
 __all__ = [
     "MAX_AMOUNT_CENTS",
@@ -43,7 +45,28 @@ _MAX_INPUT_CHARS = 64  # nobody types more; keeps hostile input cheap to reject
 # Wide enough that quantizing any in-range value is exact and never traps.
 _CTX = Context(prec=60)
 
-_PLACE_WORDS = {0: "no", 1: "one", 2: "two", 3: "three", 4: "four"}
+# One sentence per case, whole, so each translates naturally.
+_MESSAGES = {
+    ("an amount", "not_positive"): lazy_gettext("Enter an amount greater than zero."),
+    ("a number", "not_positive"): lazy_gettext("Enter a number greater than zero."),
+    ("an amount", "negative"): lazy_gettext("Enter an amount of zero or more."),
+    ("a number", "negative"): lazy_gettext("Enter a number of zero or more."),
+    ("an amount", "too_large"): lazy_gettext("Enter an amount no larger than 1,000,000,000."),
+    ("a number", "too_large"): lazy_gettext("Enter a number no larger than 1,000,000,000."),
+}
+_DECIMALS = {
+    ("an amount", 2): lazy_gettext("Enter an amount with at most two decimals."),
+    ("a number", 2): lazy_gettext("Enter a number with at most two decimals."),
+    ("a number", 3): lazy_gettext("Enter a number with at most three decimals."),
+    ("a number", 4): lazy_gettext("Enter a number with at most four decimals."),
+}
+
+
+def _decimals_message(noun: str, places: int):
+    if (noun, places) in _DECIMALS:
+        return _DECIMALS[noun, places]
+    return lazy_ngettext("Enter a number with at most %(num)d decimal.",
+                         "Enter a number with at most %(num)d decimals.", places)
 
 
 class MoneyError(ValueError):
@@ -54,9 +77,12 @@ class MoneyError(ValueError):
     ``not_positive``, ``negative`` or ``too_large``.
     """
 
-    def __init__(self, message: str, code: str = "invalid") -> None:
+    def __init__(self, message, code: str = "invalid") -> None:
         super().__init__(message)
         self.code = code
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def to_decimal(value: object) -> Decimal:
@@ -109,22 +135,21 @@ def _parse(value: object, places: int, *, positive: bool, noun: str) -> Decimal:
     # Sign and size first: they are the more useful message, and the size
     # check keeps the quantize below cheap and exact.
     if positive and d <= 0:
-        raise MoneyError(f"Enter {noun} greater than zero.", "not_positive")
+        raise MoneyError(_MESSAGES[noun, "not_positive"], "not_positive")
     if not positive and d < 0:
-        raise MoneyError(f"Enter {noun} of zero or more.", "negative")
+        raise MoneyError(_MESSAGES[noun, "negative"], "negative")
     if d > MAX_DECIMAL:
-        raise MoneyError(f"Enter {noun} no larger than 1,000,000,000.", "too_large")
+        raise MoneyError(_MESSAGES[noun, "too_large"], "too_large")
     quantum = Decimal(1).scaleb(-places)
     q = d.quantize(quantum, context=_CTX)
     # Decimals as written count: "1.500" has three, even though it equals 1.50.
     if q != d or d.as_tuple().exponent < -places:
-        words = _PLACE_WORDS.get(places, str(places))
-        raise MoneyError(f"Enter {noun} with at most {words} decimals.", "decimals")
+        raise MoneyError(_decimals_message(noun, places), "decimals")
     return abs(q) if q.is_zero() else q  # never hand back "-0.000"
 
 
 def _not_a_number() -> MoneyError:
-    return MoneyError("Enter a number, like 1250.50.", "invalid")
+    return MoneyError(lazy_gettext("Enter a number, like 1250.50."), "invalid")
 
 
 def format_cents(cents: int) -> str:
@@ -159,7 +184,8 @@ def round_half_up_cents(x: Fraction | Decimal | int) -> int:
 
 
 def format_money(cents: int, currency: str, locale: str = "en") -> str:
-    """Cents for people: ``format_money(125000, "EUR")`` -> ``"€1,250.00"``."""
+    """Cents for people: ``format_money(125000, "EUR")`` -> ``"€1,250.00"``. Pages, mails
+    and PDFs use ``app.i18n.money``, which picks the reader's locale."""
     return format_currency(cents_to_decimal(cents), currency, locale=locale)
 
 

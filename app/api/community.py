@@ -24,6 +24,7 @@ def get_settings():
 def patch_settings():
     form = validate(SettingsForm, merged(out.settings(g.community), body()))
     service.update_settings(name=form.name.data, currency=form.currency.data,
+                            locale=form.locale.data,
                             owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                             payment_details=form.payment_details.data,
                             late_fee_percent=form.late_fee_percent.data,

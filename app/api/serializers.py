@@ -20,6 +20,7 @@ def community(c) -> dict:
 
 def settings(c) -> dict:
     return {**{k: v for k, v in community(c).items() if k not in ("id", "slug")},
+            "locale": c.locale or "en",
             "late_fee_percent": decimal_text(c.late_fee_percent or Decimal(0)),
             **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
 

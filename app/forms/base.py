@@ -18,6 +18,8 @@ import unicodedata
 from datetime import datetime
 from decimal import Decimal
 
+from flask import has_request_context
+from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectFieldBase, StringField, TextAreaField
 from wtforms.validators import (InputRequired, Length, Optional, StopValidation,  # noqa: F401
@@ -29,15 +31,16 @@ from app.money import MoneyError, format_cents, parse_amount, parse_decimal
 ONE_LINE_MAX = 200
 MULTI_LINE_MAX = 2000
 
-NOT_TEXT = "Must be text."
-NOT_NUMBER = "Must be a number or a decimal string."
-NOT_ID = "Must be a whole number id."
-NOT_BOOLEAN = "Must be true or false."
-NOT_SCALAR = "Must be a single value."
-UNKNOWN = "Unknown field."
-CONTROL = "Must not contain control characters."
-LINE_BREAK = "Must be a single line."
-SURROGATE = "Must be valid Unicode text."
+# Lazy: each is turned into text in the language of the request that shows it (SPEC §7).
+NOT_TEXT = lazy_gettext("Must be text.")
+NOT_NUMBER = lazy_gettext("Must be a number or a decimal string.")
+NOT_ID = lazy_gettext("Must be a whole number id.")
+NOT_BOOLEAN = lazy_gettext("Must be true or false.")
+NOT_SCALAR = lazy_gettext("Must be a single value.")
+UNKNOWN = lazy_gettext("Unknown field.")
+CONTROL = lazy_gettext("Must not contain control characters.")
+LINE_BREAK = lazy_gettext("Must be a single line.")
+SURROGATE = lazy_gettext("Must be valid Unicode text.")
 
 _MULTI_LINE_ALLOWED = frozenset("\n\r\t")
 _LINE_SEPARATORS = frozenset("\u2028\u2029")
@@ -46,18 +49,26 @@ _LINE_SEPARATORS = frozenset("\u2028\u2029")
 class BaseForm(FlaskForm):
     """Pages get CSRF from FlaskForm; the API builds the same form with ``for_api``.
 
-    ``meta.input_locale`` is the hook for a page's locale (``DD.MM.YYYY`` dates, decimal
-    commas): None, the default and the API's, accepts the canonical forms only.
+    ``meta.input_locale`` is the page's language (``DD.MM.YYYY`` dates, decimal commas and
+    grouped digits in Russian): a page form takes the request's language; None, the API's,
+    accepts the canonical forms only (dot decimals, ``YYYY-MM-DD``).
     """
 
     class Meta:
         input_locale = None
 
+    def __init__(self, *args, **kwargs):
+        meta = dict(kwargs.pop("meta", None) or {})
+        if "input_locale" not in meta:
+            meta["input_locale"] = page_input_locale()
+        super().__init__(*args, meta=meta, **kwargs)
+
     @classmethod
     def for_api(cls, data: dict, **kwargs):
         """The form filled from a JSON object. Keys listed in ``data.given`` (see
         ``app.api.base.merged``) are the ones the client sent; only those can be unknown."""
-        form = cls(formdata=json_to_formdata(data), meta={"csrf": False}, **kwargs)
+        form = cls(formdata=json_to_formdata(data), meta={"csrf": False, "input_locale": None},
+                   **kwargs)
         form._input_errors = _json_type_errors(form, data, getattr(data, "given", None))
         return form
 
@@ -79,9 +90,18 @@ class BaseForm(FlaskForm):
         return valid and not self._unknown
 
     def field_errors(self) -> dict[str, list[str]]:
-        errors = {name: list(errors) for name, errors in self.errors.items()}
-        errors.update(getattr(self, "_unknown", {}))
+        errors = {name: [str(e) for e in errors] for name, errors in self.errors.items()}
+        errors.update({name: [str(e) for e in messages]
+                       for name, messages in getattr(self, "_unknown", {}).items()})
         return errors
+
+
+def page_input_locale() -> str | None:
+    """The language a page's inputs are read in: the request's, never the API's."""
+    if not has_request_context():
+        return None
+    from app.i18n import current_language, is_api_request
+    return None if is_api_request() else current_language()
 
 
 def _refused(field, message):
@@ -122,7 +142,7 @@ def text_problem(field) -> str | None:
             return message
         if not _own_length(field) and len(value) > max_length(field):
             # (A field with its own Length gets that validator's message instead.)
-            return f"Field cannot be longer than {max_length(field)} characters."
+            return _("Field cannot be longer than %(max)d characters.", max=max_length(field))
     return None
 
 
@@ -227,7 +247,9 @@ class _ParsedField(StringField):
         return str(value)
 
     def localized(self, text: str) -> str:
-        """Hook: a page's locale may turn its own notation (a decimal comma) into ours."""
+        """A page in a decimal-comma language: ``10,50`` and ``1 234,56`` become ours."""
+        if getattr(self.meta, "input_locale", None) in DECIMAL_COMMA_LOCALES:
+            return decimal_comma_to_dot(text)
         return text
 
     def process_formdata(self, valuelist):
@@ -246,6 +268,21 @@ class _ParsedField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else self.render_value(self.data)
+
+
+# Languages whose people write 1 234,56 (SPEC §7); their pages accept that and 1234.56.
+DECIMAL_COMMA_LOCALES = frozenset({"ru"})
+_GROUP_SPACES = "[ \u00a0\u202f]"
+_COMMA_NUMBER = re.compile(
+    rf"[+-]?(?:[0-9]{{1,3}}(?:{_GROUP_SPACES}[0-9]{{3}})+|[0-9]+)(?:,[0-9]+)?")
+
+
+def decimal_comma_to_dot(text: str) -> str:
+    """``1 234,56`` (spaces, NBSP or narrow NBSP between groups of three) -> ``1234.56``;
+    anything else is returned as typed, for the strict parser to judge."""
+    if not _COMMA_NUMBER.fullmatch(text):
+        return text
+    return re.sub(_GROUP_SPACES, "", text).replace(",", ".")
 
 
 class AmountField(_ParsedField):
@@ -285,7 +322,9 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 # Hook for pages in other locales (SPEC §7): input_locale -> extra strptime formats, e.g.
 # {"ru": ["%d.%m.%Y"]}. Each format is tried only on ASCII digits and punctuation.
-LOCALE_DATE_FORMATS: dict[str, list[str]] = {}
+LOCALE_DATE_FORMATS: dict[str, list[str]] = {"ru": ["%d.%m.%Y"]}
+# What to type, in the message of a refused date, per input_locale.
+LOCALE_DATE_HINTS = {"ru": lazy_gettext("Enter a date as DD.MM.YYYY.")}
 
 
 class StrictDateField(DateField):
@@ -312,7 +351,8 @@ class StrictDateField(DateField):
                 return
             except ValueError:
                 continue
-        raise ValueError("Enter a date as YYYY-MM-DD.")
+        hint = LOCALE_DATE_HINTS.get(getattr(self.meta, "input_locale", None))
+        raise ValueError(str(hint or _("Enter a date as YYYY-MM-DD.")))
 
 
 class TrimmedStringField(StringField):
@@ -371,5 +411,5 @@ class _Required(InputRequired):
             raise StopValidation(self.message)
 
 
-def required(message="This field is required."):
-    return _Required(message=message)
+def required(message=None):
+    return _Required(message=message or lazy_gettext("This field is required."))

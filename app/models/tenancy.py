@@ -23,6 +23,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     # Signed into password-reset links; a new one on every reset or change kills old links.
     reset_nonce: Mapped[str] = mapped_column(String(32), default=new_nonce)
+    # The language chosen with ?lang= (SPEC §7); None: the browser's, else the community's.
+    locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Member"]] = relationship(back_populates="user")
@@ -34,6 +36,9 @@ class Community(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     owners_see_balance_sheet: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The community's language: pages when neither the user nor the browser chose one, and
+    # every mail to its members (SPEC §7).
+    locale: Mapped[str] = mapped_column(String(8), default="en")
     payment_details: Mapped[str] = mapped_column(Text, default="")
     # SPEC §2 "Late fee": percent of the overdue debt a close charges; 0 = off.
     late_fee_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("0"),

@@ -11,7 +11,7 @@ import logging
 import time
 
 from flask import current_app, g
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -19,7 +19,7 @@ from app.ledger.allocation import PeriodAllocation
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
-from app.services import audit, balances, jobs, journal, late_fees
+from app.services import audit, balances, bulk, jobs, journal, late_fees
 from app.services import periods as period_service
 
 log = logging.getLogger("levy.close")
@@ -144,7 +144,7 @@ def write_close(period: Period, recompute: bool = False) -> None:
     db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
                        .execution_options(synchronize_session=False))
     if rows:
-        db.session.execute(insert(BalanceSnapshot), [dict(
+        bulk.insert_rows(BalanceSnapshot, [dict(
             community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
             opening=r.balance.opening, contributions=r.balance.contributions,
             paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
@@ -171,13 +171,14 @@ def _save_lines(period: Period, allocation: PeriodAllocation) -> None:
     db.session.execute(delete(AllocationLine).where(AllocationLine.period_id == period.id)
                        .execution_options(synchronize_session=False))
     if allocation.lines:
-        db.session.execute(insert(AllocationLine), [
+        bulk.insert_rows(AllocationLine, [
             {**{f: getattr(line, f) for f in balances.LINE_FIELDS},
              "community_id": g.community_id, "period_id": period.id}
             for line in allocation.lines])
 
 
 def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
+    entries = []   # written together: one bulk write of entries, one of postings
     by_item: dict[tuple[int, str], list] = {}
     for line in allocation.lines:
         by_item.setdefault((line.item_id, line.kind), []).append(line)
@@ -192,7 +193,9 @@ def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
         if not total:
             continue
         legs.append({"account": income, "payment_type": payment_type, "amount_cents": -total})
-        journal.post(period.id, period.end_date, "allocation" if kind == "allocated" else "usage",
-                     item_id, f"{payment_type}: {lines[0].strategy} split of "
-                     f"{format_cents(lines[0].total)}" if kind == "allocated"
-                     else f"{payment_type}: tariff", legs)
+        entries.append({
+            "date": period.end_date, "source_type": "allocation" if kind == "allocated" else "usage",
+            "source_id": item_id, "legs": legs,
+            "memo": f"{payment_type}: {lines[0].strategy} split of {format_cents(lines[0].total)}"
+            if kind == "allocated" else f"{payment_type}: tariff"})
+    journal.post_entries(period.id, entries)

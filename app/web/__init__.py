@@ -1,8 +1,8 @@
 """Server-rendered pages, one blueprint per area; htmx swaps their partials."""
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from flask_login import current_user
 
-from app.money import format_cents, format_money
+from app.money import format_cents
 from app.tenancy import memberships_of
 
 
@@ -30,13 +30,6 @@ def register_web(app: Flask) -> None:
     def layout_context():
         memberships = memberships_of(current_user) if current_user.is_authenticated else []
         return {"memberships": memberships}
-
-    @app.template_filter("money")
-    def money_filter(cents, currency=None):
-        if cents is None:
-            return ""
-        community = g.get("community")
-        return format_money(cents, currency or (community.currency if community else "EUR"))
 
     @app.template_filter("decimal")
     def decimal_filter(value):

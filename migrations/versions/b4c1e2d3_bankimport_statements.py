@@ -1,7 +1,7 @@
 """bank imports: statement files and their lines
 
 Revision ID: b4c1e2d3_bankimport
-Revises: b7f4e2a9_latefee
+Revises: b4e1a7c2_i18n
 Create Date: 2026-12-02 18:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4c1e2d3_bankimport'
-down_revision = 'b7f4e2a9_latefee'
+down_revision = 'b4e1a7c2_i18n'
 branch_labels = None
 depends_on = None
 
