@@ -30,4 +30,43 @@
       window.print();
     }
   });
+
+  // Cards on a phone (app.css, max-width 600px): every cell of these tables is labelled with
+  // its column's header (data-label), so a row can be read as a card without the header row.
+  var CARD_TABLES = "#sheet-rows, #history, #readings-grid table";
+
+  function labelCells(table) {
+    var head = table.tHead && table.tHead.rows[0];
+    if (!head) { return; }
+    var labels = [];
+    Array.prototype.forEach.call(head.cells, function (th) {
+      for (var i = 0; i < (th.colSpan || 1); i++) { labels.push(th.textContent.trim()); }
+    });
+    var rows = [];
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.push.apply(rows, body.rows);
+    });
+    if (table.tFoot) { Array.prototype.push.apply(rows, table.tFoot.rows); }
+    rows.forEach(function (row) {
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        var label = cell.colSpan > 1 ? "" : labels[column];
+        if (label && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", label); }
+        column += cell.colSpan || 1;
+      });
+    });
+    table.classList.add("cards");
+  }
+
+  function cards(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches(CARD_TABLES)) { labelCells(scope); }
+    Array.prototype.forEach.call(scope.querySelectorAll(CARD_TABLES), labelCells);
+  }
+
+  if (window.htmx) {
+    htmx.onLoad(cards);  // the first page, and every fragment htmx swaps in
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { cards(document); });
+  }
 })();
