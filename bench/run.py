@@ -259,7 +259,7 @@ def build(app, args, rng) -> dict:
                  "invite_token_hash": None, "invited_at": now, "joined_at": None, "created_at": now}
                 for i in range(1, args.properties + 1)])
             property_ids = bulk(Property, [
-                {"community_id": cid, "label": f"Plot {i:04d}",
+                {"community_id": cid, "label": f"Plot {i:04d}", "label_key": f"plot {i:04d}",
                  "share_weight": Decimal(rng.randrange(30_00, 150_00)) / 100,
                  "owner_member_id": owner_id, "active": True, "created_at": now}
                 for i, owner_id in enumerate(owner_ids, start=1)])

@@ -1,7 +1,9 @@
 """Members, properties and community settings."""
+from decimal import Decimal
+
 from flask_babel import lazy_gettext
 from wtforms import SelectField, TextAreaField
-from wtforms.validators import Email, Length, Optional
+from wtforms.validators import Email, Length, Optional, ValidationError
 
 from app import payment_codes
 from app.forms.accounts import valid_currency
@@ -27,6 +29,11 @@ class PropertyForm(BaseForm):
     active = StrictBooleanField("Active", default=True)
 
 
+def percent_range(form, field):
+    if field.data is not None and field.data > Decimal(100):
+        raise ValidationError("Enter a percentage from 0 to 100.")
+
+
 class SettingsForm(BaseForm):
     name = TrimmedStringField("Community name", [required(), Length(max=120)])
     currency = TrimmedStringField("Currency", [required(), valid_currency])
@@ -34,6 +41,9 @@ class SettingsForm(BaseForm):
     # Pages for whoever has not chosen a language, and every mail to the members (SPEC §7).
     locale = SelectField(lazy_gettext("Language"), choices=[("en", "English"), ("ru", "Русский")],
                          default="en", validate_choice=True)
+    # SPEC §2: 0–100, at most 4 decimals; empty or 0 = no late fees.
+    late_fee_percent = DecimalPlacesField("Late fee, % of the overdue debt per period (0 = off)",
+                                          [percent_range], places=4, positive=False)
     payment_details = TextAreaField("Payment details (bank account, reference)",
                                      [Length(max=2000)])
 

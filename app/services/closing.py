@@ -19,7 +19,7 @@ from app.ledger.allocation import PeriodAllocation
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
-from app.services import audit, balances, jobs, journal
+from app.services import audit, balances, jobs, journal, late_fees
 from app.services import periods as period_service
 
 log = logging.getLogger("levy.close")
@@ -156,6 +156,7 @@ def write_close(period: Period, recompute: bool = False) -> None:
     _save_lines(period, allocation)
     db.session.flush()
     opening = balances.opening_balances(period)
+    _charge_late_fees(period, opening)
     rows = balances.compute_rows(period, None, opening)
     db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
                        .execution_options(synchronize_session=False))
@@ -173,6 +174,14 @@ def write_close(period: Period, recompute: bool = False) -> None:
     audit.record("recompute" if recompute else "close", "period", period.id, period_id=period.id,
                  before=before, after={"status": period.status, "stale": False,
                                        "members": len(rows)})
+
+
+def _charge_late_fees(period: Period, opening: dict[int, int]) -> None:
+    """SPEC §2: the fees this close charges, replacing any an earlier close wrote."""
+    contributions = {m: v.get("contributions", 0) for m, v in
+                     balances.posted_movements(period.id, ("contribution",)).items()}
+    late_fees.charge(period, opening, contributions)
+    db.session.flush()
 
 
 def _save_lines(period: Period, allocation: PeriodAllocation) -> None:

@@ -1,5 +1,6 @@
 """Properties and settings of the current community (members: app.services.members)."""
 import re
+from decimal import Decimal
 
 from flask import g
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from app.services.members import usable
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
 SETTINGS_FIELDS = ("name", "currency", "locale", "owners_see_balance_sheet", "payment_details",
+                   "late_fee_percent",
                    "payee_name", "payee_account", "payee_bank_name", "payee_bic",
                    "payee_corr_account", "payee_tax_id", "payee_tax_reg")
 _DIGITS = re.compile(r"(\d+)")
@@ -98,6 +100,8 @@ def update_settings(**changes):
     community = g.community
     before = audit.snapshot(community, SETTINGS_FIELDS)
     for name, value in changes.items():
+        if name == "late_fee_percent":
+            value = value if value is not None else Decimal(0)  # empty: off
         setattr(community, name, value if value is not None else "")
     audit.record("edit", "settings", community.id, before=before,
                  after=audit.snapshot(community, SETTINGS_FIELDS))

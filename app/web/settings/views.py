@@ -18,6 +18,7 @@ def index():
                                 locale=form.locale.data,
                                 owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                                 payment_details=form.payment_details.data,
+                                late_fee_percent=form.late_fee_percent.data,
                                 **{name: form[name].data for name in PAYEE_FIELDS})
         db.session.commit()
         flash("Settings saved.", "success")
