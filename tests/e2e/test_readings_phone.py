@@ -47,7 +47,8 @@ def test_readings_on_a_phone_show_consumption_and_cost_while_typing(live_server,
     expect(end).to_have_attribute("inputmode", "decimal")
     start.fill("100")
     end.fill("110,5")
-    expect(flat1.locator("[id^=reading-consumption-]")).to_have_text(re.compile(r"^10[,.]5$"))  # the decimal filter's format
+    # the decimal filter's format
+    expect(flat1.locator("[id^=reading-consumption-]")).to_have_text(re.compile(r"^10[,.]5$"))
     expect(flat1.locator("[id^=reading-cost-]")).to_have_text(re.compile(r"^13,13\s€$"))
     expect(page.locator("#readings-total-cost")).to_have_text(re.compile(r"^13,13\s€$"))
     # One stacked block per property: the inputs sit under each other, not side by side.
