@@ -31,7 +31,7 @@ def test_upload_review_fix_skip_confirm(client, community):
     assert "Someone Else" in page and "Olga Owner" in page and "Security" in page
     assert "2025 Q4 (closed)" in page and "no period" in page
     dashboard = text(client.get(community.page("/")))
-    assert re.search(r"Bank statement</a> ?</td> ?<td>succeeded", dashboard)  # the reading job
+    assert re.search(r"Bank statement</a> ?</td> ?<td>done", dashboard)  # the reading job
     lines = ok(world.api.get(world.url(f"/bank-imports/{review_url.rsplit('/', 1)[-1]}")))
     ids = [ln["id"] for ln in lines["lines"]]
     # htmx fix: the row comes back, matched to Ada
