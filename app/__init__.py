@@ -30,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     idempotency.init_app(app)  # after security: a key is claimed once the user is known
     from app import i18n
     i18n.init_app(app)  # after security: a ?lang= choice is saved on the user
+    from app import words
+    words.init_app(app)  # strategy and status names in words, for every template
 
     from app.celery import celery_init_app
     celery_init_app(app)

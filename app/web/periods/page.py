@@ -10,6 +10,7 @@ from datetime import date
 from typing import Callable
 
 from flask import flash, make_response, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from app.errors import Conflict
 from app.extensions import db
@@ -20,9 +21,10 @@ from app.web.periods.forms import RenameForm
 
 bp = community_blueprint("periods", __name__, "/periods", template_folder="templates")
 
-TABS = (("contributions", "Contributions"), ("expenses", "Expenses"), ("budget", "Budget"),
-        ("readings", "Readings"), ("charges", "Charges"), ("payouts", "Payouts"),
-        ("adjustments", "Adjustments"), ("sheet", "Balance sheet"))
+TABS = (("contributions", _l("Contributions")), ("expenses", _l("Expenses")),
+        ("budget", _l("Budget")), ("readings", _l("Readings")),
+        ("charges", _l("Charges")), ("payouts", _l("Payouts")),
+        ("adjustments", _l("Adjustments")), ("sheet", _l("Balance sheet")))
 
 _builders: dict[str, Callable[..., dict]] = {}
 
