@@ -10,7 +10,7 @@ from datetime import date
 from typing import Callable
 
 from flask import flash, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext
 
 from app.errors import Conflict
 from app.extensions import db
@@ -21,10 +21,10 @@ from app.web.periods.forms import RenameForm
 
 bp = community_blueprint("periods", __name__, "/periods", template_folder="templates")
 
-TABS = (("contributions", _l("Contributions")), ("expenses", _l("Expenses")),
-        ("budget", _l("Budget")), ("readings", _l("Readings")),
-        ("charges", _l("Charges")), ("payouts", _l("Payouts")),
-        ("adjustments", _l("Adjustments")), ("sheet", _l("Balance sheet")))
+TABS = (("contributions", lazy_gettext("Contributions")), ("expenses", lazy_gettext("Expenses")),
+        ("budget", lazy_gettext("Budget")), ("readings", lazy_gettext("Readings")),
+        ("charges", lazy_gettext("Charges")), ("payouts", lazy_gettext("Payouts")),
+        ("adjustments", lazy_gettext("Adjustments")), ("sheet", lazy_gettext("Balance sheet")))
 
 _builders: dict[str, Callable[..., dict]] = {}
 
