@@ -3,4 +3,4 @@ from app import create_app
 
 app = create_app()
 celery_app = app.extensions["celery"]
-import app.tasks  # noqa: E402,F401  (registers the tasks)
+import app.tasks  # noqa: E402  (registers the tasks)

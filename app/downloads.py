@@ -69,8 +69,10 @@ def filename(*parts: str, ext: str) -> str:
 
 # Russian letters in Latin for the ASCII fallback (our first users are Russian
 # cooperatives); other scripts lose their letters there, and keep them in filename*.
-_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", (
-    "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya").split()))
+_CYRILLIC = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
 
 
 def _latin(char: str) -> str:

@@ -119,7 +119,7 @@ def _try_claim(user_id: int, key: str, fingerprint: str) -> int | None:
     """Insert the processing row and commit it; None if the key is taken."""
     db.session.rollback()  # nothing of this request is pending yet; start clean
     now = utcnow()
-    if random.randrange(PURGE_ONE_IN) == 0:
+    if random.randrange(PURGE_ONE_IN) == 0:  # noqa: S311 (sampling, not a secret)
         purge_expired()
     db.session.execute(delete(IdempotentRequest).where(
         IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,

@@ -173,7 +173,7 @@ def round_half_up_cents(x: Fraction | Decimal | int) -> int:
     appear in balances it mirrors the positive case (-2.5 -> -3) so that
     rounding never depends on sign.
     """
-    if isinstance(x, bool) or isinstance(x, float):
+    if isinstance(x, (bool, float)):
         raise TypeError("round_half_up_cents needs an exact number, not float/bool")
     if isinstance(x, Decimal) and not x.is_finite():
         raise ValueError("cannot round a non-finite Decimal")

@@ -25,7 +25,7 @@ _CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def _hasher() -> PasswordHasher:
     return _CHEAP if current_app.config.get("PASSWORD_HASH_CHEAP") else _STRONG
-TOKEN_PREFIX = "levy_"
+TOKEN_PREFIX = "levy_"  # noqa: S105 (a visible prefix, not a secret)
 # "Last used" on the tokens page is shown by the day; writing it more often is wasted work.
 TOKEN_USE_PRECISION = timedelta(minutes=10)
 
@@ -223,11 +223,10 @@ def init_app(app: Flask) -> None:
             return
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
-        if request.path.startswith("/api/"):
-            # Token clients are not a browser; cookie-authenticated writes need the token.
-            # (A cookie whose session ended on the server is no login: the view answers 401.)
-            if _bearer_token() or not current_user.is_authenticated:
-                return
+        # Token clients are not a browser; cookie-authenticated writes need the token.
+        # (A cookie whose session ended on the server is no login: the view answers 401.)
+        if request.path.startswith("/api/") and (_bearer_token() or not current_user.is_authenticated):
+            return
         csrf.protect()
 
     @app.before_request

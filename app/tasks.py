@@ -23,7 +23,7 @@ def close_period(self, job_id: int, community_id: int) -> None:
         except OperationalError as error:
             # The database went away: the transaction left nothing behind; try again.
             if self.request.retries < self.max_retries and not self.request.is_eager:
-                raise self.retry(exc=error)
+                raise self.retry(exc=error) from error
             closing.fail(job_id, error)
             if not self.request.is_eager:
                 raise

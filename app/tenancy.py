@@ -155,12 +155,22 @@ def init_app(app: Flask) -> None:
 
 # --- roles -------------------------------------------------------------------------------
 
+ENFORCED_ROLES = frozenset({"admin"})
+
+
 def requires(role: str):
-    """Declare the role a view needs once; owners writing get a 403."""
+    """Declare the role a view needs once; owners writing get a 403.
+
+    Only roles this decorator enforces are accepted: ``requires("owner")`` or a typo would
+    otherwise guard nothing, so it fails when the module is imported, not in production.
+    """
+    if role not in ENFORCED_ROLES:
+        raise ValueError(f"requires({role!r}): only {sorted(ENFORCED_ROLES)} can be enforced")
+
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            if role == "admin" and not g.member.is_admin:
+            if not g.member.is_admin:
                 raise Forbidden("Only admins of this community can do that.")
             return view(*args, **kwargs)
         return wrapped

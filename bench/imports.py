@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from run import fresh_database, sqlalchemy_url  # noqa: E402  (bench/run.py, same folder)
+from run import fresh_database, sqlalchemy_url
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/levy_bench"
 START = date(2026, 1, 1)

@@ -39,9 +39,9 @@ from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
-from sqlalchemy import event, func, insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+import psycopg
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.engine import make_url
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/levy_bench"
 PASSWORD = "bench-password-1"

@@ -190,4 +190,4 @@ class _Exit:
         self.context.pop()
 
 
-__all__ = ["PASSWORD", "Api", "signup", "invite_and_join", "login", "unscoped"]
+__all__ = ["PASSWORD", "Api", "invite_and_join", "login", "signup", "unscoped"]

@@ -37,7 +37,7 @@ def body() -> dict:
     try:
         data = loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("The body is not valid JSON.")
+        raise ValidationFailed("The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object.")
     return data

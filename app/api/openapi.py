@@ -173,7 +173,7 @@ def build_document() -> dict:
                 operation["responses"]["403"]["description"] = (
                     "Admins, or the member themselves; another owner is refused")
             if method == "POST":  # 409 is listed for every write already
-                operation["parameters"] = params + [IDEMPOTENCY_KEY]
+                operation["parameters"] = [*params, IDEMPOTENCY_KEY]
             for code, why in info.get("also", {}).items():
                 answer = operation["responses"].setdefault(str(code), {"description": why})
                 if answer["description"] != why:

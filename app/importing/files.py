@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-__all__ = ["FileError", "MAX_ROWS", "Table", "read_table"]
+__all__ = ["MAX_ROWS", "FileError", "Table", "read_table"]
 
 MAX_ROWS = 100_000
 

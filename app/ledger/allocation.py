@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from app.ledger.split import (NothingToSplit, PropertyShare, Strategy, allocate,
                               tariff_charge)

@@ -110,7 +110,8 @@ def split_cents(total: int, weights: Mapping[int, Decimal | int]) -> dict[int, i
         # Largest weight first = largest numerator first (one common denominator).
         order = sorted((key for key, n in numerators.items() if n > 0),
                        key=lambda k: (-numerators[k], k))
-        assert abs(remainder) <= len(order), "rounding remainder out of bounds"
+        if abs(remainder) > len(order):  # impossible by the arithmetic above; never silently
+            raise ArithmeticError("rounding remainder out of bounds")
         step = 1 if remainder > 0 else -1
         for key in order[: abs(remainder)]:
             shares[key] += step

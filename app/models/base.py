@@ -1,5 +1,5 @@
 """Shared column helpers and the marker for tenant tables."""
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from sqlalchemy import BigInteger, ForeignKey, Integer
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
@@ -11,7 +11,7 @@ Cents = BigInteger
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class TenantScoped:

@@ -5,7 +5,7 @@ from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
-from app.errors import AccountExists, Conflict, Forbidden, ValidationFailed
+from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Community, Member, User
 from app.models.base import utcnow
@@ -126,8 +126,8 @@ def join_with_account(token: str, user: User | None, name: str | None = None) ->
 def _member_or_invalid(token: str) -> Member:
     member = member_for_invite(token)
     if member is None:
-        raise ValidationFailed("This invite link is not valid any more.",
-                               {"token": ["This invite link is not valid any more."]})
+        # Used, replaced or never issued; also the loser of two acceptances racing: a 404.
+        raise NotFound("This invite link is not valid any more.")
     return member
 
 

@@ -5,7 +5,7 @@ inside it, write the row, post its journal entry, audit. An edit reverses and re
 void hides the row and reverses its entry.
 """
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from flask import g
 from flask_babel import gettext as _

@@ -104,7 +104,7 @@ def queue(member_ids: list[int] | None = None) -> list[Job]:
               and (member_ids is None or d.member.id in member_ids)]
     batches = [chosen[i:i + BATCH_SIZE] for i in range(0, len(chosen), BATCH_SIZE)]
     jobs = []
-    for batch in batches:
+    for _batch in batches:
         job = Job(community_id=g.community_id, kind="reminders", status="queued", progress=0,
                   created_by_user_id=_user_id())
         db.session.add(job)

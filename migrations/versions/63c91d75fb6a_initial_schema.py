@@ -1,7 +1,7 @@
 """initial schema
 
 Revision ID: 63c91d75fb6a
-Revises: 
+Revises:
 Create Date: 2026-11-25 20:46:01.166623
 
 """

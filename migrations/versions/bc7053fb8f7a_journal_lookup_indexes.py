@@ -6,7 +6,6 @@ Create Date: 2026-11-25 22:03:49.018438
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

@@ -5,7 +5,7 @@ A later resource adds its line (a nested one passes a callable that builds its c
 """
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from conftest import login

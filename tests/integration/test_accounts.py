@@ -1,6 +1,6 @@
 """Accounts: sign-up, tokens, who am I, invites, password reset, login pages (SPEC §4, §5)."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from conftest import PASSWORD, login, signup
@@ -157,7 +157,7 @@ def test_tokens_page_shows_when_a_token_was_last_used_for_reading(client, commun
     page = client.get("/tokens/").get_data(as_text=True)
 
     row = re.search(r"<tr><td>sign-up</td>.*?</tr>", page, re.S).group(0)
-    today = datetime.now(timezone.utc).strftime("%Y-%m-%d")
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
     assert re.findall(r"<td>([\d-]+|—)</td>", row) == [today, today]
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("beancount")
-from beancount import loader  # noqa: E402
-from beancount.core import data  # noqa: E402
+from beancount import loader
+from beancount.core import data
 
 Q1_END, Q2_END = date(2026, 3, 31), date(2026, 6, 30)
 CATEGORIES = [("Security", "proportional", None), ("Snow removal & ice", "fixed_fee", None),

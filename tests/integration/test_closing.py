@@ -491,9 +491,8 @@ def test_a_worker_dying_mid_close_leaves_closing_and_a_redelivery_finishes(
         raise WorkerKilled()
 
     monkeypatch.setattr(balances, "compute_rows", dies)
-    with scoped(w.community.id):
-        with pytest.raises(WorkerKilled):
-            app.tasks.close_period.apply(args=(job_id, w.community.id))
+    with scoped(w.community.id), pytest.raises(WorkerKilled):
+        app.tasks.close_period.apply(args=(job_id, w.community.id))
     # The process is gone: its transaction never committed.
     assert w.get_period(w.q1)["status"] == "closing"
     assert w.job(job_id)["status"] in ("queued", "running")

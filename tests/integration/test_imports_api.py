@@ -83,12 +83,12 @@ def test_a_dry_run_writes_nothing_and_answers_every_row(community):
 
 
 def test_a_bad_row_writes_nothing_and_names_every_bad_line(community):
-    content = ("label,share_weight,owner,email\n"
-               "Plot 1,10,New Person,new@example.org\n"
-               "Plot 2,abc,Ada Admin,\n"
-               "Plot 3,5,Ada Admin,\n"
-               "PLOT 1,5,Ada Admin,\n"
-               "Plot 5,5,,nobody@example.org\n").encode()
+    content = (b"label,share_weight,owner,email\n"
+               b"Plot 1,10,New Person,new@example.org\n"
+               b"Plot 2,abc,Ada Admin,\n"
+               b"Plot 3,5,Ada Admin,\n"
+               b"PLOT 1,5,Ada Admin,\n"
+               b"Plot 5,5,,nobody@example.org\n")
     response = upload(community.api, community.url("/imports/properties"), content)
     body = response.get_json()
     assert response.status_code == 400
@@ -163,12 +163,12 @@ def test_contributions_by_member_email_or_property(world):
 
 def test_contributions_never_create_members_and_check_dates(world):
     community, owner, period = world
-    content = ("date,amount,member,property\n"
-               "2026-01-15,10,Nobody Known,\n"
-               "2026-04-01,10,Olga Owner,\n"
-               "2026-01-15,10,,Plot 9\n"
-               "2026-01-15,10,Olga Owner,Plot 2\n"
-               "2026-01-15,10,Olga Owner,Plot 1\n").encode()
+    content = (b"date,amount,member,property\n"
+               b"2026-01-15,10,Nobody Known,\n"
+               b"2026-04-01,10,Olga Owner,\n"
+               b"2026-01-15,10,,Plot 9\n"
+               b"2026-01-15,10,Olga Owner,Plot 2\n"
+               b"2026-01-15,10,Olga Owner,Plot 1\n")
     response = upload(community.api, community.url(f"/periods/{period}/imports/contributions"),
                       content)
     assert response.status_code == 400

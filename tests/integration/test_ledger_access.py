@@ -4,7 +4,7 @@ One line of LEDGER per resource; every rule below runs for every line. ``nested`
 are listed and created under /periods/<id>/<path>; periods themselves live at /periods.
 """
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

@@ -308,10 +308,7 @@ def test_every_download_names_its_file_in_any_script(ledger, browser, which):
     # Everyone may see the sheet, so the owner's balance-sheet download is open to the admin.
     ok(ledger.api.patch(ledger.url("/settings"), json={"owners_see_balance_sheet": True}))
     for kind, path, expected in downloads(ledger, getattr(ledger, which)):
-        if kind == "api":
-            response = ledger.api.get(path)
-        else:
-            response = browser.get(path)
+        response = ledger.api.get(path) if kind == "api" else browser.get(path)
         ok(response)
         header = response.headers["Content-Disposition"]
         header.encode("ascii")  # no raw non-ASCII text in a header

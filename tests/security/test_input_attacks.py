@@ -5,7 +5,6 @@ through ``@doc``), so a new form is attacked as soon as it is routed. Every refu
 400 whose ``fields`` names the field; nothing may be a 500 (on PostgreSQL, NUL used to be a
 psycopg DataError).
 """
-import json
 import os
 import re
 import threading
@@ -44,7 +43,7 @@ ROUTES, FIELDS = _routes()
 
 def _url(path, world):
     def value(match):
-        converter, name = match.group(1), match.group(2)
+        name = match.group(2)
         if name in ("slug", "community_slug"):
             return world["slug"]
         if name == "token":
@@ -312,12 +311,12 @@ def test_concurrent_sign_ups_for_one_slug_or_email_never_500(app, same):
 def test_an_invite_accepted_twice_at_once_never_500(app, client):
     admin = signup(client, slug="inviting", email="inviter@example.org")
     for round_ in range(3):
-        invited = client.post(f"/api/c/inviting/members", json={
+        invited = client.post("/api/c/inviting/members", json={
             "name": "Ivy", "email": f"ivy{round_}@example.org", "role": "owner"},
             headers={"Authorization": f"Bearer {admin['token']}"}).get_json()
         token = invited["invite_url"].rsplit("/", 1)[-1]
-        accept = (lambda client: client.post(f"/api/invites/{token}/accept",
-                                             json={"password": PASSWORD}))
+        def accept(client, token=token):
+            return client.post(f"/api/invites/{token}/accept", json={"password": PASSWORD})
         statuses, bodies = _race(app, [accept, accept, accept])
 
         assert 500 not in statuses, bodies
@@ -332,7 +331,8 @@ def test_text_limits_fit_the_spec_and_the_columns(app):
     from app.forms.community import MemberForm, PropertyForm, SettingsForm
     from app.forms.ledger import BudgetItemForm, ExpenseForm, PeriodForm
     from app.models import BudgetItem, Community, Expense, Member, Period, Property
-    pairs = [(SignupForm, "community_name", Community.name), (SignupForm, "name", Member.name), (SettingsForm, "name", Community.name),
+    pairs = [(SignupForm, "community_name", Community.name), (SignupForm, "name", Member.name),
+             (SettingsForm, "name", Community.name),
              (MemberForm, "name", Member.name), (MemberForm, "email", Member.email),
              (PropertyForm, "label", Property.label), (PeriodForm, "name", Period.name),
              (ExpenseForm, "payment_type", Expense.payment_type),

@@ -41,7 +41,7 @@ def test_movements_add_field_by_field():
     assert Movements() + Movements() == Movements(0, 0, 0, 0, 0)
     assert sum([a, b], Movements()) == a + b
     with pytest.raises(TypeError):
-        a + 1  # noqa: B018
+        a + 1
 
 
 def test_balance_rows_cover_the_union_of_members():

@@ -81,12 +81,12 @@ def test_xlsx_percent_cell_is_the_number_shown():
 
 
 def test_bad_rows_have_exact_messages_on_their_lines():
-    content = ("label;share_weight;owner;email;active\n"
-               "Plot 1;0;Ann;;yes\n"
-               "Plot 2;12,34,5;;not-an-email;maybe\n"
-               ";10;Ann;;\n"
-               "Plot\t4;1.23456;Ann;;\n"
-               "Plot 5;10;;;\n").encode("utf-8")
+    content = (b"label;share_weight;owner;email;active\n"
+               b"Plot 1;0;Ann;;yes\n"
+               b"Plot 2;12,34,5;;not-an-email;maybe\n"
+               b";10;Ann;;\n"
+               b"Plot\t4;1.23456;Ann;;\n"
+               b"Plot 5;10;;;\n")
     rows = property_rows(read_table(content))
     assert {r.line: r.errors for r in rows} == {
         2: ["share_weight: Enter a number greater than zero."],
@@ -100,10 +100,10 @@ def test_bad_rows_have_exact_messages_on_their_lines():
 
 
 def test_bad_contribution_rows():
-    content = ("date,amount,member,comment\n"
-               "2026-02-30,10,Ann,\n"
-               "15/01/2026,-5,Ann,\n"
-               ",10.001,,\n").encode("utf-8")
+    content = (b"date,amount,member,comment\n"
+               b"2026-02-30,10,Ann,\n"
+               b"15/01/2026,-5,Ann,\n"
+               b",10.001,,\n")
     rows = contribution_rows(read_table(content))
     assert {r.line: r.errors for r in rows} == {
         2: ['date: "2026-02-30" is not a date; write 2026-01-31 or 31.01.2026.'],

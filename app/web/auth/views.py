@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.errors import AccountExists, Conflict, Forbidden, ValidationFailed
+from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db, limiter
 from app.forms.accounts import (InviteAcceptForm, InviteJoinForm, LoginForm, ResetPasswordForm,
                                 ResetRequestForm, SignupForm)
@@ -86,6 +86,9 @@ def accept_invite(token):
     if form.validate_on_submit():
         try:
             user = accounts.accept_invite(token, password=form.password.data, name=form.name.data)
+        except NotFound:  # accepted meanwhile, in another tab
+            db.session.rollback()
+            return render_template("auth/invite_invalid.html"), 404
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)

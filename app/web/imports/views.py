@@ -6,7 +6,7 @@ written, unless the community changed in between: then the preview comes back wi
 new errors and nothing is written.
 """
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
 

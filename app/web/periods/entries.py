@@ -9,7 +9,7 @@ Templates per kind: the tab's section ``periods/_<tab>.html`` and the rows
 ``periods/_<name>_row.html`` and ``periods/_<name>_edit.html``.
 """
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from flask import g, render_template, request, url_for
 from flask_babel import gettext as _

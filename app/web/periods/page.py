@@ -7,7 +7,7 @@ A tab's panel template is ``periods/_<tab>.html``; its outermost element is
 ``<section id="<tab>-section">``, which the tab's forms re-render.
 """
 from datetime import date
-from typing import Callable
+from collections.abc import Callable
 
 from flask import flash, make_response, render_template, request
 from flask_babel import lazy_gettext
