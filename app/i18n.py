@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import tempfile
 from datetime import date as Date, datetime
 from decimal import Decimal
 
 from babel import dates as babel_dates, numbers as babel_numbers
-from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import get_locale
+from flask import Flask, g, has_app_context, has_request_context, request, session
+from flask_babel import get_locale, lazy_gettext
 
 from app.extensions import babel
 
@@ -102,21 +103,34 @@ def remember_choice() -> None:
 
 
 def current_language() -> str:
-    locale = get_locale() if has_request_context() else None
+    """The language of this request, or of a ``force_locale`` block (mails from a task)."""
+    locale = get_locale() if has_app_context() else None
     return str(locale.language) if locale is not None else DEFAULT_LOCALE
 
 
+def community_language(community) -> str:
+    """The language of mails to a community's members (SPEC §7)."""
+    locale = getattr(community, "locale", None)
+    return locale if locale in LANGUAGES else DEFAULT_LOCALE
+
+
 # --- formats ------------------------------------------------------------------------------
-# Babel gives, with its non-breaking spaces (U+00A0, and U+202F in Russian groups):
+# With non-breaking spaces (U+00A0) where a line must not break:
 #   money(123456, "RUB"): ru "1 234,56 ₽"   en "RUB 1,234.56"
 #   money(123456, "EUR"): ru "1 234,56 €"   en "€1,234.56"
+# Babel writes en RUB as "RUB1,234.56": it does not apply CLDR's currency spacing (a space
+# between a currency code of letters and the digits), so money() adds it.
+_CODE_THEN_DIGIT = re.compile(r"(?<=[A-Za-z])(?=[-\u2212]?[0-9])")
+_DIGIT_THEN_CODE = re.compile(r"(?<=[0-9])(?=[A-Za-z])")
+
 
 def money(cents: int | None, currency: str, locale: str | None = None) -> str:
     if cents is None:
         return ""
     from app.money import cents_to_decimal
-    return babel_numbers.format_currency(cents_to_decimal(cents), currency,
+    text = babel_numbers.format_currency(cents_to_decimal(cents), currency,
                                          locale=locale or current_language())
+    return _DIGIT_THEN_CODE.sub("\u00a0", _CODE_THEN_DIGIT.sub("\u00a0", text))
 
 
 def number(value, locale: str | None = None) -> str:
@@ -189,16 +203,26 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE,
                    default_translation_directories=TRANSLATIONS_DIR)
     app.before_request(remember_choice)
+    # {% trans %} blocks collapse their blanks and line breaks, as babel.cfg extracts them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor
     def language_context():
         return {"current_language": current_language(), "languages": LANGUAGE_NAMES,
-                "lang_url": lang_url}
+                "lang_url": lang_url, "role_name": role_name}
 
     app.add_template_filter(lambda cents, currency=None: money(
         cents, currency or _community_currency()), "money")
     app.add_template_filter(number, "number")
     app.add_template_filter(date, "date")
+
+
+ROLE_NAMES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin")}
+
+
+def role_name(role: str) -> str:
+    """A member's role in words (``owner`` -> "владелец")."""
+    return str(ROLE_NAMES.get(role, role))
 
 
 def _community_currency() -> str:

@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
+from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
@@ -74,8 +75,8 @@ def _claim_or_replay():
         return None
     key = request.headers.get(HEADER, "")
     if not KEY_PATTERN.fullmatch(key):
-        raise ValidationFailed(f"{HEADER} must be 1 to 200 visible ASCII characters.",
-                               {HEADER: ["Use 1 to 200 visible ASCII characters."]})
+        raise ValidationFailed(_("%(header)s must be 1 to 200 visible ASCII characters.", header=HEADER),
+                               {HEADER: [_("Use 1 to 200 visible ASCII characters.")]})
     if not current_user.is_authenticated:
         return None
     fingerprint = _fingerprint()

@@ -10,6 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
+from flask_babel import gettext as _, lazy_gettext
 from limits import parse
 from sqlalchemy import select, update
 from werkzeug.exceptions import TooManyRequests
@@ -96,7 +97,7 @@ def check_credentials(email: str, password: str) -> User | None:
     counts = [storage.incr(key, expiry) for key in keys]
     if any(count > limit.amount for count in counts):
         retry_after = max(storage.get_expiry(key) for key in keys) - time.time()
-        raise TooManyRequests("Too many failed attempts. Try again later.",
+        raise TooManyRequests(_("Too many failed attempts. Try again later."),
                               retry_after=max(1, int(retry_after)))
     user = user_by_email(email)
     if check_password(user, password):
@@ -169,7 +170,7 @@ def _forget_dead_session() -> None:
 
 def _bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, value = header.partition(" ")
+    scheme, _space, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
@@ -202,6 +203,9 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Flask-Login flashes this when a page needs a login; translated when flashed.
+    login_manager.login_message = lazy_gettext("Please log in to see this page.")
+    login_manager.localize_callback = str
 
     @login_manager.user_loader
     def load_user(user_id: str):

@@ -14,6 +14,7 @@ from functools import wraps
 
 from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
+from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
@@ -116,12 +117,12 @@ def _enter_community():
     if not current_user.is_authenticated:
         if api:
             from werkzeug.exceptions import Unauthorized
-            raise Unauthorized("Log in or send a bearer token.")
+            raise Unauthorized(_("Log in or send a bearer token."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     community = db.session.execute(
         select(Community).where(Community.slug == g.get("community_slug"))).scalar_one_or_none()
     if community is None:
-        raise NotFound("Community not found.")
+        raise NotFound(_("Community not found."))
     g.community, g.community_id = community, community.id
     # A removed member is a stranger here from the moment of removal, whatever their
     # session or token: the membership is looked up on every request.
@@ -130,7 +131,7 @@ def _enter_community():
                              Member.user_id == current_user.id,
                              Member.removed_at.is_(None))).scalar_one_or_none()
     if member is None:
-        raise NotFound("Community not found.")
+        raise NotFound(_("Community not found."))
     g.member = member
 
 
@@ -171,7 +172,7 @@ def requires(role: str):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not g.member.is_admin:
-                raise Forbidden("Only admins of this community can do that.")
+                raise Forbidden(_("Only admins of this community can do that."))
             return view(*args, **kwargs)
         return wrapped
     return decorator

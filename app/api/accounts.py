@@ -1,6 +1,7 @@
 """Accounts API: sign-up, tokens, new communities, password changes, who am I, invites."""
 from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
+from flask_babel import gettext as _
 from werkzeug.exceptions import Unauthorized
 
 from app.api import serializers as out
@@ -22,7 +23,7 @@ def _signup_limit():
 
 def _logged_in_user():
     if not current_user.is_authenticated:
-        raise Unauthorized("Log in or send a bearer token.")
+        raise Unauthorized(_("Log in or send a bearer token."))
     return current_user._get_current_object()
 
 
@@ -49,7 +50,7 @@ def create_token():
     form = validate(TokenRequestForm, body())
     user = check_credentials(form.email.data, form.password.data)
     if user is None:
-        raise Unauthorized("Wrong email or password.")
+        raise Unauthorized(_("Wrong email or password."))
     token = issue_api_token(user, form.name.data or "API token")
     db.session.commit()
     return created({"token": token})
@@ -98,7 +99,7 @@ def me():
 def accept_invite(token):
     member = accounts.member_for_invite(token)
     if member is None:
-        raise NotFound("This invite link is not valid any more.")
+        raise NotFound(_("This invite link is not valid any more."))
     if accounts.account_for_invite(member) is not None:
         user = current_user._get_current_object() if current_user.is_authenticated else None
         accounts.check_invitee(member, user)  # before reading the body: a password never helps

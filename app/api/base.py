@@ -3,6 +3,7 @@ import json
 from decimal import Decimal
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from flask.json.provider import DefaultJSONProvider
 
 from app.errors import ValidationFailed
@@ -37,9 +38,9 @@ def body() -> dict:
     try:
         data = loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed("The body is not valid JSON.") from None
+        raise ValidationFailed(_("The body is not valid JSON.")) from None
     if not isinstance(data, dict):
-        raise ValidationFailed("The body must be a JSON object.")
+        raise ValidationFailed(_("The body must be a JSON object."))
     return data
 
 
@@ -47,7 +48,7 @@ def validate(form_class, data: dict, **kwargs):
     """A form filled from JSON and validated; a 400 with every field error otherwise."""
     form = form_class.for_api(data, **kwargs)
     if not form.validate():
-        raise ValidationFailed("Some fields are not valid.", form.field_errors())
+        raise ValidationFailed(_("Some fields are not valid."), form.field_errors())
     return form
 
 

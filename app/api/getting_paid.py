@@ -1,5 +1,6 @@
 """API: a member's payment request (the QR payload) and the receivables (SPEC §5, §6)."""
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
 from app.api.base import doc
 from app.errors import Forbidden
@@ -16,7 +17,7 @@ bp = community_blueprint("api_getting_paid", __name__, api=True)
 def payment_request(member_id):
     member = get_or_404(Member, member_id)
     if not is_admin() and member.id != g.member.id:
-        raise Forbidden("Owners see only their own payment request.")
+        raise Forbidden(_("Owners see only their own payment request."))
     return jsonify(payment_requests.for_member(member).as_json())
 
 

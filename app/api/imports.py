@@ -1,5 +1,6 @@
 """API: importing properties and a period's contributions from a CSV or XLSX file (SPEC §6)."""
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -24,19 +25,19 @@ def upload() -> bytes:
     if request.mimetype == "multipart/form-data":
         file = request.files.get("file")
         if file is None:
-            raise ValidationFailed("Send the file in the field named file.",
-                                   {"file": ["Send the file in the field named file."]})
+            raise ValidationFailed(_("Send the file in the field named file."),
+                                   {"file": [_("Send the file in the field named file.")]})
         return file.read()
     if request.mimetype in ("application/json", "application/x-www-form-urlencoded"):
-        raise ValidationFailed("Send a CSV or XLSX file, not a form.",
-                               {"file": ["Send a CSV or XLSX file."]})
+        raise ValidationFailed(_("Send a CSV or XLSX file, not a form."),
+                               {"file": [_("Send a CSV or XLSX file.")]})
     return request.get_data(cache=False)
 
 
 def dry_run() -> bool:
     value = request.args.get("dry_run", "0").strip().lower()
     if value not in ("1", "true", "yes", "0", "false", "no", ""):
-        raise ValidationFailed("dry_run is 1 or 0.", {"dry_run": ["Must be 1 or 0."]})
+        raise ValidationFailed(_("dry_run is 1 or 0."), {"dry_run": [_("Must be 1 or 0.")]})
     return value in ("1", "true", "yes")
 
 

@@ -5,6 +5,7 @@ They share one shape (list and create under a period; get, patch and delete by i
 routes are made by one function per kind rather than written seven times.
 """
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
 from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
@@ -33,7 +34,7 @@ def register(name, path, ops, form_class, to_json, *, values, filters=(), owner_
         if owner_scope is None:
             if g.community.owners_see_balance_sheet:
                 return {}
-            raise Forbidden("Only admins can list these records.")
+            raise Forbidden(_("Only admins can list these records."))
         return owner_scope(g.member)
 
     @requires("admin")
@@ -91,7 +92,7 @@ def _int_arg(name):
         return None
     # ASCII digits and a size a BIGINT holds (like IdField): a huge id is a 400, not a 500.
     if not (value.isascii() and value.isdigit()) or len(value) > 18:
-        raise ValidationFailed("Not a valid filter.", {name: ["Must be a whole number id."]})
+        raise ValidationFailed(_("Not a valid filter."), {name: [_("Must be a whole number id.")]})
     return int(value)
 
 

@@ -1,5 +1,6 @@
 """API: the balance sheet (JSON and CSV) and one member's balance with its lines."""
 from flask import g, jsonify, request
+from flask_babel import gettext as _
 
 from app import downloads
 from app.api import serializers as out
@@ -55,7 +56,7 @@ def sheet_download(sheet):
 def balance_sheet(period_id):
     period = get_or_404(Period, period_id)
     if not can_see_sheet():
-        raise Forbidden("This community shows owners only their own balance.")
+        raise Forbidden(_("This community shows owners only their own balance."))
     sheet = balances.sheet(period)
     if request.args.get("format") == "csv":
         return sheet_download(sheet)
@@ -101,7 +102,7 @@ def member_balance(period_id, member_id):
     period = get_or_404(Period, period_id)
     member = get_or_404(Member, member_id)
     if not is_admin() and member.id != g.member.id:
-        raise Forbidden("Owners see only their own balance.")
+        raise Forbidden(_("Owners see only their own balance."))
     return jsonify(statement_json(statements.statement(period, member)))
 
 
@@ -109,7 +110,7 @@ def member_balance(period_id, member_id):
 @doc("The whole ledger as Beancount text (admins, or owners when the sheet is shared)")
 def export_beancount():
     if not can_see_sheet():
-        raise Forbidden("Only admins can export the ledger.")
+        raise Forbidden(_("Only admins can export the ledger."))
     from app.services import exports
     return downloads.attachment(exports.beancount(),
                                 downloads.filename(g.community.slug, ext="beancount"),

@@ -2,11 +2,13 @@
 import hmac
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext, lazy_gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
+from app.i18n import community_language
 from app.models import Community, Member, User
 from app.models.base import utcnow
 from app.models.tenancy import new_nonce
@@ -36,15 +38,16 @@ def sign_up(*, community_name, slug, name, email, password, currency="EUR"):
     return user, community, member
 
 
-ACCOUNT_EXISTS_SIGNUP = ("This email already has a Levy account. Log in, then add a "
-                         "community from your account.")
-ACCOUNT_EXISTS_INVITE = ("This email already has a Levy account. Log in as it, then "
-                         "accept the invite.")
+ACCOUNT_EXISTS_SIGNUP = lazy_gettext("This email already has a Levy account. Log in, then add a "
+                                     "community from your account.")
+ACCOUNT_EXISTS_INVITE = lazy_gettext("This email already has a Levy account. Log in as it, "
+                                     "then accept the invite.")
 
 
 def _check_slug(slug):
     if db.session.execute(select(Community.id).where(Community.slug == slug)).first():
-        raise ValidationFailed("That web address is taken.", {"slug": ["That web address is taken."]})
+        taken = gettext("That web address is taken.")
+        raise ValidationFailed(taken, {"slug": [taken]})
 
 
 def add_community(user: User, *, community_name, slug, currency="EUR"):
@@ -73,10 +76,15 @@ def send_invite(member: Member) -> str:
     existing = user_by_email(member.email)
     url = invite_url(token)
     community = db.session.get(Community, member.community_id)
-    mailer.send(member.email, f"You are invited to {community.name} on Levy",
-                f"Hello {member.name},\n\n{community.name} uses Levy to keep its common money "
-                f"straight.\nJoin here{' (log in to your Levy account first)' if existing else ''}"
-                f": {url}\n")
+    # Mails to a member speak the community's language, whoever sent the invite (SPEC §7).
+    with force_locale(community_language(community)):
+        subject = gettext("You are invited to %(community)s on Levy", community=community.name)
+        join = (gettext("Join here (log in to your Levy account first): %(url)s", url=url)
+                if existing else gettext("Join here: %(url)s", url=url))
+        body = (gettext("Hello %(name)s,", name=member.name) + "\n\n"
+                + gettext("%(community)s uses Levy to keep its common money straight.",
+                          community=community.name) + "\n" + join + "\n")
+    mailer.send(member.email, subject, body)
     return url
 
 
@@ -112,8 +120,9 @@ def check_invitee(member: Member, user: User | None) -> None:
     if user is None:
         raise AccountExists(ACCOUNT_EXISTS_INVITE)
     if user.email != member.email:
-        raise Forbidden(f"This invite is for another account ({member.email}). "
-                        "Log out and log in as that account to join.")
+        raise Forbidden(gettext("This invite is for another account (%(email)s). "
+                                "Log out and log in as that account to join.",
+                                email=member.email))
 
 
 def join_with_account(token: str, user: User | None, name: str | None = None) -> User:
@@ -127,7 +136,7 @@ def _member_or_invalid(token: str) -> Member:
     member = member_for_invite(token)
     if member is None:
         # Used, replaced or never issued; also the loser of two acceptances racing: a 404.
-        raise NotFound("This invite link is not valid any more.")
+        raise NotFound(gettext("This invite link is not valid any more."))
     return member
 
 
@@ -164,9 +173,10 @@ def send_password_reset(email: str) -> None:
         return
     token = _reset_serializer().dumps({"id": user.id, "n": user.reset_nonce})
     url = url_for("auth.reset_password", token=token, _external=True)
-    mailer.send(user.email, "Reset your Levy password",
-                f"Set a new password here (valid for two hours): {url}\n"
-                "If you did not ask for this, ignore this mail.\n")
+    # In the language of the page that asked (the user's saved choice, else the browser's).
+    mailer.send(user.email, gettext("Reset your Levy password"),
+                gettext("Set a new password here (valid for two hours): %(url)s", url=url)
+                + "\n" + gettext("If you did not ask for this, ignore this mail.") + "\n")
 
 
 def user_for_reset(token: str) -> User:
@@ -180,7 +190,7 @@ def user_for_reset(token: str) -> User:
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
     if user is None or not isinstance(nonce, str) or not hmac.compare_digest(
             user.reset_nonce.encode(), nonce.encode()):
-        raise Conflict("This reset link is not valid any more. Ask for a new one.")
+        raise Conflict(gettext("This reset link is not valid any more. Ask for a new one."))
     return user
 
 
@@ -193,8 +203,8 @@ def reset_password(token: str, password: str) -> User:
 def change_password(user: User, *, current_password: str, new_password: str) -> None:
     """A logged-in change. A wrong current password counts as a failed credential."""
     if check_credentials(user.email, current_password) is None:
-        raise ValidationFailed("That is not your current password.",
-                               {"current_password": ["That is not your current password."]})
+        wrong = gettext("That is not your current password.")
+        raise ValidationFailed(wrong, {"current_password": [wrong]})
     set_password(user, new_password)
 
 

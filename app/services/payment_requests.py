@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import segno
+from flask_babel import gettext, pgettext
 from markupsafe import Markup
 from sqlalchemy import select
 
@@ -44,10 +45,12 @@ class PaymentRequest:
     def details(self) -> list[tuple[str, str]]:
         """The payee details a person copies by hand (mails, the text beside the QR)."""
         p = self.payee
-        rows = [("Payee", p.name), ("Account", p.account), ("Bank", p.bank_name),
-                ("BIC", p.bic), ("Correspondent account", p.corr_account),
-                ("INN", p.tax_id), ("KPP", p.tax_reg)]
-        return [(label, value) for label, value in rows if value] + [("Purpose", self.purpose)]
+        rows = [(gettext("Payee"), p.name), (pgettext("bank", "Account"), p.account),
+                (gettext("Bank"), p.bank_name), (gettext("BIC"), p.bic),
+                (gettext("Correspondent account"), p.corr_account),
+                (gettext("INN"), p.tax_id), (gettext("KPP"), p.tax_reg)]
+        return ([(label, value) for label, value in rows if value]
+                + [(gettext("Purpose"), self.purpose)])
 
     def qr_svg(self) -> Markup | None:
         return qr_svg(self.payload, self.format) if self.payload else None

@@ -14,13 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, g, has_request_context, url_for
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
+from app.i18n import community_language, money
 from app.models import Community, Job, Member, Period, Reminder
 from app.models.base import utcnow
-from app.money import format_cents, format_money
+from app.money import format_cents
 from app.services import audit, balances, dashboard, history, mailer, payment_requests
 
 log = logging.getLogger("levy.reminders")
@@ -77,24 +79,39 @@ def recent_jobs(limit: int = 5) -> list[Job]:
 
 def message(member: Member, community: Community, owed: int, period: Period | None,
             link: str) -> tuple[str, str]:
-    """Subject and body of one reminder."""
-    amount = format_money(owed, community.currency)
+    """Subject and body of one reminder, in the community's language (SPEC §7)."""
+    with force_locale(community_language(community)):
+        return _message(member, community, owed, period, link)
+
+
+def _message(member, community, owed, period, link) -> tuple[str, str]:
+    amount = money(owed, community.currency)
     details = dashboard.payment_details(member, dashboard.properties_of(member), owed)
-    when = f" (period {period.name})" if period is not None else ""
-    lines = [f"Hello {member.name},", "",
-             f"Your balance in {community.name} shows {amount} to pay{when}.", ""]
+    if period is not None:
+        owes = gettext("Your balance in %(community)s shows %(amount)s to pay (period "
+                       "%(period)s).", community=community.name, amount=amount,
+                       period=period.name)
+    else:
+        owes = gettext("Your balance in %(community)s shows %(amount)s to pay.",
+                       community=community.name, amount=amount)
+    lines = [gettext("Hello %(name)s,", name=member.name), "", owes, ""]
     if details:
-        lines += ["How to pay:", details, ""]
+        lines += [gettext("How to pay:"), details, ""]
     request = payment_requests.for_member(member, owed)
     if request.payee.name or request.payee.account:
         # The same payee and purpose the dashboard's QR code carries, to copy into a bank.
-        lines += ["Bank transfer details:",
+        plain_amount = f"{format_cents(owed)} {community.currency}"
+        lines += [gettext("Bank transfer details:"),
                   *(f"{label}: {value}" for label, value in request.details()),
-                  f"Amount: {format_cents(owed)} {community.currency}", ""]
-    lines += [f"Every line behind this amount, and your statements: {link}", "",
-              "If you have paid in the last few days, thank you; please ignore this reminder.",
-              "", f"— {community.name}, via Levy"]
-    return f"{community.name}: payment reminder — {amount} to pay", "\n".join(lines)
+                  gettext("Amount: %(amount)s", amount=plain_amount),
+                  ""]
+    lines += [gettext("Every line behind this amount, and your statements: %(link)s", link=link),
+              "", gettext("If you have paid in the last few days, thank you; please ignore "
+                          "this reminder."),
+              "", gettext("— %(community)s, via Levy", community=community.name)]
+    subject = gettext("%(community)s: payment reminder — %(amount)s to pay",
+                      community=community.name, amount=amount)
+    return subject, "\n".join(lines)
 
 
 def queue(member_ids: list[int] | None = None) -> list[Job]:

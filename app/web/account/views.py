@@ -1,5 +1,6 @@
 """The logged-in user's own account: change the password, add a community."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed
@@ -27,8 +28,8 @@ def index():
         else:
             db.session.commit()
             log_in(user)  # every session ended, this browser's too: it gets a new one
-            flash("Your password is changed. Every other session and every API token of "
-                  "yours has ended.", "success")
+            flash(gettext("Your password is changed. Every other session and every API token "
+                          "of yours has ended."), "success")
             return redirect(url_for("account.index"))
     return render_template("account/index.html", form=form), 422 if form.errors else 200
 
@@ -47,6 +48,6 @@ def new_community():
             apply_errors(form, error)
         else:
             db.session.commit()
-            flash(f"{community.name} is ready. You are its admin.", "success")
+            flash(gettext("%(community)s is ready. You are its admin.", community=community.name), "success")
             return redirect(url_for("community.dashboard", community_slug=community.slug))
     return render_template("account/new_community.html", form=form), 422 if form.errors else 200

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
@@ -50,7 +51,7 @@ def signup():
         else:
             db.session.commit()
             log_in(user)
-            flash(f"Welcome to Levy. {community.name} is ready.", "success")
+            flash(gettext("Welcome to Levy. %(community)s is ready.", community=community.name), "success")
             return redirect(url_for("community.dashboard", community_slug=community.slug))
     status = 409 if account_exists else 422 if form.errors else 200
     return render_template("auth/signup.html", form=form, account_exists=account_exists), status
@@ -64,14 +65,14 @@ def login():
         if user is not None:
             log_in(user)
             return redirect(_safe_next(url_for("public.landing")))
-        form.password.errors = ["Wrong email or password."]
+        form.password.errors = [gettext("Wrong email or password.")]
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
 def logout():
     log_out()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("public.landing"))
 
 
@@ -121,7 +122,7 @@ def _joined(member, user, fresh_login=True):
     db.session.commit()
     if fresh_login:
         log_in(user)
-    flash("Welcome! You have joined the community.", "success")
+    flash(gettext("Welcome! You have joined the community."), "success")
     return redirect(url_for("community.dashboard", community_slug=slug))
 
 
@@ -140,7 +141,7 @@ def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.send_password_reset(form.email.data)
-        flash("If that email has an account, a reset link is on its way.", "info")
+        flash(gettext("If that email has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
 
@@ -157,7 +158,7 @@ def reset_password(token):
         user = accounts.reset_password(token, form.password.data)
         db.session.commit()
         log_in(user)
-        flash("Your password is changed. Every other session and every API token of yours "
-              "has ended.", "success")
+        flash(gettext("Your password is changed. Every other session and every API token "
+                      "of yours has ended."), "success")
         return redirect(url_for("public.landing"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
