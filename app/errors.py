@@ -156,7 +156,8 @@ def register_error_handlers(app: Flask) -> None:
             body, status = error_body(status, _HTTP_CODES.get(status, "error"), message)
             return body, status, headers
         template = f"errors/{status}.html" if status in (403, 404, 429) else "errors/generic.html"
-        return render_template(template, status=status, message=_http_message(status, error.description)), status, headers
+        message = _http_message(status, error.description)
+        return render_template(template, status=status, message=message), status, headers
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):

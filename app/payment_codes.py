@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from app.money import format_cents
 
 ST00012 = "ST00012"
@@ -151,22 +153,22 @@ def payee_errors(currency: str, payee: Payee) -> dict[str, list[str]]:
             return code.isascii() and code.isdigit() and len(code) in lengths
 
         check("payee_account", payee.account, digits(payee.account, 20),
-              "A settlement account has 20 digits.")
-        check("payee_bic", payee.bic, digits(payee.bic, 9), "A BIC (БИК) has 9 digits.")
+              _("A settlement account has 20 digits."))
+        check("payee_bic", payee.bic, digits(payee.bic, 9), _("A BIC (БИК) has 9 digits."))
         check("payee_corr_account", payee.corr_account, digits(payee.corr_account, 20),
-              "A correspondent account has 20 digits.")
+              _("A correspondent account has 20 digits."))
         check("payee_tax_id", payee.tax_id, digits(payee.tax_id, 10, 12),
-              "An INN (ИНН) has 10 or 12 digits.")
+              _("An INN (ИНН) has 10 or 12 digits."))
         check("payee_tax_reg", payee.tax_reg,
               re.fullmatch(r"\d{4}[0-9A-Z]{2}\d{3}", compact(payee.tax_reg)) is not None,
-              "A KPP (КПП) has 9 characters: digits, letters only in places 5 and 6.")
+              _("A KPP (КПП) has 9 characters: digits, letters only in places 5 and 6."))
         check("payee_bank_name", payee.bank_name, len(one_line(payee.bank_name)) <= ST_BANK_NAME,
-              f"At most {ST_BANK_NAME} characters in a Russian payment QR.")
+              _("At most %(num)d characters in a Russian payment QR.", num=ST_BANK_NAME))
     elif currency == "EUR":
         check("payee_account", payee.account, iban_valid(payee.account),
-              "Not a valid IBAN (check the country code, check digits and length).")
+              _("Not a valid IBAN (check the country code, check digits and length)."))
         check("payee_bic", payee.bic, swift_bic_valid(payee.bic),
-              "A BIC has 8 or 11 letters and digits, e.g. COBADEFFXXX.")
+              _("A BIC has 8 or 11 letters and digits, e.g. COBADEFFXXX."))
         check("payee_name", payee.name, len(one_line(payee.name)) <= EPC_NAME,
-              f"At most {EPC_NAME} characters in a SEPA payment QR.")
+              _("At most %(num)d characters in a SEPA payment QR.", num=EPC_NAME))
     return errors

@@ -1,18 +1,14 @@
-"""Plain words for the codes people would otherwise read (issue 12, SPEC §7).
+"""Plain words for the code words people would otherwise read (issue 12, "Plain words").
 
-One place names a split strategy, a period's status, an out-of-date sheet and the reason an
-amount was left unsplit, in the reader's language, so pages, forms and messages call each
-thing the same. The codes themselves (``fixed_fee``, ``closing``, ``stale``) stay what the
-API and the database speak; people never see them.
-
-Every function returns a lazy string: safe in module-level constants (form choices), turned
-into text in the language of the request that shows it.
+One name per thing, on every page, PDF and CSV: a strategy, a period's status, a member's
+role, an out-of-date sheet, the reason an amount was left unsplit. Each answers a lazy
+string, turned into text in the reader's language when shown, so module-level constants
+(form choices) can hold them. The codes themselves (``fixed_fee``, ``closing``, ``stale``)
+stay what the API and the database speak; people never see them.
 """
-from __future__ import annotations
-
 from flask_babel import lazy_gettext
 
-STRATEGY_NAMES = {
+STRATEGIES = {
     "proportional": lazy_gettext("split by share"),
     "fixed_fee": lazy_gettext("equal per property"),
     "usage_based": lazy_gettext("by meter"),
@@ -23,10 +19,10 @@ BY_TARIFF = lazy_gettext("by tariff")
 # The budget item form's choices: one option covers both meter modes (a unit rate, entered
 # beside it, makes it a tariff).
 STRATEGY_CHOICES = [
-    ("proportional", STRATEGY_NAMES["proportional"]),
-    ("fixed_fee", STRATEGY_NAMES["fixed_fee"]),
+    ("proportional", STRATEGIES["proportional"]),
+    ("fixed_fee", STRATEGIES["fixed_fee"]),
     ("usage_based", lazy_gettext("by meter or tariff")),
-    ("none", STRATEGY_NAMES["none"]),
+    ("none", STRATEGIES["none"]),
 ]
 
 STRATEGY_HELP = lazy_gettext(
@@ -34,13 +30,13 @@ STRATEGY_HELP = lazy_gettext(
     "the total split equally per property. By meter: shared by consumption; with a unit rate, "
     "each reading is charged at that tariff. Not split: paid by the fund, charged to no one.")
 
-STATUS_NAMES = {
+STATUSES = {
     "open": lazy_gettext("open"),
     "closing": lazy_gettext("closing…"),
     "closed": lazy_gettext("closed"),
 }
 
-JOB_STATUS_NAMES = {
+JOB_STATUSES = {
     "queued": lazy_gettext("waiting"),
     "running": lazy_gettext("running"),
     "succeeded": lazy_gettext("done"),
@@ -60,20 +56,29 @@ UNASSIGNED_REASONS = {
 
 
 def strategy_name(strategy, unit_rate=None):
-    """``usage_based`` reads "by tariff" when the item has a unit rate, else "by meter"."""
-    code = str(getattr(strategy, "value", strategy) or "")
-    if code == "usage_based" and unit_rate is not None:
+    """How a budget line is split, in words ("by tariff": by meter, with a rate)."""
+    key = getattr(strategy, "value", strategy)
+    if key == "usage_based" and unit_rate not in (None, ""):
         return BY_TARIFF
-    return STRATEGY_NAMES.get(code, code)
+    return STRATEGIES.get(key, key)
 
 
 def status_name(status):
-    code = str(getattr(status, "value", status) or "")
-    return STATUS_NAMES.get(code, code)
+    key = getattr(status, "value", status)
+    return STATUSES.get(key, key)
+
+
+ROLES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin")}
+
+
+def role_name(role):
+    """A member's role in words: owner, or admin (the treasurer and the board)."""
+    return ROLES.get(role, role)
 
 
 def job_status_name(status):
-    return JOB_STATUS_NAMES.get(str(status or ""), status)
+    """A close job's state in words (the progress line while a period closes)."""
+    return JOB_STATUSES.get(status, status)
 
 
 def unassigned_reason(reason):
@@ -84,6 +89,6 @@ def unassigned_reason(reason):
 def init_app(app) -> None:
     """The words as Jinja globals, for every template."""
     app.jinja_env.globals.update(strategy_name=strategy_name, status_name=status_name,
+                                 role_name=role_name, job_status_name=job_status_name,
                                  unassigned_reason=unassigned_reason,
-                                 job_status_name=job_status_name,
                                  STALE_LABEL=STALE_LABEL, STALE_SENTENCE=STALE_SENTENCE)

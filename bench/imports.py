@@ -75,6 +75,9 @@ def main(argv=None) -> int:
     parser.add_argument("--email-every", type=int, default=2,
                         help="every Nth owner has an email (the others have none)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--writes", choices=("copy", "values"), default="copy",
+                        help="bulk write path (app/services/bulk.py): COPY, or the multi-row "
+                             "INSERTs of the previous code")
     args = parser.parse_args(argv)
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     fresh_database(url)
@@ -91,6 +94,7 @@ def main(argv=None) -> int:
         "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
                    "broker_url": "memory://", "task_ignore_result": True},
     })
+    app.config["BULK_WRITES"] = args.writes
     for name in ("alembic", "levy.mail", "levy.money"):
         logging.getLogger(name).setLevel(logging.WARNING)
     with app.app_context():
@@ -103,6 +107,7 @@ def main(argv=None) -> int:
     token, api = signup["token"], "/api/c/bench"
 
     plots = properties_file(args.properties, rng, args.email_every)
+    print(f"Write path: {args.writes}; load average {os.getloadavg()[0]:.1f}")
     print(f"Properties file: {args.properties:,} rows, {len(plots) / 1e6:.2f} MB", flush=True)
     preview, body = timed_post(client, f"{api}/imports/properties", token, plots, True)
     print(f"  dry run (preview)  {preview:6.2f} s   {body['created']:,} to create", flush=True)

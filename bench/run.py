@@ -259,7 +259,7 @@ def build(app, args, rng) -> dict:
                  "invite_token_hash": None, "invited_at": now, "joined_at": None, "created_at": now}
                 for i in range(1, args.properties + 1)])
             property_ids = bulk(Property, [
-                {"community_id": cid, "label": f"Plot {i:04d}",
+                {"community_id": cid, "label": f"Plot {i:04d}", "label_key": f"plot {i:04d}",
                  "share_weight": Decimal(rng.randrange(30_00, 150_00)) / 100,
                  "owner_member_id": owner_id, "active": True, "created_at": now}
                 for i, owner_id in enumerate(owner_ids, start=1)])
@@ -437,6 +437,44 @@ def reopen_and_recompute(app, counter, ctx) -> dict:
     return result
 
 
+def compare_writes(app, ctx, rounds: int) -> dict:
+    """The close of period 1 again (derived rows replaced) and the whole recompute job, with
+    each write path in turn: alternating, so a change in the machine's load hits both."""
+    from app.extensions import db
+    from app.models import Job, Period
+    from app.services import closing, periods
+    from app.tenancy import community_scope
+    times = {("close", m): [] for m in ("values", "copy")}
+    times.update({("recompute", m): [] for m in ("values", "copy")})
+    for _ in range(rounds):
+        for mode in ("values", "copy"):
+            app.config["BULK_WRITES"] = mode
+            with app.app_context(), community_scope(ctx["community_id"]):
+                period = db.session.get(Period, ctx["period_id"])
+                t = time.perf_counter()
+                closing.write_close(period, recompute=True)
+                db.session.commit()
+                times[("close", mode)].append(time.perf_counter() - t)
+            with app.app_context(), community_scope(ctx["community_id"]):
+                period = db.session.get(Period, ctx["period_id"])
+                periods.reopen(period)
+                period.status = "closing"
+                job = Job(community_id=ctx["community_id"], kind="close_period",
+                          status="queued", progress=0, period_id=period.id)
+                db.session.add(job)
+                db.session.commit()
+                t = time.perf_counter()
+                closing.run_close_job(job.id)
+                times[("recompute", mode)].append(time.perf_counter() - t)
+                assert db.session.get(Job, job.id).status == "succeeded"
+            print(f"  {mode}: close {ms(times[('close', mode)][-1])}, close + recompute "
+                  f"{ms(times[('recompute', mode)][-1])}", flush=True)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    return {"close of period 1 (work + commit)": (med[("close", "values")], med[("close", "copy")]),
+            "close + recompute of later periods": (med[("recompute", "values")],
+                                                   med[("recompute", "copy")])}
+
+
 def check_ledger(app, ctx) -> list[str]:
     """The journal balances and every closed period's snapshot carries the previous one."""
     from app.extensions import db
@@ -470,10 +508,11 @@ def ms(seconds: float) -> str:
 
 def table(rows: list[tuple[str, str]]) -> str:
     width = max(len(a) for a, _ in rows)
-    line = "+" + "-" * (width + 2) + "+" + "-" * 34 + "+"
+    right = max(32, *(len(b) for _, b in rows))
+    line = "+" + "-" * (width + 2) + "+" + "-" * (right + 2) + "+"
     out = [line]
     for a, b in rows:
-        out.append(f"| {a:<{width}} | {b:<32} |")
+        out.append(f"| {a:<{width}} | {b:<{right}} |")
     out.append(line)
     return "\n".join(out)
 
@@ -491,6 +530,12 @@ def main(argv=None) -> int:
     parser.add_argument("--later-charges", type=int, default=200)
     parser.add_argument("--runs", type=int, default=5, help="balance sheet requests to time")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--writes", choices=("copy", "values"), default="copy",
+                        help="bulk write path (app/services/bulk.py): COPY, or the multi-row "
+                             "INSERTs of the previous code")
+    parser.add_argument("--compare", type=int, default=0, metavar="N",
+                        help="also re-close period 1 and rerun the recompute N times with each "
+                             "write path, alternately, and print the medians and their ratio")
     parser.add_argument("--profile", action="store_true",
                         help="print a pyinstrument profile of one open-period balance sheet")
     args = parser.parse_args(argv)
@@ -511,6 +556,7 @@ def main(argv=None) -> int:
         "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
                    "broker_url": "memory://", "task_ignore_result": True},
     })
+    app.config["BULK_WRITES"] = args.writes
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
         upgrade()
@@ -545,6 +591,8 @@ def main(argv=None) -> int:
     analyze(url)
     later_close = close_in_order(app, ctx, later_ids)
     recompute = reopen_and_recompute(app, counter, ctx)
+    compared = compare_writes(app, ctx, args.compare) if args.compare else None
+    app.config["BULK_WRITES"] = args.writes
     notes = check_ledger(app, ctx)
     first_part = next(s for pid, s in recompute["per_period"] if pid == ctx["period_id"])
     later_parts = [s for pid, s in recompute["per_period"] if pid != ctx["period_id"]]
@@ -581,6 +629,11 @@ def main(argv=None) -> int:
         (f"    of which {len(later_parts)} later periods",
          f"{ms(sum(later_parts))} ({ms(statistics.mean(later_parts))} each)"),
     ]))
+    if compared:
+        print(f"Write paths compared in this run, alternately, {args.compare} times each "
+              "(median; values = the previous multi-row INSERTs, copy = COPY):")
+        print(table([(what, f"values {ms(v)} / copy {ms(c)} = {v / c:.2f}x")
+                     for what, (v, c) in compared.items()]))
     for note in notes:
         print(f"check: {note}")
     print("check: the closed sheet's rows, totals, budget and fund equal the live sheet's")

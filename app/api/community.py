@@ -27,6 +27,7 @@ def patch_settings():
                             locale=form.locale.data,
                             owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                             payment_details=form.payment_details.data,
+                            late_fee_percent=form.late_fee_percent.data,
                             **{name: form[name].data for name in PAYEE_FIELDS})
     db.session.commit()
     return jsonify(out.settings(g.community))

@@ -1,6 +1,6 @@
 """API: importing properties and a period's contributions from a CSV or XLSX file (SPEC §6)."""
 from flask import jsonify, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -51,7 +51,8 @@ def answer(result, dry: bool):
         bad = len(result.line_errors())
         return jsonify({"error": {
             "code": "validation_error",
-            "message": f"{bad} row{'s' if bad != 1 else ''} in error; nothing was imported.",
+            "message": ngettext("%(num)d row in error; nothing was imported.",
+                                "%(num)d rows in error; nothing was imported.", bad),
             "fields": result.line_errors()}, "rows": rows}), 400
     if result.invites:
         payload["invites"] = [{"member_id": m.id, "name": m.name, "email": m.email,

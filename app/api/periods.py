@@ -6,6 +6,7 @@ from app.api.base import body, created, doc, merged, validate
 from app.extensions import db
 from app.forms.ledger import PeriodForm, PeriodPatchForm
 from app.models import Job, Period
+from app.money import format_cents
 from app.services import periods as service
 from app.tenancy import community_blueprint, get_or_404, requires
 
@@ -62,3 +63,19 @@ def close_period(period_id):
 @doc("A background job's status and progress")
 def get_job(job_id):
     return jsonify(out.job(get_or_404(Job, job_id)))
+
+
+@bp.get("/periods/<int:period_id>/recompute-preview")
+@requires("admin")
+@doc("Correction preview of a reopened period: each member's closing balance in this and "
+     "every later closed period, as the last close wrote it and as closing this period now "
+     "would write it (members whose balance does not change are left out); writes nothing",
+     role="admin", conflict=True)
+def recompute_preview(period_id):
+    from app.services import correction_preview
+    periods = correction_preview.preview(get_or_404(Period, period_id))
+    return jsonify({"periods": [{
+        "id": p.period.id, "name": p.period.name,
+        "rows": [{"member_id": r.member_id, "closing_before": format_cents(r.before),
+                  "closing_after": format_cents(r.after), "change": format_cents(r.change)}
+                 for r in p.rows]} for p in periods]})

@@ -21,6 +21,7 @@ def community(c) -> dict:
 def settings(c) -> dict:
     return {**{k: v for k, v in community(c).items() if k not in ("id", "slug")},
             "locale": c.locale or "en",
+            "late_fee_percent": decimal_text(c.late_fee_percent or Decimal(0)),
             **{name: getattr(c, name) or "" for name in PAYEE_FIELDS}}
 
 
@@ -74,9 +75,16 @@ def reading(r, total_cost_cents: int | None) -> dict:
 
 
 def charge(c) -> dict:
-    return {"id": c.id, "period_id": c.period_id, "member_id": c.member_id,
-            "amount": format_cents(c.amount_cents), "date": c.date.isoformat(),
-            "description": c.description}
+    """A late fee (written by the close) also says so, and how it was computed:
+    ``kind: "late_fee"``, ``late_fee_percent`` of ``overdue``. A charge typed by an admin
+    keeps SPEC §5's shape."""
+    result = {"id": c.id, "period_id": c.period_id, "member_id": c.member_id,
+              "amount": format_cents(c.amount_cents), "date": c.date.isoformat(),
+              "description": c.description}
+    if c.is_late_fee:
+        result.update(kind=c.kind, late_fee_percent=decimal_text(c.late_fee_percent),
+                      overdue=format_cents(c.overdue_cents or 0))
+    return result
 
 
 def payout(p) -> dict:

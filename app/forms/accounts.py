@@ -19,9 +19,16 @@ def valid_currency(form, field):
             raise ValidationError(lazy_gettext("Use an ISO 4217 currency code such as EUR or USD."))
 
 
+def default_currency() -> str:
+    """What a new community's currency field starts with: RUB on a Russian page, else EUR
+    (the API's default stays EUR whatever the client's language)."""
+    from app.forms.base import page_input_locale
+    return "RUB" if page_input_locale() == "ru" else "EUR"
+
+
 def _email():
-    return [required(), Email(message=lazy_gettext("Enter a valid email address."), check_deliverability=False),
-            Length(max=254)]
+    return [required(), Email(message=lazy_gettext("Enter a valid email address."),
+                              check_deliverability=False), Length(max=254)]
 
 
 def _new_password():
@@ -33,7 +40,8 @@ class CommunityForm(BaseForm):
     community_name = TrimmedStringField(lazy_gettext("Community name"), [required(), Length(max=120)])
     slug = TrimmedStringField(lazy_gettext("Web address"), [required(), Regexp(
         SLUG_RE, message=lazy_gettext("3 to 40 lowercase letters, digits or dashes."))])
-    currency = TrimmedStringField(lazy_gettext("Currency"), [valid_currency], default="EUR")
+    currency = TrimmedStringField(lazy_gettext("Currency"), [valid_currency],
+                                  default=lambda: default_currency())
 
 
 class SignupForm(CommunityForm):

@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional
 from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField, MultiLineField,
                             StrictDateField, TrimmedStringField, required)
 from app.money import MoneyError, parse_amount, to_decimal
-from app.words import STATUS_NAMES, STRATEGY_CHOICES, STRATEGY_HELP
+from app.words import STATUSES, STRATEGY_CHOICES, STRATEGY_HELP
 
 
 def _date(label):
@@ -28,15 +28,15 @@ class SignedAmountField(AmountField):
 
 
 class PeriodForm(BaseForm):
-    name = TrimmedStringField(lazy_gettext("Name"), [required(), Length(max=80)])
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
     start_date = _date(lazy_gettext("Start date"))
     end_date = _date(lazy_gettext("End date"))
     copy_budget_from = IdField(lazy_gettext("Copy the budget from"), [Optional()])
 
 
 class PeriodPatchForm(BaseForm):
-    name = TrimmedStringField(lazy_gettext("Name"), [required(), Length(max=80)])
-    status = SelectField(lazy_gettext("Status"), choices=list(STATUS_NAMES.items()))
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
+    status = SelectField(lazy_gettext("Status"), choices=list(STATUSES.items()))
 
 
 class ContributionForm(BaseForm):

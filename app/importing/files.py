@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
+from app.i18n import number
+
 __all__ = ["MAX_ROWS", "FileError", "Table", "read_table"]
 
 MAX_ROWS = 100_000
@@ -36,7 +40,7 @@ class Table:
 
 def read_table(content: bytes) -> Table:
     if not content.strip():
-        raise FileError("The file is empty.")
+        raise FileError(_("The file is empty."))
     if content.startswith(b"PK\x03\x04"):
         return _read_xlsx(content)
     return _read_csv(_decode(content))
@@ -52,8 +56,8 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1251")
     except UnicodeDecodeError:
-        raise FileError("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX "
-                        "workbook.") from None
+        raise FileError(_("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX "
+                          "workbook.")) from None
 
 
 def _delimiter(text: str) -> str:
@@ -77,9 +81,10 @@ def _read_csv(text: str) -> Table:
                 continue
             _add(table, start, [c if c.strip() else None for c in cells])
     except csv.Error as error:
-        raise FileError(f"Line {line}: the CSV cannot be read ({error}).") from None
+        raise FileError(_("Line %(line)d: the CSV cannot be read (%(error)s).",
+                          line=line, error=error)) from None
     if table is None:
-        raise FileError("The file is empty.")
+        raise FileError(_("The file is empty."))
     return table
 
 
@@ -88,11 +93,11 @@ def _read_xlsx(content: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
-        raise FileError("The file is not a readable XLSX workbook.") from None
+        raise FileError(_("The file is not a readable XLSX workbook.")) from None
     try:
         sheet = book.worksheets[0] if book.worksheets else None
         if sheet is None:
-            raise FileError("The workbook has no sheet.")
+            raise FileError(_("The workbook has no sheet."))
         table = None
         for number, row in enumerate(sheet.iter_rows(), start=1):
             cells = [_xlsx_value(cell) for cell in row]
@@ -107,7 +112,7 @@ def _read_xlsx(content: bytes) -> Table:
     finally:
         book.close()
     if table is None:
-        raise FileError("The workbook's first sheet is empty.")
+        raise FileError(_("The workbook's first sheet is empty."))
     return table
 
 
@@ -130,6 +135,6 @@ def _xlsx_value(cell):
 
 def _add(table: Table, line: int, cells: list) -> None:
     if len(table.rows) >= MAX_ROWS:
-        raise FileError(f"The file has more than {MAX_ROWS:,} rows; split it.")
+        raise FileError(_("The file has more than %(num)s rows; split it.", num=number(MAX_ROWS)))
     width = len(table.headers)
     table.rows.append((line, (cells + [None] * width)[:width]))

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 
 from app.importing.files import FileError, Table
 from app.importing.values import CellError, read_bool, read_date, read_number, read_text
@@ -90,7 +91,7 @@ def property_rows(table: Table) -> list[PropertyRow]:
         if active is not None:
             row.active = cell.read("active", read_bool)
         if not row.owner and not row.email and not row.errors:
-            row.errors.append(f"{row.header('owner', 'email')}: Name the owner.")
+            row.errors.append(row.header('owner', 'email') + ": " + _("Name the owner."))
         rows.append(row)
     return rows
 
@@ -111,8 +112,8 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
         row.property = cell.text("property", 80) or ""
         row.comment = cell.text("comment", 2000, one_line=False) or ""
         if not row.member and not row.property and not row.errors:
-            row.errors.append(f"{row.header('member', 'property')}: "
-                              "Name the member or the property.")
+            row.errors.append(row.header('member', 'property') + ": "
+                              + _("Name the member or the property."))
         rows.append(row)
     return rows
 
@@ -132,17 +133,25 @@ def _columns(table: Table, known: dict, *, required: tuple, one_of: tuple) -> di
         if name is None:
             continue
         if name in columns:
-            raise FileError(f"Two columns give the {name}: {table.headers[columns[name]]} and "
-                            f"{header}. Keep one.")
+            raise FileError(_("Two columns give the %(name)s: %(first)s and %(second)s. Keep one.",
+                              name=name, first=table.headers[columns[name]], second=header))
         columns[name] = index
     missing = [name for name in required if name not in columns]
     if missing:
-        raise FileError("The header (line {}) has no {} column.".format(table.header_line, " and no ".join(
-            f"{name} ({' or '.join(known[name])})" for name in missing)))
+        raise FileError(_("The header (line %(line)d) has no %(columns)s column.",
+                          line=table.header_line, columns=_(" and no ").join(
+                              _column(name, known) for name in missing)))
     if not any(name in columns for name in one_of):
-        raise FileError("The header (line {}) has neither {} column.".format(table.header_line, " nor ".join(
-            f"a {name} ({' or '.join(known[name])})" for name in one_of)))
+        raise FileError(_("The header (line %(line)d) has neither a %(first)s nor a %(second)s "
+                          "column.", line=table.header_line,
+                          **{key: _column(name, known)
+                             for key, name in zip(("first", "second"), one_of)}))
     return columns
+
+
+def _column(name: str, known: dict) -> str:
+    """A column as the header may name it: ``share_weight (share_weight or доля or …)``."""
+    return "{} ({})".format(name, _(" or ").join(known[name]))
 
 
 def _russian(table: Table, columns: dict[str, int]) -> bool:
@@ -167,7 +176,7 @@ class _Cells:
         value = self.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.errors.append(f"{self.header(name)}: This cell is empty.")
+                self.errors.append(self.header(name) + ": " + _("This cell is empty."))
             return False
         return True
 
@@ -201,6 +210,7 @@ class _Cells:
         try:
             validate_email(text, check_deliverability=False)
         except EmailNotValidError:
-            self.errors.append(f"{self.header(name)}: \"{text}\" is not an email address.")
+            message = _('"%(text)s" is not an email address.', text=text)
+            self.errors.append(f"{self.header(name)}: {message}")
             return None
         return text.lower()

@@ -11,6 +11,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import NumberFormatError, parse_decimal
+from flask_babel import gettext as _
+
+from app.i18n import number
 
 __all__ = ["CellError", "read_bool", "read_date", "read_number", "read_text"]
 
@@ -46,13 +49,13 @@ def read_number(cell, *, decimal_comma: bool) -> Decimal:
     from its headers' language) decides it.
     """
     if isinstance(cell, bool):
-        raise CellError("Enter a number.")
+        raise CellError(_("Enter a number."))
     if isinstance(cell, (int, Decimal)):
         return Decimal(cell)
     text = str(cell).strip()
     shown = text
     if not text or len(text) > _MAX_CHARS:
-        raise CellError(f'"{shown}" is not a number.')
+        raise CellError(_('"%(text)s" is not a number.', text=shown))
     text = _MARKS.sub("", text).strip()
     sign = ""
     if text[:1] in "+-":
@@ -60,14 +63,14 @@ def read_number(cell, *, decimal_comma: bool) -> Decimal:
     locale, text = _convention(text, decimal_comma)
     # Digits and separators only: no exponents ("1e3"), no words Babel might accept.
     if not _DIGITS.fullmatch(text) or not text[0].isdigit() or not text[-1].isdigit():
-        raise CellError(f'"{shown}" is not a number.')
+        raise CellError(_('"%(text)s" is not a number.', text=shown))
     try:
         # strict: the grouping must be right ("12,34" in English is refused, not 1234).
         value = parse_decimal(text, locale=locale, strict=True)
     except NumberFormatError:
-        raise CellError(f'"{shown}" is not a number.') from None
+        raise CellError(_('"%(text)s" is not a number.', text=shown)) from None
     if not value.is_finite():
-        raise CellError(f'"{shown}" is not a number.')
+        raise CellError(_('"%(text)s" is not a number.', text=shown))
     return -value if sign else value
 
 
@@ -110,7 +113,7 @@ def read_date(cell) -> date:
             return date(*parts)
     except ValueError:
         pass
-    raise CellError(f'"{text}" is not a date; write 2026-01-31 or 31.01.2026.')
+    raise CellError(_('"%(text)s" is not a date; write 2026-01-31 or 31.01.2026.', text=text))
 
 
 def read_bool(cell) -> bool:
@@ -124,7 +127,7 @@ def read_bool(cell) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f'"{cell}" is not yes or no.')
+    raise CellError(_('"%(text)s" is not yes or no.', text=cell))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
@@ -140,9 +143,9 @@ def read_text(cell, *, max_length: int, one_line: bool = True) -> str:
         text = str(cell)
     text = text.strip()
     if _CONTROL.search(text):
-        raise CellError("Remove the control characters.")
+        raise CellError(_("Remove the control characters."))
     if one_line and ("\n" in text or "\r" in text or "\t" in text):
-        raise CellError("Must be on one line.")
+        raise CellError(_("Must be on one line."))
     if len(text) > max_length:
-        raise CellError(f"At most {max_length:,} characters.")
+        raise CellError(_("At most %(num)s characters.", num=number(max_length)))
     return text

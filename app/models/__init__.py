@@ -6,7 +6,7 @@ from app.models.ledger import (  # noqa: F401
     Adjustment, Contribution, Expense, JournalEntry, Payout, Period, Posting, PeriodStatus,
 )
 from app.models.billing import (AllocationLine, BalanceSnapshot, BudgetItem, Reading,  # noqa: F401
-                                ServiceCharge)
+                                ChargeKind, ServiceCharge)
 from app.models.jobs import Job  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.reminders import Reminder  # noqa: F401

@@ -39,6 +39,11 @@ class Reading(TenantScoped, Voidable, db.Model):
         return self.end_reading - self.start_reading
 
 
+class ChargeKind:
+    MANUAL = "manual"      # typed by an admin
+    LATE_FEE = "late_fee"  # written by the close (app.services.late_fees), never by hand
+
+
 class ServiceCharge(TenantScoped, Voidable, db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
@@ -47,6 +52,15 @@ class ServiceCharge(TenantScoped, Voidable, db.Model):
     date: Mapped[date]
     description: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[str] = mapped_column(String(10), default=ChargeKind.MANUAL,
+                                      server_default=ChargeKind.MANUAL)
+    # A late fee's arithmetic as the close computed it: percent of the overdue debt.
+    late_fee_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
+    overdue_cents: Mapped[int | None] = mapped_column(Cents)
+
+    @property
+    def is_late_fee(self) -> bool:
+        return self.kind == ChargeKind.LATE_FEE
 
     member: Mapped[Member] = relationship()
 

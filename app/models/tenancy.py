@@ -40,6 +40,9 @@ class Community(db.Model):
     # every mail to its members (SPEC §7).
     locale: Mapped[str] = mapped_column(String(8), default="en")
     payment_details: Mapped[str] = mapped_column(Text, default="")
+    # SPEC §2 "Late fee": percent of the overdue debt a close charges; 0 = off.
+    late_fee_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("0"),
+                                                      server_default="0")
     # Structured payee details for the payment QR (SPEC §6), as the treasurer typed them;
     # app.payment_codes compacts account numbers when it builds a payload.
     payee_name: Mapped[str] = mapped_column(String(200), default="")

@@ -12,7 +12,7 @@ import time
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -20,7 +20,7 @@ from app.ledger.allocation import PeriodAllocation
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
-from app.services import audit, balances, jobs, journal
+from app.services import audit, balances, bulk, jobs, journal, late_fees
 from app.services import periods as period_service
 from app.words import unassigned_reason
 
@@ -160,11 +160,12 @@ def write_close(period: Period, recompute: bool = False) -> None:
     _save_lines(period, allocation)
     db.session.flush()
     opening = balances.opening_balances(period)
+    _charge_late_fees(period, opening)
     rows = balances.compute_rows(period, None, opening)
     db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
                        .execution_options(synchronize_session=False))
     if rows:
-        db.session.execute(insert(BalanceSnapshot), [dict(
+        bulk.insert_rows(BalanceSnapshot, [dict(
             community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
             opening=r.balance.opening, contributions=r.balance.contributions,
             paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
@@ -179,17 +180,26 @@ def write_close(period: Period, recompute: bool = False) -> None:
                                        "members": len(rows)})
 
 
+def _charge_late_fees(period: Period, opening: dict[int, int]) -> None:
+    """SPEC §2: the fees this close charges, replacing any an earlier close wrote."""
+    contributions = {m: v.get("contributions", 0) for m, v in
+                     balances.posted_movements(period.id, ("contribution",)).items()}
+    late_fees.charge(period, opening, contributions)
+    db.session.flush()
+
+
 def _save_lines(period: Period, allocation: PeriodAllocation) -> None:
     db.session.execute(delete(AllocationLine).where(AllocationLine.period_id == period.id)
                        .execution_options(synchronize_session=False))
     if allocation.lines:
-        db.session.execute(insert(AllocationLine), [
+        bulk.insert_rows(AllocationLine, [
             {**{f: getattr(line, f) for f in balances.LINE_FIELDS},
              "community_id": g.community_id, "period_id": period.id}
             for line in allocation.lines])
 
 
 def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
+    entries = []   # written together: one bulk write of entries, one of postings
     by_item: dict[tuple[int, str], list] = {}
     for line in allocation.lines:
         by_item.setdefault((line.item_id, line.kind), []).append(line)
@@ -204,7 +214,9 @@ def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
         if not total:
             continue
         legs.append({"account": income, "payment_type": payment_type, "amount_cents": -total})
-        journal.post(period.id, period.end_date, "allocation" if kind == "allocated" else "usage",
-                     item_id, f"{payment_type}: {lines[0].strategy} split of "
-                     f"{format_cents(lines[0].total)}" if kind == "allocated"
-                     else f"{payment_type}: tariff", legs)
+        entries.append({
+            "date": period.end_date, "source_type": "allocation" if kind == "allocated" else "usage",
+            "source_id": item_id, "legs": legs,
+            "memo": f"{payment_type}: {lines[0].strategy} split of {format_cents(lines[0].total)}"
+            if kind == "allocated" else f"{payment_type}: tariff"})
+    journal.post_entries(period.id, entries)

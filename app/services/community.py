@@ -1,7 +1,9 @@
 """Properties and settings of the current community (members: app.services.members)."""
 import re
+from decimal import Decimal
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,6 +16,7 @@ from app.services.members import usable
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
 SETTINGS_FIELDS = ("name", "currency", "locale", "owners_see_balance_sheet", "payment_details",
+                   "late_fee_percent",
                    "payee_name", "payee_account", "payee_bank_name", "payee_bic",
                    "payee_corr_account", "payee_tax_id", "payee_tax_reg")
 _DIGITS = re.compile(r"(\d+)")
@@ -55,8 +58,8 @@ def _check_label(label: str, prop: Property | None = None) -> None:
         query = query.where(Property.id != prop.id)
     same = db.session.execute(query).scalar_one_or_none()
     if same is not None:
-        raise ValidationFailed("Labels must be unique.", {"label": [
-            f"There is already a property labelled \u201c{same}\u201d."]})
+        raise ValidationFailed(_("Labels must be unique."), {"label": [
+            _("There is already a property labelled \u201c%(label)s\u201d.", label=same)]})
 
 
 def _flush_unique(label: str) -> None:
@@ -65,8 +68,8 @@ def _flush_unique(label: str) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ValidationFailed("Labels must be unique.", {"label": [
-            f"There is already a property labelled \u201c{label}\u201d."]}) from None
+        raise ValidationFailed(_("Labels must be unique."), {"label": [
+            _("There is already a property labelled \u201c%(label)s\u201d.", label=label)]}) from None
 
 
 def create_property(*, label, share_weight, owner_member_id, active=True) -> Property:
@@ -98,6 +101,8 @@ def update_settings(**changes):
     community = g.community
     before = audit.snapshot(community, SETTINGS_FIELDS)
     for name, value in changes.items():
+        if name == "late_fee_percent":
+            value = value if value is not None else Decimal(0)  # empty: off
         setattr(community, name, value if value is not None else "")
     audit.record("edit", "settings", community.id, before=before,
                  after=audit.snapshot(community, SETTINGS_FIELDS))

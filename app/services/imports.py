@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from flask import g
-from sqlalchemy import insert, select
+from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.importing import FileError, contribution_rows, name_key, property_rows, read_table
 from app.models import Contribution, Member, Period, Property
-from app.services import accounts, audit, journal
+from app.models.tenancy import label_key
+from app.services import accounts, audit, bulk, journal
 from app.services.periods import ensure_writable
 
 
@@ -71,7 +73,8 @@ class _Members:
     def named(self, name: str, header: str, errors: list[str]) -> Member | None:
         found = self.by_name.get(name_key(name), [])
         if len(found) > 1:
-            errors.append(f"{header}: {len(found)} members are named {name}; give their email.")
+            errors.append(f"{header}: " + _("%(num)d members are named %(name)s; give their email.",
+                                            num=len(found), name=name))
             return None
         return found[0] if found else None
 
@@ -99,7 +102,8 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
         if not errors:
             key = name_key(row.label)
             if key in labels:
-                errors.append(f"{row.header('label')}: {row.label} is also on line {labels[key]}.")
+                errors.append(f"{row.header('label')}: " + _(
+                    "%(label)s is also on line %(line)d.", label=row.label, line=labels[key]))
             labels.setdefault(key, row.line)
             owner = _owner(row, members, new_by_email, new_by_name, errors)
         prop = existing.get(name_key(row.label)) if row.label else None
@@ -120,13 +124,15 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
         values = dict(label=row.label, share_weight=row.share_weight, owner_member_id=owner_id,
                       active=row.active)
         if prop is None:
-            new_properties.append(Property(community_id=g.community_id, **values))
+            # Written in bulk, so the key the model's @validates would set is set here.
+            new_properties.append({**values, "community_id": g.community_id,
+                                   "label_key": label_key(row.label)})
         else:
             # The label found it (ignoring case and spacing); it stays as it was written.
             del values["label"]
             for name, value in values.items():
                 setattr(prop, name, value)
-    db.session.add_all(new_properties)
+    bulk.insert_rows(Property, new_properties)
     db.session.flush()
     audit.record("import", "property", None, after={
         "created": result.count("created"), "updated": result.count("updated"),
@@ -141,7 +147,8 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
     if row.email and row.email in members.by_email:
         member = members.by_email[row.email]
         if _removed(member):
-            errors.append(f"{row.header('email')}: {row.email} belongs to a removed member.")
+            errors.append(f"{row.header('email')}: " + _(
+                "%(email)s belongs to a removed member.", email=row.email))
             return None
         return member
     if row.owner:
@@ -152,7 +159,8 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
         (new_by_name.get(name_key(row.owner)) if row.owner else None)
     if new is None:
         if not row.owner:
-            errors.append(f"{header}: No member has the email {row.email}; add the owner's name.")
+            errors.append(f"{header}: " + _(
+                "No member has the email %(email)s; add the owner's name.", email=row.email))
             return None
         new = {"name": row.owner, "email": row.email}
     if row.email and not new["email"]:
@@ -170,9 +178,13 @@ def _create_members(pending: list[dict], result: ImportResult) -> dict[int, Memb
                                email=new["email"], role="owner") for new in pending}
     db.session.add_all(created.values())
     db.session.flush()
-    for member in created.values():
-        if member.email:
-            result.invites.append((member, accounts.send_invite(member)))
+    # Without this, each invite's user lookup would first flush the previous member's
+    # invite (one UPDATE per member); the invites are flushed together at the end.
+    with db.session.no_autoflush:
+        for member in created.values():
+            if member.email:
+                result.invites.append((member, accounts.send_invite(member)))
+    db.session.flush()
     return created
 
 
@@ -192,8 +204,9 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
         member = None
         if not errors:
             if row.date and not period.contains(row.date):
-                errors.append(f"{row.header('date')}: {row.date:%Y-%m-%d} is outside the period "
-                              f"({period.start_date} – {period.end_date}).")
+                errors.append(f"{row.header('date')}: " + _(
+                    "%(date)s is outside the period (%(start)s – %(end)s).",
+                    date=f"{row.date:%Y-%m-%d}", start=period.start_date, end=period.end_date))
             member = _payer(row, members, properties, by_id, errors)
         status = "error" if errors else "created"
         shown = {"date": row.date, "amount_cents": row.amount_cents, "comment": row.comment,
@@ -207,9 +220,7 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
     values = [{"community_id": g.community_id, "period_id": period.id, "member_id": m.id,
                "amount_cents": row.amount_cents, "date": row.date, "comment": row.comment}
               for row, m in plan]
-    ids = db.session.execute(
-        insert(Contribution).returning(Contribution.id, sort_by_parameter_order=True),
-        values).scalars().all() if values else []
+    ids = bulk.insert_rows(Contribution, values, ids=True)
     records = [SimpleNamespace(id=i, **v) for i, v in zip(ids, values)]
     journal.post_records(period.id, "contribution", records, journal.contribution_legs)
     total = sum(v["amount_cents"] for v in values)
@@ -226,17 +237,21 @@ def _payer(row, members: _Members, properties: dict, by_id: dict, errors: list[s
         if member is None:
             member = members.named(row.member, row.header("member"), errors)
             if member is None and not errors:
-                errors.append(f"{row.header('member')}: No member named {row.member}.")
+                errors.append(f"{row.header('member')}: " + _(
+                    "No member named %(name)s.", name=row.member))
         elif _removed(member):
-            errors.append(f"{row.header('member')}: {row.member} is a removed member.")
+            errors.append(f"{row.header('member')}: " + _(
+                "%(name)s is a removed member.", name=row.member))
             return None
     if row.property:
         prop = properties.get(name_key(row.property))
         if prop is None:
-            errors.append(f"{row.header('property')}: No property {row.property}.")
+            errors.append(f"{row.header('property')}: " + _(
+                "No property %(label)s.", label=row.property))
         elif member is None and not errors:
             member = by_id[prop.owner_member_id]
         elif member is not None and member.id != prop.owner_member_id:
-            errors.append(f"{row.header('property')}: {prop.label} belongs to "
-                          f"{by_id[prop.owner_member_id].name}, not {member.name}.")
+            errors.append(f"{row.header('property')}: " + _(
+                "%(label)s belongs to %(owner)s, not %(name)s.", label=prop.label,
+                owner=by_id[prop.owner_member_id].name, name=member.name))
     return None if errors else member

@@ -13,10 +13,11 @@ when the period is closed again.
 from datetime import date
 
 from flask import g
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.models import JournalEntry, Posting
+from app.services import bulk
 
 FUND = "Assets:Fund"
 SERVICE_INCOME = "Income:ServiceCharges"
@@ -32,43 +33,50 @@ def post(period_id: int, day: date, source_type: str, source_id: int | None, mem
          legs: list[dict], reversal_of_id: int | None = None) -> JournalEntry:
     """Write one balanced entry. Each leg: account, amount_cents, and optionally member_id,
     property_id, category, payment_type."""
-    if sum(leg["amount_cents"] for leg in legs) != 0:
-        raise ValueError("unbalanced journal entry")
+    _check_balanced(legs)
     entry = JournalEntry(community_id=g.community_id, period_id=period_id, date=day,
                          source_type=source_type, source_id=source_id, memo=memo,
                          reversal_of_id=reversal_of_id)
     db.session.add(entry)
     db.session.flush()
-    # One multi-row INSERT: a close posts thousands of legs at once.
-    db.session.execute(insert(Posting), [
-        {**LEG_DEFAULTS, **leg, "community_id": g.community_id, "period_id": period_id,
-         "entry_id": entry.id} for leg in legs])
+    bulk.insert_rows(Posting, _postings(period_id, entry.id, legs))
     return entry
 
 
-def post_records(period_id: int, source_type: str, records: list, legs) -> None:
-    """One entry per record, as ``post`` writes them, in three multi-row INSERTs (imports
-    record thousands at once; a flush per entry would take minutes)."""
-    if not records:
-        return
-    rows = [{"community_id": g.community_id, "period_id": period_id, "date": r.date,
-             "source_type": source_type, "source_id": r.id, "memo": f"{source_type} #{r.id}",
-             "reversal_of_id": None} for r in records]
-    entry_ids = db.session.execute(
-        insert(JournalEntry).returning(JournalEntry.id, sort_by_parameter_order=True),
-        rows).scalars().all()
+def post_entries(period_id: int, entries: list[dict]) -> list[int]:
+    """Many entries at once, as ``post`` writes them one by one: two bulk writes (the
+    entries with ids reserved up front, then every leg), whatever their number. Each entry:
+    date, source_type, source_id, memo, legs, and optionally reversal_of_id. Returns the
+    entries' ids in order."""
+    for entry in entries:
+        _check_balanced(entry["legs"])
+    ids = bulk.insert_rows(JournalEntry, [
+        {"community_id": g.community_id, "period_id": period_id, "date": e["date"],
+         "source_type": e["source_type"], "source_id": e["source_id"], "memo": e["memo"],
+         "reversal_of_id": e.get("reversal_of_id")} for e in entries], ids=True)
     postings = []
-    for record, entry_id in zip(records, entry_ids):
-        record_legs = legs(record)
-        if sum(leg["amount_cents"] for leg in record_legs) != 0:
-            raise ValueError("unbalanced journal entry")
-        postings += [{**LEG_DEFAULTS, **leg, "community_id": g.community_id,
-                      "period_id": period_id, "entry_id": entry_id} for leg in record_legs]
-    # render_nulls: otherwise the ORM groups rows by which legs have a None (fund and member
-    # legs alternate) and sends one INSERT per row. RETURNING makes SQLAlchemy send
-    # multi-row VALUES; a plain executemany is one round trip per row with psycopg 3.
-    db.session.execute(insert(Posting).returning(Posting.id)
-                       .execution_options(render_nulls=True), postings).all()
+    for entry, entry_id in zip(entries, ids):
+        postings += _postings(period_id, entry_id, entry["legs"])
+    bulk.insert_rows(Posting, postings)
+    return ids
+
+
+def post_records(period_id: int, source_type: str, records: list, legs) -> None:
+    """One entry per record, as ``post`` writes them (imports record thousands at once; a
+    flush per entry would take minutes)."""
+    post_entries(period_id, [
+        {"date": r.date, "source_type": source_type, "source_id": r.id,
+         "memo": f"{source_type} #{r.id}", "legs": legs(r)} for r in records])
+
+
+def _check_balanced(legs: list[dict]) -> None:
+    if sum(leg["amount_cents"] for leg in legs) != 0:
+        raise ValueError("unbalanced journal entry")
+
+
+def _postings(period_id: int, entry_id: int, legs: list[dict]) -> list[dict]:
+    return [{**LEG_DEFAULTS, **leg, "community_id": g.community_id, "period_id": period_id,
+             "entry_id": entry_id} for leg in legs]
 
 
 LEG_DEFAULTS = {"member_id": None, "property_id": None, "category": None, "payment_type": None}

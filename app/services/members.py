@@ -11,6 +11,7 @@ on each other at the same moment must not both succeed, so the check locks the c
 admin rows (``SELECT … FOR UPDATE`` on PostgreSQL) before counting them.
 """
 from flask import g
+from flask_babel import gettext as _, ngettext
 from sqlalchemy import select
 
 from app.errors import Conflict, ValidationFailed
@@ -49,18 +50,19 @@ def update_member(member: Member, *, name: str, email: str | None, role: str
                   ) -> tuple[Member, str | None]:
     """Change a member. A new email (only until they join) sends a fresh invite link."""
     if member.removed:
-        raise Conflict("This member was removed; their record is kept as it is.")
+        raise Conflict(_("This member was removed; their record is kept as it is."))
     before = audit.snapshot(member, AUDITED)
     email = normalize_email(email) or None
     url = None
     if email != member.email:
         if member.user_id:
-            raise ValidationFailed("This member has joined.", {"email": [
-                "This member has joined; their email is their login and only they can change it."]})
+            raise ValidationFailed(_("This member has joined."), {"email": [
+                _("This member has joined; their email is their login and only they can change "
+                  "it.")]})
         if email:
             _check_email_free(email, member.id)
     if member.role == "admin" and role != "admin":
-        _keep_an_admin(member, "The last admin cannot become an owner.", "role")
+        _keep_an_admin(member, _("The last admin cannot become an owner."), "role")
     email_changed = email != member.email
     member.name, member.role, member.email = name, role, email
     if email_changed:
@@ -81,11 +83,13 @@ def remove_member(member: Member) -> None:
         Property.owner_member_id == member.id, Property.active.is_(True))).scalars().all()
     if owned:
         # Their shares would have no one to go to: hand the properties over first.
-        raise Conflict(f"{member.name} still owns {', '.join(sorted(owned))}. Give "
-                       f"{'it' if len(owned) == 1 else 'them'} another owner, or mark "
-                       f"{'it' if len(owned) == 1 else 'them'} inactive, first.")
+        raise Conflict(ngettext(
+            "%(name)s still owns %(properties)s. Give it another owner, or mark it inactive, "
+            "first.",
+            "%(name)s still owns %(properties)s. Give them another owner, or mark them "
+            "inactive, first.", len(owned), name=member.name, properties=", ".join(sorted(owned))))
     if member.role == "admin":
-        _keep_an_admin(member, "The last admin cannot be removed.")
+        _keep_an_admin(member, _("The last admin cannot be removed."))
     member.removed_at = utcnow()
     member.invite_token_hash = None
     audit.record("remove", "member", member.id, before=audit.snapshot(member, AUDITED),
@@ -101,10 +105,11 @@ def usable(member_id: int, field: str, current: int | None = None) -> Member:
     member = db.session.execute(select(Member).where(
         Member.id == member_id, Member.community_id == g.community_id)).scalar_one_or_none()
     if member is None:
-        raise ValidationFailed("Unknown member.", {field: ["No such member in this community."]})
+        raise ValidationFailed(_("Unknown member."), {field: [
+            _("No such member in this community.")]})
     if member.removed and member_id != current:
-        raise ValidationFailed("This member was removed.", {field: [
-            f"{member.name} was removed from this community."]})
+        raise ValidationFailed(_("This member was removed."), {field: [
+            _("%(name)s was removed from this community.", name=member.name)]})
     return member
 
 
@@ -114,9 +119,9 @@ def _check_email_free(email: str, member_id: int | None = None) -> None:
         query = query.where(Member.id != member_id)
     taken = db.session.execute(query).first()
     if taken is not None:
-        message = ("This email belongs to a removed member." if taken.removed_at
-                   else "This email is already a member.")
-        raise ValidationFailed("Already a member.", {"email": [message]})
+        message = (_("This email belongs to a removed member.") if taken.removed_at
+                   else _("This email is already a member."))
+        raise ValidationFailed(_("Already a member."), {"email": [message]})
 
 
 def _keep_an_admin(member: Member, message: str, field: str | None = None) -> None:
@@ -134,5 +139,5 @@ def _keep_an_admin(member: Member, message: str, field: str | None = None) -> No
     is_joined_admin = any(row.id == member.id and row.user_id is not None
                           for row in joined_admins)
     if is_joined_admin and not others:
-        hint = " Make another member an admin first, and let them join."
-        raise Conflict(message + hint, {field: [message]} if field else None)
+        hint = _("Make another member an admin first, and let them join.")
+        raise Conflict(f"{message} {hint}", {field: [message]} if field else None)

@@ -11,8 +11,8 @@ from sqlalchemy import and_, delete, extract, func, select, update
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.i18n import date as date_text
-from app.models import AllocationLine, BalanceSnapshot, BudgetItem, Period, PeriodStatus
-from app.services import audit, journal
+from app.models import AllocationLine, BudgetItem, Period, PeriodStatus
+from app.services import audit, journal, late_fees
 
 PERIOD_FIELDS = ("name", "start_date", "end_date", "status", "stale")
 BUDGET_ITEM_FIELDS = ("payment_type", "budgeted_cost_cents", "strategy", "unit_rate")
@@ -201,16 +201,20 @@ def reopen(period: Period) -> Period:
                          name=period.name))
     before = audit.snapshot(period, PERIOD_FIELDS)
     period.status, period.closed_at, period.stale = PeriodStatus.OPEN, None, False
-    # Splits and the snapshot are the close's output; an open period computes them live.
+    # Splits and late fees are the close's output; an open period computes its splits live
+    # and shows no late fee (SPEC §2). The balance snapshot is kept as what the last close
+    # wrote (the correction preview compares with it; readers take a snapshot only from a
+    # closed period), and the next close replaces it.
     journal.replace_derived(period.id, ("allocation", "usage"))
-    for model in (BalanceSnapshot, AllocationLine):
-        db.session.execute(delete(model).where(model.period_id == period.id)
-                           .execution_options(synchronize_session=False))
+    removed_fees = late_fees.remove(period)
+    db.session.execute(delete(AllocationLine).where(AllocationLine.period_id == period.id)
+                       .execution_options(synchronize_session=False))
     db.session.execute(update(Period).where(
         Period.community_id == g.community_id, Period.start_date > period.start_date,
         Period.status == PeriodStatus.CLOSED).values(stale=True))
     audit.record("reopen", "period", period.id, period_id=period.id, before=before,
-                 after=audit.snapshot(period, PERIOD_FIELDS))
+                 after={**audit.snapshot(period, PERIOD_FIELDS),
+                        **({"late_fees_removed": removed_fees} if removed_fees else {})})
     return period
 
 

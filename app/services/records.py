@@ -16,7 +16,7 @@ from app.extensions import db
 from app.i18n import date as date_text
 from app.models import Adjustment, Contribution, Expense, Payout, Period, ServiceCharge
 from app.models.base import utcnow
-from app.services import audit, journal, members
+from app.services import audit, journal, late_fees, members
 from app.services.periods import ensure_writable
 
 
@@ -99,7 +99,14 @@ def create(kind: Kind, period: Period, **values):
     return row
 
 
+def _ensure_by_hand(kind: Kind, row) -> None:
+    """A late fee is the close's output, not an admin's record (409)."""
+    if kind is CHARGE:
+        late_fees.ensure_editable(row)
+
+
 def edit(kind: Kind, row, **values):
+    _ensure_by_hand(kind, row)
     period = db.session.get(Period, row.period_id)
     ensure_writable(period)
     _validate(kind, period, values, row)
@@ -119,6 +126,7 @@ def edit(kind: Kind, row, **values):
 
 
 def void(kind: Kind, row) -> None:
+    _ensure_by_hand(kind, row)
     period = db.session.get(Period, row.period_id)
     ensure_writable(period)
     row.voided_at = utcnow()

@@ -1,7 +1,7 @@
 """languages: user.locale (chosen with ?lang=) and community.locale
 
 Revision ID: b4e1a7c2_i18n
-Revises: a1c0de5e_getpaid
+Revises: b7f4e2a9_latefee
 Create Date: 2026-12-03 10:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b4e1a7c2_i18n'
-down_revision = 'a1c0de5e_getpaid'
+down_revision = 'b7f4e2a9_latefee'
 branch_labels = None
 depends_on = None
 

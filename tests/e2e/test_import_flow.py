@@ -34,5 +34,5 @@ def test_import_plots_through_the_preview_and_see_them(live_server, page, tmp_pa
     expect(page.get_by_role("alert")).to_contain_text(
         "Imported: 3 created, 0 updated. 1 new member invited by email.")
     table = page.locator("#property-rows")
-    for text in ("Участок 1", "Участок 2", "Участок 10", "Нина Новая", "Пётр Петров", "1234.5"):
+    for text in ("Участок 1", "Участок 2", "Участок 10", "Нина Новая", "Пётр Петров", "1,234.5"):
         expect(table).to_contain_text(text)

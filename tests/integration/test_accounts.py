@@ -5,6 +5,8 @@ from datetime import datetime, UTC
 import pytest
 from conftest import PASSWORD, login, signup
 
+from app.i18n import date as show_date
+
 TOO_MANY = {"error": {"code": "rate_limited", "message": "Too many attempts. Try again later."}}
 
 
@@ -157,8 +159,8 @@ def test_tokens_page_shows_when_a_token_was_last_used_for_reading(client, commun
     page = client.get("/tokens/").get_data(as_text=True)
 
     row = re.search(r"<tr><td>sign-up</td>.*?</tr>", page, re.S).group(0)
-    today = datetime.now(UTC).strftime("%Y-%m-%d")
-    assert re.findall(r"<td>([\d-]+|—)</td>", row) == [today, today]
+    today = show_date(datetime.now(UTC).date(), locale="en")  # "Mar 31, 2026"
+    assert re.findall(r"<td>([A-Z][a-z]{2} \d{1,2}, \d{4}|—)</td>", row) == [today, today]
 
 
 # --- me --------------------------------------------------------------------------

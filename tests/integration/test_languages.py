@@ -4,7 +4,7 @@ of the API in the language of Accept-Language, mails in the community's language
 import re
 
 import pytest
-from conftest import PASSWORD, invite_and_join, login
+from conftest import PASSWORD, login
 from sqlalchemy import select
 
 from app.extensions import db, mail
@@ -238,3 +238,15 @@ def test_pages_ask_a_visitor_to_log_in_in_their_language(client, community):
     assert response.status_code == 302
     assert "Войдите, чтобы увидеть эту страницу." in seen(client.get(response.location,
                                                                       headers=RU))
+
+
+def test_a_russian_sign_up_page_suggests_roubles_and_the_api_keeps_euros(client):
+    assert re.search(r'name="currency"[^>]*value="RUB"',
+                     client.get("/signup", headers=RU).get_data(as_text=True))
+    assert re.search(r'name="currency"[^>]*value="EUR"',
+                     client.get("/signup", headers=EN).get_data(as_text=True))
+    response = client.post("/api/signup", headers=RU, json={
+        "community_name": "СНТ Ромашка", "slug": "romashka", "name": "Анна",
+        "email": "anna@example.org", "password": PASSWORD})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["community"]["currency"] == "EUR"

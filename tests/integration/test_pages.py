@@ -183,7 +183,8 @@ def test_settings_page_saves(admin_client, community):
     assert 'value="Maple Court HOA"' in _text(response)
     assert community.api.get(community.url("/settings")).get_json() == {
         "name": "Maple Court HOA", "currency": "GBP", "owners_see_balance_sheet": True,
-        "payment_details": "IBAN GB00 0000", "locale": "en", **dict.fromkeys(PAYEE_FIELDS, "")}
+        "payment_details": "IBAN GB00 0000", "late_fee_percent": "0", "locale": "en",
+        **dict.fromkeys(PAYEE_FIELDS, "")}
 
 
 def test_settings_page_shows_errors_and_saves_nothing(admin_client, community):

@@ -155,7 +155,8 @@ def test_settings_patch_changes_only_what_is_given(community):
 
     assert response.status_code == 200
     assert response.get_json() == {"name": "Maple Court", "currency": "CHF",
-                                   "owners_see_balance_sheet": True, "payment_details": "", "locale": "en",
+                                   "owners_see_balance_sheet": True, "payment_details": "",
+                                   "late_fee_percent": "0", "locale": "en",
                                    **dict.fromkeys(PAYEE_FIELDS, "")}
 
 

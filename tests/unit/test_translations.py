@@ -29,6 +29,12 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/auth/templates",
     "app/web/public/templates",
     "app/web/account/templates",
+    "app/web/members/templates",
+    "app/web/properties/templates",
+    "app/web/settings/templates",
+    "app/web/imports/templates",
+    "app/web/audit/templates",
+    "app/web/tokens/templates",
     "app/web/periods/templates",
     "app/web/closing/templates",
 ]
@@ -129,7 +135,7 @@ def template_files():
 
 
 def test_every_template_string_in_the_checked_folders_is_marked_for_translation():
-    env = Environment(extensions=[i18n])
+    env = Environment(extensions=[i18n], autoescape=True)
     problems = []
     for path in template_files():
         with open(path, encoding="utf-8") as handle:
@@ -141,7 +147,7 @@ def test_every_template_string_in_the_checked_folders_is_marked_for_translation(
 
 
 def test_the_template_check_finds_unmarked_text_and_accepts_marked_text():
-    env = Environment(extensions=[i18n])
+    env = Environment(extensions=[i18n], autoescape=True)
     source = ('<h1>{{ _("Periods") }}</h1>\n<p>Unmarked text</p>\n'
               '<input placeholder="Type here">\n{% trans %}Marked{% endtrans %}\n'
               '{{ "Shown words" if x else _("ok") }} <b>Levy</b> · 100 EUR\n'
@@ -189,6 +195,48 @@ def test_the_russian_catalog_translates_every_message():
             if string and set(_PLACEHOLDER.findall(string)) != wanted:
                 problems.append(f"{where}: placeholders differ: {msgid!r} -> {string!r}")
     assert not problems, "Russian catalog:\n" + "\n".join(problems)
+
+
+def po_keys(text: str) -> list[tuple[str | None, str]]:
+    """(msgctxt, msgid) of every entry of a .po file, as written (duplicates kept)."""
+    keys, context, current, field = [], None, None, None
+    for line in text.splitlines():
+        line = line.strip()
+        match = re.match(r'(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+        if match:
+            field = match.group(1)
+            if field == "msgctxt":
+                context = match.group(2)
+            elif field == "msgid":
+                current = match.group(2)
+            elif field.startswith("msgstr") and current is not None:
+                keys.append((context, current))
+                context, current = None, None
+        elif line.startswith('"') and field == "msgid" and current is not None:
+            current += line[1:-1]
+        elif line.startswith('"') and field == "msgctxt":
+            context = (context or "") + line[1:-1]
+    return keys
+
+
+def test_the_russian_catalog_has_each_message_once():
+    """Catalogs merge as a union of lines (.gitattributes): two areas adding the same
+    message leave it twice, which msgfmt refuses and babel silently resolves."""
+    with open(PO, encoding="utf-8") as handle:
+        keys = po_keys(handle.read())
+    seen, twice = set(), []
+    for key in keys:
+        if key in seen and key[1]:
+            twice.append(key)
+        seen.add(key)
+    assert not twice, f"messages.po has these entries twice: {twice}"
+    assert len([k for k in keys if not k[1]]) == 1, "messages.po has more than one header"
+
+
+def test_the_duplicate_check_sees_a_duplicate():
+    text = ('msgid ""\nmsgstr ""\n\nmsgid "A"\nmsgstr "Б"\n\nmsgctxt "bank"\nmsgid "A"\n'
+            'msgstr "В"\n\nmsgid ""\n"A"\nmsgstr "Г"\n')
+    assert po_keys(text) == [(None, ""), (None, "A"), ("bank", "A"), (None, "A")]
 
 
 # --- formats ------------------------------------------------------------------------------

@@ -1,61 +1,45 @@
-"""The audit log: who changed what and when, newest first, filtered by entity and period."""
-from dataclasses import dataclass
+"""The audit log: who changed what and when, newest first, in plain words (issue 12).
 
-from flask import render_template, request
-from sqlalchemy import select
+50 entries a page, with next/previous; filtered by kind (contributions, members, …), by a
+member (entries by or about them) and by period. Odd query values filter nothing.
+"""
+from flask import g, render_template, request, url_for
 
-from app.extensions import db
-from app.models import AuditEntry
-from app.money import format_cents
-from app.services import audit_log, periods
+from app.services import audit_log, members, periods
 from app.tenancy import community_blueprint, requires
 
 bp = community_blueprint("audit", __name__, "/audit", template_folder="templates")
 
 
-@dataclass
-class Change:
-    key: str
-    before: str | None
-    after: str | None
+def _id_arg(name: str) -> int | None:
+    """A whole-number query value, else None (the selects offer only ids)."""
+    value = request.args.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
 
 
 @bp.get("/")
 @requires("admin")
 def index():
+    kinds = audit_log.kinds()
     entity = request.args.get("entity", "")
-    period_id = request.args.get("period_id", "")
-    if not (period_id.isascii() and period_id.isdigit() and len(period_id) < 19):
-        period_id = ""  # the select offers only ids; anything else filters nothing
-    entries = audit_log.entries(entity=entity or None, period_id=period_id or None)
-    all_periods = periods.periods()
-    return render_template("audit/index.html", entries=entries, changes=changes,
-                           entities=_entities(), periods=all_periods,
-                           period_names={p.id: p.name for p in all_periods},
-                           entity=entity, period_id=int(period_id) if period_id else None)
-
-
-def _entities() -> list[str]:
-    return list(db.session.execute(select(AuditEntry.entity).distinct()
-                                   .order_by(AuditEntry.entity)).scalars())
-
-
-def changes(entry: AuditEntry) -> list[Change]:
-    """The keys whose value differs; a create lists what it set, a void what it hid."""
-    before, after = entry.before or {}, entry.after or {}
-    keys = list(after) + [k for k in before if k not in after]
-    return [Change(_label(k), _show(k, before[k]) if k in before else None,
-                   _show(k, after[k]) if k in after else None)
-            for k in keys if before.get(k) != after.get(k) or not (entry.before and entry.after)]
-
-
-def _label(key: str) -> str:
-    return key.removesuffix("_cents").replace("_", " ")
-
-
-def _show(key: str, value) -> str:
-    if value is None or value == "":
-        return "—"
-    if key.endswith("_cents") and isinstance(value, int):
-        return format_cents(value)
-    return str(value)
+    entity = entity if entity in kinds else ""
+    period_id, member_id = _id_arg("period_id"), _id_arg("member_id")
+    all_members, all_periods = members.members(), periods.periods()
+    member_id = member_id if member_id in {m.id for m in all_members} else None
+    period_id = period_id if period_id in {p.id for p in all_periods} else None
+    result = audit_log.page(entity=entity or None, period_id=period_id, member_id=member_id,
+                            number=_id_arg("page") or 1)
+    filters = {k: v for k, v in (("entity", entity), ("member_id", member_id),
+                                 ("period_id", period_id)) if v}
+    return render_template(
+        "audit/index.html", page=result,
+        entries=audit_log.shown(result.entries, g.community.currency),
+        kinds=[(k, audit_log.kind_name(k)) for k in kinds], members=all_members,
+        periods=all_periods, entity=entity, member_id=member_id, period_id=period_id,
+        filtered=bool(filters),
+        previous_url=url_for("audit.index", **filters, page=result.number - 1)
+        if result.has_previous else None,
+        next_url=url_for("audit.index", **filters, page=result.number + 1)
+        if result.has_next else None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _, lazy_gettext, ngettext
 
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -19,6 +20,14 @@ from app.web.imports import stash
 from app.web.imports.forms import ConfirmForm, UploadForm
 
 bp = community_blueprint("imports", __name__, template_folder="templates")
+
+ROW_STATUSES = {"created": lazy_gettext("new"), "updated": lazy_gettext("update"),
+                "error": lazy_gettext("error")}
+
+
+@bp.context_processor
+def _words():
+    return {"row_status": lambda status: ROW_STATUSES.get(status, status)}
 
 
 @dataclass
@@ -34,14 +43,14 @@ class Target:
 
 
 def _properties() -> Target:
-    return Target("properties", "Import properties", imports.import_properties,
+    return Target("properties", _("Import properties"), imports.import_properties,
                   url_for("properties.index"), url_for("imports.properties_form"),
                   url_for("imports.properties_confirm"))
 
 
 def _contributions(period_id: int) -> Target:
     period = get_or_404(Period, period_id)
-    return Target(f"contributions:{period.id}", f"Import contributions — {period.name}",
+    return Target(f"contributions:{period.id}", _("Import contributions — %(period)s", period=period.name),
                   lambda content, dry_run: imports.import_contributions(
                       period, content, dry_run=dry_run),
                   url_for("periods.show", period_id=period.id),
@@ -75,7 +84,7 @@ def _confirm(target: Target):
     form = ConfirmForm()
     content = stash.unpack(form.stash.data, target.key) if form.validate_on_submit() else None
     if content is None:
-        flash("This preview is no longer valid; upload the file again.", "error")
+        flash(_("This preview is no longer valid; upload the file again."), "error")
         return redirect(target.form_url)
     result = target.run(content, dry_run=False)
     if not result.written:
@@ -84,9 +93,11 @@ def _confirm(target: Target):
                                confirm=None, upload=UploadForm(formdata=None)), 422
     db.session.commit()
     invited = len(result.invites)
-    message = f"Imported: {result.count('created')} created, {result.count('updated')} updated."
+    message = _("Imported: %(created)d created, %(updated)d updated.",
+                created=result.count("created"), updated=result.count("updated"))
     if invited:
-        message += f" {invited} new member{'s' if invited != 1 else ''} invited by email."
+        message += " " + ngettext("%(num)d new member invited by email.",
+                                  "%(num)d new members invited by email.", invited)
     flash(message, "success")
     return redirect(target.done_url)
 

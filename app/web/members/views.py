@@ -1,5 +1,6 @@
 """Members and invites (admins): add with or without an email, edit, remove."""
 from flask import flash, make_response, render_template, url_for
+from flask_babel import gettext as _
 
 from app.errors import Conflict
 from app.extensions import db
@@ -9,8 +10,14 @@ from app.services import members as service
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import is_htmx, section_or_page
 from app.web.forms import submit
+from app.words import role_name
 
 bp = community_blueprint("members", __name__, "/members", template_folder="templates")
+
+
+@bp.context_processor
+def _words():
+    return {"role_name": role_name}
 
 
 def _context(form=None, invite_url=None, invited=None):
@@ -76,7 +83,7 @@ def remove(member_id):
     except Conflict as error:
         return _refused(error)
     db.session.commit()
-    flash(f"{member.name} was removed. Their records and balances stay.", "info")
+    flash(_("%(name)s was removed. Their records and balances stay.", name=member.name), "info")
     return section_or_page("members/index.html", "members/_section.html", True,
                            url_for("members.index"), **_context())
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from flask import g
 from sqlalchemy import select
 
 from app import downloads
@@ -83,7 +84,7 @@ def statement(period: Period, member: Member) -> dict:
             "usage", -line.cents, line.payment_type, property=label, strategy=line.strategy,
             basis=line.basis, unit_rate=rates.get(line.item_id),
             readings=tuple(readings.get((line.property_id, line.item_id), ()))))
-    lines += [StatementLine("service_charge", -c.amount_cents, c.description, c.date)
+    lines += [StatementLine("service_charge", -c.amount_cents, charge_text(c), c.date)
               for c in data["service_charges"]]
     lines += [StatementLine("payout", -p.amount_cents, p.comment or "Paid back to you by the fund",
                             p.date) for p in data["payouts"]]
@@ -99,6 +100,21 @@ def statement(period: Period, member: Member) -> dict:
     return {**data, "lines": lines, "closing": closing,
             "previous": before, "consistent": consistent,
             "by_section": {s: [x for x in lines if x.section == s] for s in SECTIONS}}
+
+
+def late_fee_text(charge, currency: str | None = None) -> str:
+    """A late fee's arithmetic: "3% of €1,200.00 overdue = €36.00"."""
+    currency = currency or g.community.currency
+    return (f"{number(charge.late_fee_percent)}% of "
+            f"{format_money(charge.overdue_cents or 0, currency)} overdue = "
+            f"{format_money(charge.amount_cents, currency)}")
+
+
+def charge_text(charge) -> str:
+    """A service charge's description; a late fee's with its arithmetic."""
+    if getattr(charge, "is_late_fee", False):
+        return f"{charge.description}: {late_fee_text(charge)}"
+    return charge.description
 
 
 def _readings(period: Period, property_ids: list[int]) -> dict[tuple[int, int], list]:

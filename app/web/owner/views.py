@@ -57,6 +57,7 @@ def statement(period_id):
     return render_template("owner/statement.html", **data, member_args=_member_args(member),
                            sections=documents.SECTIONS, strategies=documents.STRATEGIES,
                            number=documents.number, exact_text=documents.exact_text,
+                           late_fee_text=documents.late_fee_text,
                            periods=[p.period for p in history.member_history(member.id)],
                            can_see_sheet=dashboard.can_see_sheet(g.member, period))
 

@@ -7,7 +7,7 @@ from app.forms.base import BaseForm, TrimmedStringField, required
 
 
 class RenameForm(BaseForm):
-    name = TrimmedStringField(lazy_gettext("Name"), [required(), Length(max=80)])
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
 
 
 class ReadingsGridForm(BaseForm):

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext
 from app.errors import Conflict
 from app.extensions import db
 from app.models import Period
+from app.services import correction_preview
 from app.tenancy import community_blueprint, is_admin
 from app.web import is_htmx, render
 from app.web.periods.forms import RenameForm
@@ -50,6 +51,8 @@ def default_day(period: Period) -> date:
 def context(period: Period, tab: str, **extra) -> dict:
     values = {"period": period, "tab": tab, "tabs": TABS, "writable": writable(period),
               "conflict": None, "rename_form": RenameForm(formdata=None, name=period.name)}
+    if not is_htmx():  # the page, not a tab swap: offer the correction preview panel
+        values["preview_offered"] = is_admin() and correction_preview.applies(period)
     values.update(_builders[tab](period, **extra))
     values.update(extra)
     return values

@@ -14,7 +14,7 @@ from app.services import periods as service
 from app.tenancy import get_or_404, requires
 from app.web import is_htmx, section_or_page
 from app.web.forms import submit
-from app.web.periods import entries, readings, sheet  # noqa: F401  (their routes)
+from app.web.periods import entries, preview, readings, sheet  # noqa: F401  (their routes)
 from app.web.periods.forms import RenameForm
 from app.web.periods.page import bp, conflict, render_tab
 

@@ -1,5 +1,6 @@
 """Community settings (admins)."""
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.forms.community import PAYEE_FIELDS, SettingsForm
@@ -18,8 +19,9 @@ def index():
                                 locale=form.locale.data,
                                 owners_see_balance_sheet=form.owners_see_balance_sheet.data,
                                 payment_details=form.payment_details.data,
+                                late_fee_percent=form.late_fee_percent.data,
                                 **{name: form[name].data for name in PAYEE_FIELDS})
         db.session.commit()
-        flash("Settings saved.", "success")
+        flash(_("Settings saved."), "success")
         return redirect(url_for("settings.index"))
     return render_template("settings/index.html", form=form), 422 if form.errors else 200

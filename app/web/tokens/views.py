@@ -1,5 +1,6 @@
 """API tokens of the logged-in user: create (shown once) and revoke."""
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -38,5 +39,5 @@ def revoke(token_id):
     if token is not None:
         token.revoked_at = utcnow()
         db.session.commit()
-        flash("Token revoked.", "info")
+        flash(_("Token revoked."), "info")
     return redirect(url_for("tokens.index"))
