@@ -154,6 +154,14 @@ def test_an_out_of_date_period_says_so_in_a_sentence(admin, world):
     ru_page = visible_text(admin.get(world.page("/", q2) + "?lang=ru"))
     assert "закрыт" in ru_page and "Период закрыт; откройте его заново" in ru_page
 
+    # The reopened period offers the correction preview, in Russian too.
+    reopened = visible_text(admin.get(world.page("/") + "?lang=ru"))
+    assert "Что изменится после исправления" in reopened
+    preview = visible_text(admin.get(world.page("/recompute-preview") + "?lang=ru"))
+    assert "Если закрыть период «2026 Q1» сейчас" in preview
+    assert "2026 Q2 Член товарищества Было Станет Изменение" in preview or \
+        "Исходящее сальдо не меняется." in preview
+
 
 def test_refusals_and_form_errors_speak_russian(admin, world):
     response = admin.post(world.page("/charges") + "?lang=ru", data={
