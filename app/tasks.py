@@ -49,3 +49,17 @@ def send_reminders(self, job_id: int, community_id: int, member_ids: list[int]) 
             if self.request.is_eager:
                 return  # the job row carries the failure; the page shows it
             raise
+
+
+@shared_task(name="levy.parse_bank_import", bind=True, acks_late=True)
+def parse_bank_import(self, job_id: int, community_id: int) -> None:
+    """Read a bank statement waiting in its import: app.services.bank_imports.run_parse_job."""
+    from app.services import bank_imports, jobs
+    from app.tenancy import community_scope
+    with community_scope(community_id):
+        try:
+            bank_imports.run_parse_job(job_id)
+        except Exception as error:
+            jobs.fail(job_id, error)
+            if not self.request.is_eager:
+                raise

@@ -8,6 +8,7 @@ from app.models.ledger import (  # noqa: F401
 from app.models.billing import (AllocationLine, BalanceSnapshot, BudgetItem, Reading,  # noqa: F401
                                 ChargeKind, ServiceCharge)
 from app.models.jobs import Job  # noqa: F401
+from app.models.bank import BankImport, BankImportLine, LineStatus  # noqa: F401
 from app.models.audit import AuditEntry  # noqa: F401
 from app.models.reminders import Reminder  # noqa: F401
 from app.models.idempotency import IdempotentRequest  # noqa: F401

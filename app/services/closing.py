@@ -58,23 +58,12 @@ def request_close(period: Period) -> Job:
     if moved.rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
-    job = Job(community_id=g.community_id, kind="close_period", status="queued", progress=0,
-              period_id=period.id, created_by_user_id=_user_id())
-    db.session.add(job)
-    db.session.flush()
+    job = jobs.create("close_period", period_id=period.id)
     audit.record("close_requested", "period", period.id, period_id=period.id,
                  after={"job_id": job.id})
-    db.session.commit()  # the worker (or the eager task) reads these rows from its own session
-
     from app.tasks import close_period
-    close_period.delay(job.id, g.community_id)
-    db.session.expire_all()
+    jobs.dispatch(close_period, job)
     return job
-
-
-def _user_id():
-    from flask_login import current_user
-    return current_user.id if current_user and current_user.is_authenticated else None
 
 
 def _pause():
@@ -82,11 +71,6 @@ def _pause():
     delay = current_app.config.get("CLOSE_STEP_DELAY") or 0
     if delay:
         time.sleep(delay)
-
-
-def _set_job(job_id: int, **values) -> None:
-    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
-    db.session.commit()
 
 
 def run_close_job(job_id: int, heartbeat: bool = False) -> None:
@@ -110,7 +94,7 @@ def run_close_job(job_id: int, heartbeat: bool = False) -> None:
 
 
 def _run_close(job_id: int, period_id: int) -> None:
-    _set_job(job_id, progress=5)
+    jobs.progress(job_id, 5)
     try:
         period = _locked_period(period_id)
         if period.status == PeriodStatus.OPEN:
@@ -119,13 +103,13 @@ def _run_close(job_id: int, period_id: int) -> None:
         write_close(period)
         db.session.commit()
         later = [p for p in period_service.later(period) if p.status == PeriodStatus.CLOSED]
-        _set_job(job_id, progress=60 if later else 95)
+        jobs.progress(job_id, 60 if later else 95)
         for index, later_period in enumerate(later, start=1):
             _pause()
             write_close(_locked_period(later_period.id), recompute=True)
             db.session.commit()
-            _set_job(job_id, progress=60 + int(35 * index / len(later)))
-        _set_job(job_id, status="succeeded", progress=100, finished_at=utcnow(), error=None)
+            jobs.progress(job_id, 60 + int(35 * index / len(later)))
+        jobs.succeed(job_id)
     except Conflict as error:
         db.session.rollback()
         fail(job_id, error)
@@ -141,8 +125,7 @@ def fail(job_id: int, error: Exception) -> None:
     db.session.execute(update(Period).where(Period.id == job.period_id,
                                             Period.status == PeriodStatus.CLOSING)
                        .values(status=PeriodStatus.OPEN))
-    message = getattr(error, "message", None) or str(error) or error.__class__.__name__
-    _set_job(job_id, status="failed", error=message[:2000], finished_at=utcnow())
+    jobs.fail(job_id, error, rollback=False)
 
 
 def _locked_period(period_id: int) -> Period:

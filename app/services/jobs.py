@@ -1,4 +1,13 @@
-"""Job leases (SPEC §3): a close whose worker died is finished by another within two minutes.
+"""Jobs a user can watch: one life cycle for every kind (close, reminders, bank imports), and
+the leases that let another worker finish a close whose worker died (SPEC §3).
+
+The life cycle: ``create`` adds the row (queued) in the caller's transaction; ``dispatch``
+commits and queues the Celery task (the worker, or the eager task, reads the row from its own
+session); the task's body calls ``start``, ``progress`` and ``succeed``, each committed at
+once so the polling page sees it; ``fail`` throws away what the failed attempt wrote and
+records why.
+
+Job leases (SPEC §3): a close whose worker died is finished by another within two minutes.
 
 A running job holds a lease: ``runner`` (a random token of this execution) and
 ``heartbeat_at``, refreshed every JOB_HEARTBEAT_SECONDS by a thread beside the work. Only
@@ -18,7 +27,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 from sqlalchemy import and_, func, or_, select, update
 
 from app.extensions import db
@@ -28,6 +37,68 @@ from app.models.base import utcnow
 log = logging.getLogger("levy.jobs")
 JOBS = Job.__table__  # Core statements: the lease crosses communities and threads
 
+
+# --- the life cycle -----------------------------------------------------------------------
+
+def create(kind: str, *, period_id: int | None = None) -> Job:
+    """A queued job of the current community, by the current user; flushed, not committed."""
+    job = Job(community_id=g.community_id, kind=kind, status="queued", progress=0,
+              period_id=period_id, created_by_user_id=_user_id())
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def dispatch(task, job: Job, *args) -> None:
+    """Commit (the task reads the rows from its own session), then queue ``task(job.id,
+    community_id, *args)``. Eager, it has run when this returns."""
+    job_id = job.id
+    db.session.commit()
+    task.delay(job_id, g.community_id, *args)
+    db.session.expire_all()
+
+
+def change(job_id: int, **values) -> None:
+    """Change the job's row and commit at once, so the page polling it sees the change."""
+    db.session.execute(update(Job).where(Job.id == job_id).values(**values))
+    db.session.commit()
+
+
+def start(job_id: int) -> None:
+    change(job_id, status="running", started_at=utcnow())
+
+
+def progress(job_id: int, percent: int) -> None:
+    change(job_id, progress=max(0, min(100, int(percent))))
+
+
+def succeed(job_id: int) -> None:
+    change(job_id, status="succeeded", progress=100, finished_at=utcnow(), error=None)
+
+
+def error_text(error: Exception) -> str:
+    return (getattr(error, "message", None) or str(error) or error.__class__.__name__)[:2000]
+
+
+def fail(job_id: int, error: Exception | str, *, rollback: bool = True) -> None:
+    """Record the failure. ``rollback``: first throw away whatever the failed attempt wrote
+    (a caller that must also undo something of its own rolls back itself, then calls this
+    with ``rollback=False`` so both are committed together)."""
+    if rollback:
+        db.session.rollback()
+    message = error if isinstance(error, str) else error_text(error)
+    change(job_id, status="failed", error=message[:2000], finished_at=utcnow())
+
+
+def _user_id():
+    from flask import has_request_context
+    from flask_login import current_user
+    if has_request_context() and current_user and current_user.is_authenticated:
+        return current_user.id
+    return None
+
+
+# --- leases ------------------------------------------------------------------------------
 
 def _lease() -> timedelta:
     return timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])

@@ -24,6 +24,7 @@ from app.models import Community, Job, Member, Period, Reminder
 from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, balances, dashboard, history, mailer, payment_requests
+from app.services import jobs as job_service
 
 log = logging.getLogger("levy.reminders")
 BATCH_SIZE = 50
@@ -120,31 +121,22 @@ def queue(member_ids: list[int] | None = None) -> list[Job]:
     chosen = [d.member.id for d in candidates if not d.reminded_today
               and (member_ids is None or d.member.id in member_ids)]
     batches = [chosen[i:i + BATCH_SIZE] for i in range(0, len(chosen), BATCH_SIZE)]
-    jobs = []
-    for _batch in batches:
-        job = Job(community_id=g.community_id, kind="reminders", status="queued", progress=0,
-                  created_by_user_id=_user_id())
-        db.session.add(job)
-        jobs.append(job)
-    db.session.flush()
+    queued = [job_service.create("reminders") for _ in batches]
     if chosen:
         audit.record("send", "reminders", None,
-                     after={"member_ids": chosen, "job_ids": [j.id for j in jobs]})
+                     after={"member_ids": chosen, "job_ids": [j.id for j in queued]})
     db.session.commit()  # the task reads these rows from its own session
 
     from app.tasks import send_reminders
-    for job, batch in zip(jobs, batches):
-        send_reminders.delay(job.id, g.community_id, batch)
-    db.session.expire_all()
-    return jobs
+    for job, batch in zip(queued, batches):
+        job_service.dispatch(send_reminders, job, batch)
+    return queued
 
 
 def run_batch(job_id: int, member_ids: list[int], today: date | None = None) -> None:
     """The task's body: remind each member of the batch at most once today."""
     today = today or date.today()
-    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
-    job.status, job.started_at = "running", utcnow()
-    db.session.commit()
+    job_service.start(job_id)
     community = db.session.execute(
         select(Community).where(Community.id == g.community_id)).scalar_one()
     period, closings = current_balances()
@@ -161,13 +153,12 @@ def run_batch(job_id: int, member_ids: list[int], today: date | None = None) -> 
                 db.session.rollback()
                 log.exception("reminder to member %s failed", member_id)
                 failures.append(f"member {member_id}: {error}")
-        job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
-        job.progress = done * 100 // len(member_ids)
-        db.session.commit()
-    job.status = "failed" if failures else "succeeded"
-    job.error = "; ".join(failures)[:2000] or None
-    job.progress, job.finished_at = 100, utcnow()
-    db.session.commit()
+        job_service.progress(job_id, done * 100 // len(member_ids))
+    if failures:
+        job_service.change(job_id, status="failed", error="; ".join(failures)[:2000],
+                           progress=100, finished_at=utcnow())
+    else:
+        job_service.succeed(job_id)
 
 
 def _remind(member_id, owed, today, community, period, link) -> None:
@@ -187,11 +178,7 @@ def _remind(member_id, owed, today, community, period, link) -> None:
 
 
 def fail(job_id: int, error: Exception) -> None:
-    db.session.rollback()
-    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one_or_none()
-    if job is not None:
-        job.status, job.error, job.finished_at = "failed", str(error)[:2000], utcnow()
-        db.session.commit()
+    job_service.fail(job_id, error)
 
 
 def _dashboard_link(community: Community) -> str:
@@ -202,8 +189,3 @@ def _dashboard_link(community: Community) -> str:
     if has_request_context() or current_app.config.get("SERVER_NAME"):
         return url_for("community.dashboard", community_slug=community.slug, _external=True)
     return path
-
-
-def _user_id():
-    from flask_login import current_user
-    return current_user.id if has_request_context() and current_user.is_authenticated else None

@@ -10,6 +10,7 @@ def register_web(app: Flask) -> None:
     from app.web.account import views as account
     from app.web.audit import views as audit
     from app.web.auth import views as auth
+    from app.web.bank_imports import views as bank_imports
     from app.web.closing import views as closing
     from app.web.community import views as community
     from app.web.imports import views as imports
@@ -22,7 +23,7 @@ def register_web(app: Flask) -> None:
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
     for module in (public, auth, community, members, properties, settings, tokens, periods,
-                   closing, audit, imports, owner, account, receivables):
+                   closing, audit, imports, owner, account, receivables, bank_imports):
         app.register_blueprint(module.bp)
 
     @app.context_processor

@@ -288,10 +288,11 @@ def test_the_readings_grid_saves_two_readings_with_consumption_and_tariff(admin,
     assert response.status_code == 200, _text(response)[:2000]
     html = _text(response)
     assert "Saved 2 readings." in html
-    assert re.search(r"<td>Plot 1</td>\s*<td>Olga Owner</td>.*?<td class=\"amount\">12.345</td>\s*"
-                     r"<td class=\"amount\">€18.52</td>", html, re.S)
-    assert re.search(r"<td>Plot 2</td>\s*<td>Ada Admin</td>.*?<td class=\"amount\">8</td>\s*"
-                     r"<td class=\"amount\">€12.00</td>", html, re.S)
+    cell = r'<td class="amount" id="reading-\w+-\d+">'
+    assert re.search(rf"<td>Plot 1</td>\s*<td>Olga Owner</td>.*?{cell}12.345</td>\s*"
+                     rf"{cell}€18.52</td>", html, re.S)
+    assert re.search(rf"<td>Plot 2</td>\s*<td>Ada Admin</td>.*?{cell}8</td>\s*"
+                     rf"{cell}€12.00</td>", html, re.S)
     assert 'id="readings-total-cost">€30.52<' in html
     readings = world.api.get(world.url(f"/periods/{world.period}/readings")).get_json()
     assert [(r["start_reading"], r["end_reading"]) for r in readings] == [("0", "12.345"),
@@ -312,6 +313,46 @@ def test_a_bad_row_in_the_grid_saves_nothing_and_shows_its_error(admin, world):
     row = re.search(rf'<tr id="reading-row-{world.plot2}">.*?</tr>', html, re.S).group(0)
     assert "The end reading must not be below the start reading (9)." in row
     assert world.api.get(world.url(f"/periods/{world.period}/readings")).get_json() == []
+
+
+def test_the_grid_previews_consumption_and_cost_as_typed_without_saving(admin, world):
+    water = world.record("budget-items", payment_type="Water", budgeted_cost="80",
+                         strategy="usage_based", unit_rate="1.5")
+
+    response = admin.post(world.page("/readings/preview"), headers=HTMX, data={
+        "budget_item_id": str(water), f"start-{world.plot1}": "0",
+        f"end-{world.plot1}": "12.345", f"start-{world.plot2}": "9", f"end-{world.plot2}": "3"})
+
+    assert response.status_code == 200
+    html = _text(response)
+    assert (f'<span id="reading-consumption-{world.plot1}" hx-swap-oob="innerHTML">12.345</span>'
+            in html)
+    assert f'<span id="reading-cost-{world.plot1}" hx-swap-oob="innerHTML">€18.52</span>' in html
+    # an end below the start has no consumption yet (saving it shows the error)
+    assert f'<span id="reading-cost-{world.plot2}" hx-swap-oob="innerHTML"></span>' in html
+    assert '<span id="readings-total-cost" hx-swap-oob="innerHTML">€18.52</span>' in html
+    assert world.api.get(world.url(f"/periods/{world.period}/readings")).get_json() == []
+
+
+def test_the_preview_splits_the_expenses_by_consumption_without_a_rate(admin, world):
+    power = world.record("budget-items", payment_type="Power", budgeted_cost="80",
+                         strategy="usage_based")
+    world.record("expenses", amount="100.00", date=DAY, payment_type="Power")
+
+    html = _text(admin.post(world.page("/readings/preview"), headers=HTMX, data={
+        "budget_item_id": str(power), f"start-{world.plot1}": "1", f"end-{world.plot1}": "2",
+        f"start-{world.plot2}": "0", f"end-{world.plot2}": "2"}))
+
+    assert f'<span id="reading-cost-{world.plot1}" hx-swap-oob="innerHTML">€33.33</span>' in html
+    assert f'<span id="reading-cost-{world.plot2}" hx-swap-oob="innerHTML">€66.67</span>' in html
+
+
+def test_the_preview_of_another_communitys_period_is_404(client, world, other_community):
+    login(client, "birch@example.org")
+    response = client.post(world.page("/readings/preview").replace("/c/maple/", "/c/birch/"),
+                           headers=HTMX, data={"budget_item_id": "1"})
+
+    assert response.status_code == 404
 
 
 # --- owners ---------------------------------------------------------------------------------
@@ -337,7 +378,8 @@ def test_owner_is_pointed_to_their_statement(owner_client, world, tab, message):
     assert message in _text(owner_client.get(world.page(tab)))
 
 
-@pytest.mark.parametrize("path", ["/contributions", "/budget", "/readings", "/name",
+@pytest.mark.parametrize("path", ["/contributions", "/budget", "/readings", "/readings/preview",
+                                  "/name",
                                   "/charges/{charge}/void"])
 def test_owner_posts_are_403(owner_client, world, path):
     response = owner_client.post(world.page(path.format(charge=world.charge)), headers=HTMX,

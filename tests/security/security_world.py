@@ -1,5 +1,7 @@
 """A community with one row of every kind, so that every API path has something to resolve
 to: the attack tests and the schemathesis run share it."""
+import io
+
 from conftest import invite_and_join
 
 
@@ -36,6 +38,10 @@ def build_world(community) -> dict:
     # An open invite for someone with no account yet: the invite-accept paths resolve to it.
     invited = _ok(api.post(url("/members"), json={
         "name": "Ivan Invitee", "email": "invitee@example.org", "role": "owner"}))
+    statement = _ok(api.post(url("/bank-imports"), data={"file": (io.BytesIO(
+        b"date,amount,counterparty,purpose\n2026-01-15,10.00,Olga Owner,Plot 1\n"),
+        "statement.csv")}, content_type="multipart/form-data"))
+    ids["bank-imports"], ids["lines"] = statement["id"], statement["lines"][0]["id"]
     return {"slug": community.slug, "members": owner["id"], "properties": prop["id"],
             "invites": invited["invite_url"].rsplit("/", 1)[-1],
             "periods": period["id"], "budget-items": item["id"], "jobs": 1,

@@ -7,15 +7,16 @@ row shows its own errors, so a treasurer never wonders which half went in.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from flask import g, request, url_for
+from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.forms.ledger import ReadingForm
-from app.ledger.split import Strategy
+from app.ledger.split import Strategy, split_cents, tariff_charge
 from app.models import BudgetItem, Period, Property, Reading
-from app.services import billing, community, members as member_service
+from app.services import balances, billing, community, members as member_service
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
 from app.web.periods.forms import ReadingsGridForm
@@ -182,3 +183,38 @@ def _answer(period, item, ok, **extra):
     return section_or_page("periods/show.html", "periods/_readings.html", ok,
                            url_for("periods.readings", period_id=period.id, item=item.id),
                            **context(period, "readings", item=item, **extra))
+
+
+@bp.post("/<int:period_id>/readings/preview")
+@requires("admin")
+def preview_readings(period_id):
+    """The grid as typed, not saved: each row's consumption and provisional cost, swapped into
+    the grid's cells out of band while the treasurer types (tariff × consumption, or the
+    item's expenses so far split by consumption, as the close would)."""
+    period = get_or_404(Period, period_id)
+    item = _posted_item(period, request.form.get("budget_item_id", ""))
+    consumption: dict[int, Decimal] = {}
+    rows = grid(period, item)
+    for row in rows:
+        start = request.form.get(f"start-{row.prop.id}", "").strip()
+        end = request.form.get(f"end-{row.prop.id}", "").strip()
+        form = ReadingForm(formdata=MultiDict({
+            "property_id": str(row.prop.id), "budget_item_id": str(item.id),
+            "start_reading": start, "end_reading": end}), meta={"csrf": False})
+        if end and start and form.validate() and form.end_reading.data >= form.start_reading.data:
+            consumption[row.prop.id] = form.end_reading.data - form.start_reading.data
+    costs = preview_costs(period, item, consumption)
+    body = render_template("periods/_readings_preview.html", rows=rows, item=item,
+                           consumption=consumption, costs=costs,
+                           total_consumption=sum(consumption.values(), Decimal(0)),
+                           total_cost=sum(costs.values()))
+    return body, 200, {"Vary": "HX-Request"}
+
+
+def preview_costs(period: Period, item: BudgetItem, consumption: dict[int, Decimal]) -> dict:
+    if item.unit_rate is not None:
+        return {pid: tariff_charge(c, Decimal(item.unit_rate)) for pid, c in consumption.items()}
+    total = balances.expense_totals(period.id).get(item.payment_type_key, ("", 0))[1]
+    if not total or not any(consumption.values()):
+        return {}
+    return split_cents(total, consumption)
