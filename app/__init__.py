@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     from app import i18n
     i18n.init_app(app)  # after security: a ?lang= choice is saved on the user
     from app import words
-    words.register(app)  # |strategy_name, |status_name, |job_status_name
+    words.init_app(app)  # code words in words: Jinja filters and globals
 
     from app.celery import celery_init_app
     celery_init_app(app)

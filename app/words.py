@@ -15,6 +15,20 @@ STRATEGIES = {
 }
 BY_TARIFF = lazy_gettext("by tariff")
 
+# The budget item form's choices: one option covers both meter modes (a unit rate, entered
+# beside it, makes it a tariff).
+STRATEGY_CHOICES = [
+    ("proportional", STRATEGIES["proportional"]),
+    ("fixed_fee", STRATEGIES["fixed_fee"]),
+    ("usage_based", lazy_gettext("by meter or tariff")),
+    ("none", STRATEGIES["none"]),
+]
+
+STRATEGY_HELP = lazy_gettext(
+    "Split by share: the total shared by each property's share weight. Equal per property: "
+    "the total split equally per property. By meter: shared by consumption; with a unit rate, "
+    "each reading is charged at that tariff. Not split: paid by the fund, charged to no one.")
+
 STATUSES = {
     "open": lazy_gettext("open"),
     "closing": lazy_gettext("closing…"),
@@ -35,6 +49,7 @@ JOB_KINDS = {
 
 # Why a category's total was not split (``app.ledger.allocation`` says it in English).
 NOT_SPLIT_REASONS = {
+    "no budget item": lazy_gettext("no budget item"),
     "no readings with consumption": lazy_gettext("no readings with consumption"),
     "no active properties": lazy_gettext("no active properties"),
 }
@@ -82,10 +97,24 @@ def not_split_reason(reason):
     return NOT_SPLIT_REASONS.get(reason, reason)
 
 
-def register(app) -> None:
-    """The maps as Jinja filters: ``item.strategy|strategy_name(item.unit_rate)``,
-    ``period.status|status_name``, ``member.role|role_name``, ``job.status|job_status_name``,
-    ``job.kind|job_kind_name``, ``reason|not_split_reason``."""
+# An earlier period was reopened after this one closed: its closing balances are out of date.
+STALE_LABEL = lazy_gettext("out of date")
+STALE_SENTENCE = lazy_gettext(
+    "An earlier period was reopened; close it again to recompute this one.")
+
+
+def unassigned_reason(reason):
+    """The ledger's reason an amount was not split (app.ledger.allocation), in words."""
+    return NOT_SPLIT_REASONS.get(reason, reason)
+
+
+def init_app(app) -> None:
+    """The maps as Jinja filters (``item.strategy|strategy_name(item.unit_rate)``, …) and
+    as globals (``strategy_name(...)``, ``STALE_LABEL``), for every template."""
     for function in (strategy_name, status_name, role_name, job_status_name, job_kind_name,
                      not_split_reason):
         app.add_template_filter(function, function.__name__)
+    app.jinja_env.globals.update(strategy_name=strategy_name, status_name=status_name,
+                                 role_name=role_name, job_status_name=job_status_name,
+                                 unassigned_reason=unassigned_reason,
+                                 STALE_LABEL=STALE_LABEL, STALE_SENTENCE=STALE_SENTENCE)

@@ -1,12 +1,13 @@
 """Periods, contributions, expenses, budget items, readings, service charges, payouts and
 adjustments."""
+from flask_babel import lazy_gettext
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField, MultiLineField,
                             StrictDateField, TrimmedStringField, required)
-from app.ledger.split import Strategy
 from app.money import MoneyError, parse_amount, to_decimal
+from app.words import STATUSES, STRATEGY_CHOICES, STRATEGY_HELP
 
 
 def _date(label):
@@ -20,74 +21,77 @@ class SignedAmountField(AmountField):
     def parse(self, text):
         value = to_decimal(text)
         if value == 0:
-            raise MoneyError("Enter an amount other than zero; a minus sign makes it a debt.",
-                             "not_positive")
+            raise MoneyError(lazy_gettext(
+                "Enter an amount other than zero; a minus sign makes it a debt."), "not_positive")
         cents = parse_amount(abs(value))
         return -cents if value < 0 else cents
 
 
 class PeriodForm(BaseForm):
-    name = TrimmedStringField("Name", [required(), Length(max=80)])
-    start_date = _date("Start date")
-    end_date = _date("End date")
-    copy_budget_from = IdField("Copy the budget from", [Optional()])
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
+    start_date = _date(lazy_gettext("Start date"))
+    end_date = _date(lazy_gettext("End date"))
+    copy_budget_from = IdField(lazy_gettext("Copy the budget from"), [Optional()])
 
 
 class PeriodPatchForm(BaseForm):
-    name = TrimmedStringField("Name", [required(), Length(max=80)])
-    status = SelectField("Status", choices=[("open", "open"), ("closing", "closing"),
-                                            ("closed", "closed")])
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
+    status = SelectField(lazy_gettext("Status"), choices=list(STATUSES.items()))
 
 
 class ContributionForm(BaseForm):
-    member_id = IdField("Member", [required()])
-    amount = AmountField("Amount", [required()])
-    date = _date("Date")
-    comment = MultiLineField("Comment", [Length(max=2000)])
+    member_id = IdField(lazy_gettext("Member"), [required()])
+    amount = AmountField(lazy_gettext("Amount"), [required()])
+    date = _date(lazy_gettext("Date"))
+    comment = MultiLineField(lazy_gettext("Comment"), [Length(max=2000)])
 
 
 class ExpenseForm(BaseForm):
-    amount = AmountField("Amount", [required()])
-    date = _date("Date")
-    payment_type = TrimmedStringField("Category", [required(), Length(max=80)])
-    vendor = TrimmedStringField("Vendor", [Length(max=120)])
-    description = TextAreaField("Description", [Optional(), Length(max=2000)])
-    paid_by_member_id = IdField("Paid out of pocket by", [Optional()])
+    amount = AmountField(lazy_gettext("Amount"), [required()])
+    date = _date(lazy_gettext("Date"))
+    payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
+    vendor = TrimmedStringField(lazy_gettext("Vendor"), [Length(max=120)])
+    description = TextAreaField(lazy_gettext("Description"), [Optional(), Length(max=2000)])
+    paid_by_member_id = IdField(lazy_gettext("Paid out of pocket by"), [Optional()])
 
 
 class ServiceChargeForm(BaseForm):
-    member_id = IdField("Member", [required()])
-    amount = AmountField("Amount", [required()])
-    date = _date("Date")
-    description = MultiLineField("Description", [required(), Length(max=2000)])
+    member_id = IdField(lazy_gettext("Member"), [required()])
+    amount = AmountField(lazy_gettext("Amount"), [required()])
+    date = _date(lazy_gettext("Date"))
+    description = MultiLineField(lazy_gettext("Description"), [required(), Length(max=2000)])
 
 
 class PayoutForm(BaseForm):
-    member_id = IdField("Member", [required()])
-    amount = AmountField("Amount", [required()])
-    date = _date("Date")
-    comment = MultiLineField("Comment", [Length(max=2000)])
+    member_id = IdField(lazy_gettext("Member"), [required()])
+    amount = AmountField(lazy_gettext("Amount"), [required()])
+    date = _date(lazy_gettext("Date"))
+    comment = MultiLineField(lazy_gettext("Comment"), [Length(max=2000)])
 
 
 class AdjustmentForm(BaseForm):
-    member_id = IdField("Member", [required()])
-    amount = SignedAmountField("Amount", [required()])
-    date = _date("Date")
-    reason = MultiLineField("Reason", [required(), Length(max=2000)])
+    member_id = IdField(lazy_gettext("Member"), [required()])
+    amount = SignedAmountField(lazy_gettext("Amount"), [required()])
+    date = _date(lazy_gettext("Date"))
+    reason = MultiLineField(lazy_gettext("Reason"), [required(), Length(max=2000)])
 
 
-STRATEGIES = [(s.value, s.value.replace("_", " ")) for s in Strategy]
+STRATEGIES = STRATEGY_CHOICES  # values are the codes; labels are words
 
 
 class BudgetItemForm(BaseForm):
-    payment_type = TrimmedStringField("Category", [required(), Length(max=80)])
-    budgeted_cost = AmountField("Budgeted cost", [required()])
-    strategy = SelectField("Split strategy", [required()], choices=STRATEGIES)
-    unit_rate = DecimalPlacesField("Unit rate (tariff)", [Optional()], places=4, positive=True)
+    payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
+    budgeted_cost = AmountField(lazy_gettext("Budgeted cost"), [required()])
+    strategy = SelectField(lazy_gettext("Split strategy"), [required()], choices=STRATEGIES,
+                           description=STRATEGY_HELP)
+    unit_rate = DecimalPlacesField(lazy_gettext("Unit rate (tariff)"), [Optional()], places=4,
+                                   positive=True)
 
 
 class ReadingForm(BaseForm):
-    property_id = IdField("Property", [required()])
-    budget_item_id = IdField("Budget item", [required()])
-    start_reading = DecimalPlacesField("Start reading", [Optional()], places=3, positive=False)
-    end_reading = DecimalPlacesField("End reading", [required()], places=3, positive=False)
+    property_id = IdField(lazy_gettext("Property"), [required()])
+    budget_item_id = IdField(lazy_gettext("Budget item"), [required()])
+    start_reading = DecimalPlacesField(lazy_gettext("Start reading"), [Optional()], places=3,
+                                       positive=False)
+    end_reading = DecimalPlacesField(lazy_gettext("End reading"), [required()], places=3,
+                                     positive=False)

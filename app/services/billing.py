@@ -2,10 +2,12 @@
 from decimal import Decimal
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.i18n import number
 from app.ledger.split import Strategy, tariff_charge
 from app.money import MAX_AMOUNT_CENTS
 from app.models import BudgetItem, Period, Property, Reading
@@ -44,11 +46,11 @@ class _BudgetItems:
             BudgetItem.payment_type_key == values["payment_type_key"],
             BudgetItem.id != (exclude_id or 0))).first()
         if clash:
-            errors["payment_type"] = ["This category already has a budget item in the period."]
+            errors["payment_type"] = [_("This category already has a budget item in the period.")]
         if values.get("unit_rate") is not None and values["strategy"] != Strategy.USAGE_BASED:
-            errors["unit_rate"] = ["A unit rate only applies to the usage_based strategy."]
+            errors["unit_rate"] = [_("A unit rate only applies to the “by meter” strategy.")]
         if errors:
-            raise ValidationFailed("The budget item is not valid.", errors)
+            raise ValidationFailed(_("The budget item is not valid."), errors)
         return values
 
     def create(self, period: Period, **values) -> BudgetItem:
@@ -66,8 +68,8 @@ class _BudgetItems:
         periods.ensure_writable(period)
         before = audit.snapshot(item, ITEM_FIELDS)
         if values.get("strategy") != Strategy.USAGE_BASED and self._has_readings(item):
-            raise Conflict("This budget item has meter readings; void them before changing "
-                           "its strategy.")
+            raise Conflict(_("This budget item has meter readings; void them before changing "
+                             "its strategy."))
         for name, value in self._check(period, values, exclude_id=item.id).items():
             setattr(item, name, value)
         audit.record("edit", "budget_item", item.id, period_id=period.id, before=before,
@@ -82,7 +84,7 @@ class _BudgetItems:
     def void(self, item: BudgetItem) -> None:
         periods.ensure_writable(db.session.get(Period, item.period_id))
         if self._has_readings(item):
-            raise Conflict("This budget item has meter readings; void them first.")
+            raise Conflict(_("This budget item has meter readings; void them first."))
         item.voided_at = utcnow()
         audit.record("void", "budget_item", item.id, period_id=item.period_id,
                      before=audit.snapshot(item, ITEM_FIELDS))
@@ -119,36 +121,37 @@ class _Readings:
             Property.id == values["property_id"], Property.community_id == g.community_id)
         ).scalar_one_or_none()
         if prop is None:
-            errors["property_id"] = ["No such property in this community."]
+            errors["property_id"] = [_("No such property in this community.")]
         item = db.session.execute(select(BudgetItem).where(
             BudgetItem.id == values["budget_item_id"], BudgetItem.period_id == period.id,
             BudgetItem.voided_at.is_(None))).scalar_one_or_none()
         if item is None:
-            errors["budget_item_id"] = ["No such budget item in this period."]
+            errors["budget_item_id"] = [_("No such budget item in this period.")]
         elif item.strategy != Strategy.USAGE_BASED:
-            errors["budget_item_id"] = ["Readings belong to a usage_based budget item."]
+            errors["budget_item_id"] = [_("Readings belong to a budget item split by meter.")]
         if errors:
-            raise ValidationFailed("The reading is not valid.", errors)
+            raise ValidationFailed(_("The reading is not valid."), errors)
         if values.get("start_reading") is None:
             # A meter continues where it stood at the end of the previous period; a new one
             # starts at zero.
             values["start_reading"] = previous_end_reading(
                 period, prop.id, item.payment_type_key) or Decimal("0")
         if values["end_reading"] < values["start_reading"]:
-            errors["end_reading"] = [f"The end reading must not be below the start reading "
-                                     f"({values['start_reading'].normalize():f})."]
+            errors["end_reading"] = [_("The end reading must not be below the start reading "
+                                       "(%(start)s).", start=number(values["start_reading"]))]
         elif item.unit_rate is not None and tariff_charge(
                 values["end_reading"] - values["start_reading"], item.unit_rate) > MAX_AMOUNT_CENTS:
-            errors["end_reading"] = ["This consumption would cost more than 1,000,000,000.00."]
+            errors["end_reading"] = [_("This consumption would cost more than %(max)s.",
+                                       max=number(MAX_AMOUNT_CENTS // 100))]
         duplicate = db.session.execute(select(Reading.id).where(
             Reading.period_id == period.id, Reading.property_id == prop.id,
             Reading.budget_item_id == item.id, Reading.voided_at.is_(None),
             Reading.id != (exclude_id or 0))).first()
         if duplicate:
-            errors["property_id"] = ["This property already has a reading for this item; "
-                                     "edit that one."]
+            errors["property_id"] = [_("This property already has a reading for this item; "
+                                       "edit that one.")]
         if errors:
-            raise ValidationFailed("The reading is not valid.", errors)
+            raise ValidationFailed(_("The reading is not valid."), errors)
         return values
 
     def create(self, period: Period, **values) -> Reading:

@@ -11,6 +11,7 @@ import logging
 import time
 
 from flask import current_app, g
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from app.errors import Conflict
@@ -21,6 +22,7 @@ from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, balances, bulk, jobs, journal, late_fees
 from app.services import periods as period_service
+from app.words import unassigned_reason
 
 log = logging.getLogger("levy.close")
 DERIVED = ("allocation", "usage")
@@ -30,9 +32,11 @@ class CloseRefused(Conflict):
     """The period cannot be closed as it stands."""
 
     def __init__(self, problems: list[tuple[str, int, str]]):
-        names = "; ".join(f"{name}: {reason}" for name, _, reason in problems)
-        super().__init__(f"The period cannot be closed. Fix these categories first — {names}.",
-                         {name: [reason] for name, _, reason in problems})
+        reasons = {name: str(unassigned_reason(reason)) for name, _cents, reason in problems}
+        names = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
+        super().__init__(_("The period cannot be closed. Fix these categories first — "
+                           "%(names)s.", names=names),
+                         {name: [reason] for name, reason in reasons.items()})
 
 
 def check_closable(period: Period, allocation: PeriodAllocation | None = None) -> None:
@@ -43,9 +47,9 @@ def check_closable(period: Period, allocation: PeriodAllocation | None = None) -
 
 def request_close(period: Period) -> Job:
     if period.status == PeriodStatus.CLOSING:
-        raise Conflict(f"The period “{period.name}” is already being closed.")
+        raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
     if period.status == PeriodStatus.CLOSED:
-        raise Conflict(f"The period “{period.name}” is already closed.")
+        raise Conflict(_("The period “%(name)s” is already closed.", name=period.name))
     check_closable(period)
     moved = db.session.execute(
         update(Period).where(Period.id == period.id, Period.community_id == g.community_id,
@@ -53,7 +57,7 @@ def request_close(period: Period) -> Job:
         .values(status=PeriodStatus.CLOSING).execution_options(synchronize_session=False))
     if moved.rowcount != 1:
         db.session.rollback()
-        raise Conflict(f"The period “{period.name}” is already being closed.")
+        raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
     job = jobs.create("close_period", period_id=period.id)
     audit.record("close_requested", "period", period.id, period_id=period.id,
                  after={"job_id": job.id})
@@ -94,7 +98,7 @@ def _run_close(job_id: int, period_id: int) -> None:
     try:
         period = _locked_period(period_id)
         if period.status == PeriodStatus.OPEN:
-            raise Conflict("The period was reopened before the close ran.")
+            raise Conflict(_("The period was reopened before the close ran."))
         _pause()
         write_close(period)
         db.session.commit()

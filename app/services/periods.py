@@ -5,10 +5,12 @@ import re
 from datetime import date, timedelta
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import and_, delete, extract, func, select, update
 
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.i18n import date as date_text
 from app.models import AllocationLine, BudgetItem, Period, PeriodStatus
 from app.services import audit, journal, late_fees
 
@@ -43,21 +45,23 @@ def current() -> Period | None:
 def _check(name: str, start: date, end: date, exclude_id: int | None = None) -> None:
     errors: dict[str, list[str]] = {}
     if start > end:
-        errors["end_date"] = ["The end date must not be before the start date."]
+        errors["end_date"] = [_("The end date must not be before the start date.")]
     others = select(Period).where(Period.id != (exclude_id or 0))
     same_name = db.session.execute(others.where(
         func.lower(Period.name) == name.lower(),
         extract("year", Period.start_date) == start.year)).first()
     if same_name:
-        errors["name"] = [f"A period named “{name}” already starts in {start.year}."]
+        errors["name"] = [_("A period named “%(name)s” already starts in %(year)s.",
+                             name=name, year=start.year)]
     if not errors:
         overlap = db.session.execute(others.where(
             and_(Period.start_date <= end, Period.end_date >= start))).scalars().first()
         if overlap:
-            errors["start_date"] = [f"Overlaps “{overlap.name}” ({overlap.start_date} – "
-                                    f"{overlap.end_date})."]
+            errors["start_date"] = [_("Overlaps “%(name)s” (%(start)s – %(end)s).",
+                                      name=overlap.name, start=date_text(overlap.start_date),
+                                      end=date_text(overlap.end_date))]
     if errors:
-        raise ValidationFailed("The period is not valid.", errors)
+        raise ValidationFailed(_("The period is not valid."), errors)
 
 
 def create(*, name: str, start_date: date, end_date: date,
@@ -82,8 +86,8 @@ def _budget_source(period_id: int) -> Period:
     source = db.session.execute(select(Period).where(
         Period.id == period_id, Period.community_id == g.community_id)).scalar_one_or_none()
     if source is None:
-        raise ValidationFailed("The period is not valid.",
-                               {"copy_budget_from": ["No such period in this community."]})
+        raise ValidationFailed(_("The period is not valid."),
+                               {"copy_budget_from": [_("No such period in this community.")]})
     return source
 
 
@@ -173,11 +177,19 @@ def rename(period: Period, name: str) -> Period:
     return period
 
 
+def closed_message(period: Period) -> str:
+    """Why a closing or closed period's records cannot change, in words."""
+    if period.status == PeriodStatus.CLOSING:
+        return _("The period “%(name)s” is being closed; its records cannot change now.",
+                 name=period.name)
+    return _("The period “%(name)s” is closed; reopen it to change its records.",
+             name=period.name)
+
+
 def ensure_writable(period: Period) -> None:
     """Records of a closing or closed period cannot change (SPEC §3)."""
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"The period “{period.name}” is {period.status}; reopen it to change "
-                       "its records.")
+        raise Conflict(closed_message(period))
 
 
 def reopen(period: Period) -> Period:
@@ -185,7 +197,8 @@ def reopen(period: Period) -> Period:
     if period.status == PeriodStatus.OPEN:
         return period
     if period.status == PeriodStatus.CLOSING:
-        raise Conflict(f"The period “{period.name}” is being closed; wait for the job to finish.")
+        raise Conflict(_("The period “%(name)s” is being closed; wait for the job to finish.",
+                         name=period.name))
     before = audit.snapshot(period, PERIOD_FIELDS)
     period.status, period.closed_at, period.stale = PeriodStatus.OPEN, None, False
     # Splits and late fees are the close's output; an open period computes its splits live
@@ -208,9 +221,9 @@ def reopen(period: Period) -> Period:
 def patch(period: Period, *, name: str, status: str) -> Period:
     if status != period.status:
         if status != PeriodStatus.OPEN:
-            raise ValidationFailed("Use the close action to close a period.",
-                                   {"status": ["Only \"open\" can be set here; close a period "
-                                               "with POST …/close."]})
+            raise ValidationFailed(_("Use the close action to close a period."),
+                                   {"status": [_("Only \"open\" can be set here; close a period "
+                                                 "with POST …/close.")]})
         reopen(period)
     rename(period, name)
     return period

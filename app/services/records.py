@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.i18n import date as date_text
 from app.models import Adjustment, Contribution, Expense, Payout, Period, ServiceCharge
 from app.models.base import utcnow
 from app.services import audit, journal, late_fees, members
@@ -62,8 +64,9 @@ KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE, PAYOUT, ADJUSTMENT
 def _validate(kind: Kind, period: Period, values: dict, row=None) -> None:
     errors: dict[str, list[str]] = {}
     if "date" in values and not period.contains(values["date"]):
-        errors["date"] = [f"The date must be within the period ({period.start_date} – "
-                          f"{period.end_date})."]
+        errors["date"] = [_("The date must be within the period (%(start)s – %(end)s).",
+                            start=date_text(period.start_date),
+                            end=date_text(period.end_date))]
     for field in kind.member_fields:
         member_id = values.get(field)
         if member_id is None:
@@ -74,7 +77,7 @@ def _validate(kind: Kind, period: Period, values: dict, row=None) -> None:
         except ValidationFailed as error:
             errors.update(error.fields)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise ValidationFailed(_("Some fields are not valid."), errors)
 
 
 def _prepare(kind: Kind, values: dict) -> dict:

@@ -51,7 +51,7 @@ def test_admin_records_a_payout_on_the_tab_and_sees_it_in_the_sheet(live_server,
 
     rows = payouts.locator("#payout-rows").get_by_role("row")
     expect(rows).to_have_count(1)
-    for text in ("2026-02-01", "Bea Brown", "Paying back the fence"):
+    for text in ("Feb 1, 2026", "Bea Brown", "Paying back the fence"):
         expect(rows.first).to_contain_text(text)
     expect(rows.first.get_by_role("cell", name="€333.33", exact=True)).to_be_visible()
     expect(payouts.locator("#payouts-total")).to_have_text("€333.33")

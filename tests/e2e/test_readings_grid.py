@@ -101,6 +101,6 @@ def test_admin_enters_readings_and_sees_usage_charges(live_server, page):
     totals = rows.locator("#sheet-totals > th, #sheet-totals > td")
     expect(totals.nth(usage_at)).to_have_text("€42.45")
     water = sheet.locator("#sheet-budget").get_by_role("row").filter(has_text="Water")
-    expect(water).to_contain_text("usage based")
+    expect(water).to_contain_text("by tariff")
     expect(water).to_contain_text("€42.45")  # charged
     assert not page.console_errors, page.console_errors

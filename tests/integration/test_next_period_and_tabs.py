@@ -181,7 +181,7 @@ def test_htmx_add_a_payout_answers_the_section_and_the_sheet_shows_it(admin, wor
     assert response.status_code == 200, text(response)[:2000]
     html = text(response)
     assert html.lstrip().startswith('<section id="payouts-section"')
-    assert re.search(r'<td>2026-02-10</td>\s*<td>Olga Owner</td>\s*<td class="amount">€120.50</td>'
+    assert re.search(r'<td>Feb 10, 2026</td>\s*<td>Olga Owner</td>\s*<td class="amount">€120.50</td>'
                      r'\s*<td class="multiline">Paying back the fence</td>', html)
     assert 'id="payouts-total">€120.50<' in html
 

@@ -87,8 +87,8 @@ def _close(app, community, period_id):
 
 def test_periods_list_shows_the_period_and_htmx_creates_another(admin, community, world):
     page = _text(admin.get(community.page("/periods/")))
-    assert re.search(r'<a href="/c/maple/periods/\d+/">2026 Q1</a></td>\s*<td>2026-01-01</td>\s*'
-                     r'<td>2026-03-31</td>\s*<td><strong class="status status-open">open</strong>',
+    assert re.search(r'<a href="/c/maple/periods/\d+/">2026 Q1</a></td>\s*<td>Jan 1, 2026</td>\s*'
+                     r'<td>Mar 31, 2026</td>\s*<td><strong class="status status-open">open</strong>',
                      page)
 
     response = admin.post(community.page("/periods/"), headers=HTMX, data={
@@ -106,22 +106,22 @@ def test_an_overlapping_period_is_422_with_the_error_at_the_field(admin, communi
 
     assert response.status_code == 422
     assert re.search(r'id="start_date"[^>]*>\s*<span id="start_date-errors">\s*<small '
-                     r'class="field-error">Overlaps “2026 Q1” \(2026-01-01 – 2026-03-31\)\.</small>',
+                     r'class="field-error">Overlaps “2026 Q1” \(Jan 1, 2026 – Mar 31, 2026\)\.</small>',
                      _text(response))
 
 
 @pytest.mark.parametrize(("tab", "expected"), [
-    ("/", [r"<td>2026-01-15</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€1,250.00</td>\s*"
+    ("/", [r"<td>Jan 15, 2026</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€1,250.00</td>\s*"
            r"<td>Q1 dues</td>",
            r'id="contributions-total">€1,250.00<']),
     ("/expenses", [r"<td>Security</td>\s*<td>Guard Co</td>\s*<td></td>\s*<td>Fund</td>\s*"
                    r"<td>Security</td>\s*<td class=\"amount\">€300.00</td>",
                    r'id="expenses-total">€300.00<']),
-    ("/budget", [r"<td>Security</td>\s*<td>proportional</td>\s*<td class=\"amount\"></td>\s*"
+    ("/budget", [r"<td>Security</td>\s*<td>split by share</td>\s*<td class=\"amount\"></td>\s*"
                  r"<td class=\"amount\">€400.00</td>\s*<td class=\"amount\">€300.00</td>\s*"
                  r"<td class=\"amount\"><span class=\"amount credit\">€100.00</span></td>\s*"
                  r"<td class=\"amount\">€300.00</td>"]),
-    ("/charges", [r"<td>2026-02-01</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€25.00</td>"
+    ("/charges", [r"<td>Feb 1, 2026</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€25.00</td>"
                   r"\s*<td>Gate key</td>", r'id="charges-total">€25.00<']),
     ("/sheet", [r"<td>Olga Owner</td>\s*<td class=\"amount\"><span class=\"amount \">€0.00</span>"
                 r"</td>\s*<td class=\"amount\">€1,250.00</td>\s*<td class=\"amount\">€0.00</td>\s*"
@@ -169,7 +169,7 @@ def test_the_balance_sheet_downloads_as_csv(admin, world):
 @pytest.mark.parametrize(("path", "section", "kind", "data", "row", "total"), [
     ("/contributions", "contributions", "contribution",
      {"member_id": "{owner}", "amount": "40", "date": DAY, "comment": "Extra"},
-     r"<td>2026-02-10</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€40.00</td>\s*<td>Extra</td>",
+     r"<td>Feb 10, 2026</td>\s*<td>Olga Owner</td>\s*<td class=\"amount\">€40.00</td>\s*<td>Extra</td>",
      r'id="contributions-total">€1,290.00<'),
     ("/expenses", "expenses", "expense",
      {"amount": "12.50", "date": DAY, "payment_type": "Snow removal", "vendor": "Plow",
@@ -183,7 +183,7 @@ def test_the_balance_sheet_downloads_as_csv(admin, world):
      r'id="charges-total">€30.00<'),
     ("/budget", "budget", "budget-item",
      {"payment_type": "Water", "budgeted_cost": "80", "strategy": "usage_based", "unit_rate": "1.5"},
-     r"<td>Water</td>\s*<td>usage based</td>\s*<td class=\"amount\">1.5</td>\s*"
+     r"<td>Water</td>\s*<td>by tariff</td>\s*<td class=\"amount\">1.5</td>\s*"
      r"<td class=\"amount\">€80.00</td>",
      r'id="budget-total-budgeted">€480.00<'),
 ])
@@ -219,8 +219,8 @@ def test_a_date_outside_the_period_is_422_at_the_date_field(admin, world):
         "description": "Late"})
 
     assert response.status_code == 422
-    assert ('<small class="field-error">The date must be within the period (2026-01-01 – '
-            '2026-03-31).</small>') in _text(response)
+    assert ('<small class="field-error">The date must be within the period (Jan 1, 2026 – '
+            'Mar 31, 2026).</small>') in _text(response)
 
 
 def test_a_plain_post_redirects_to_the_tab(admin, world):

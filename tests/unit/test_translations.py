@@ -38,6 +38,8 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/imports/templates",
     "app/web/audit/templates",
     "app/web/tokens/templates",
+    "app/web/periods/templates",
+    "app/web/closing/templates",
 ]
 
 # Text that is the same in every language.

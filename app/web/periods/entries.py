@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 from flask import g, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
                               PayoutForm, ServiceChargeForm)
 from app.models import Period
-from app.services import balances, billing, members as member_service, records
+from app.services import balances, billing, members as member_service, periods, records
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
 from app.web.forms import submit
@@ -63,7 +64,7 @@ def register(entry: Entry) -> None:
         period = get_or_404(Period, period_id)
         row = get_or_404(entry.ops.model, row_id)
         if row.period_id != period.id:
-            raise NotFound("Not found in this period.")
+            raise NotFound(_("Not found in this period."))
         return period, row
 
     def tab_url(period):
@@ -103,7 +104,7 @@ def register(entry: Entry) -> None:
     def edit(period_id, row_id):
         period, row = find(period_id, row_id)
         if not period.is_open:
-            return conflict(period, entry.tab, Conflict(_closed_message(period)))
+            return conflict(period, entry.tab, Conflict(periods.closed_message(period)))
         form = entry.form_class(formdata=None, **entry.initial(row))
         return render_template(f"periods/_{entry.name}_edit.html",
                                **context(period, entry.tab, row=row, edit_form=form))
@@ -135,10 +136,6 @@ def register(entry: Entry) -> None:
     bp.add_url_rule(one + "/edit", f"edit_{entry.name}", edit, methods=["GET"])
     bp.add_url_rule(one, f"update_{entry.name}", update, methods=["POST"])
     bp.add_url_rule(one + "/void", f"void_{entry.name}", void, methods=["POST"])
-
-
-def _closed_message(period: Period) -> str:
-    return f"The period “{period.name}” is {period.status}; reopen it to change its records."
 
 
 # --- what each tab shows besides its rows ----------------------------------------------

@@ -1,4 +1,5 @@
 """Forms only the period pages need; the records themselves use app.forms.ledger."""
+from flask_babel import lazy_gettext
 from wtforms import HiddenField
 from wtforms.validators import Length
 
@@ -6,7 +7,7 @@ from app.forms.base import BaseForm, TrimmedStringField, required
 
 
 class RenameForm(BaseForm):
-    name = TrimmedStringField("Name", [required(), Length(max=80)])
+    name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
 
 
 class ReadingsGridForm(BaseForm):

@@ -10,6 +10,7 @@ from datetime import date
 from collections.abc import Callable
 
 from flask import flash, make_response, render_template, request
+from flask_babel import lazy_gettext
 
 from app.errors import Conflict
 from app.extensions import db
@@ -21,9 +22,10 @@ from app.web.periods.forms import RenameForm
 
 bp = community_blueprint("periods", __name__, "/periods", template_folder="templates")
 
-TABS = (("contributions", "Contributions"), ("expenses", "Expenses"), ("budget", "Budget"),
-        ("readings", "Readings"), ("charges", "Charges"), ("payouts", "Payouts"),
-        ("adjustments", "Adjustments"), ("sheet", "Balance sheet"))
+TABS = (("contributions", lazy_gettext("Contributions")), ("expenses", lazy_gettext("Expenses")),
+        ("budget", lazy_gettext("Budget")), ("readings", lazy_gettext("Readings")),
+        ("charges", lazy_gettext("Charges")), ("payouts", lazy_gettext("Payouts")),
+        ("adjustments", lazy_gettext("Adjustments")), ("sheet", lazy_gettext("Balance sheet")))
 
 _builders: dict[str, Callable[..., dict]] = {}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask import g, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -47,7 +48,7 @@ def chosen_item(period: Period, items: list[BudgetItem]) -> BudgetItem | None:
         for item in items:
             if str(item.id) == wanted:
                 return item
-        raise NotFound("Budget item not found.")
+        raise NotFound(_("Budget item not found."))
     return items[0] if items else None
 
 
@@ -109,7 +110,7 @@ def save_readings(period_id):
     form = ReadingsGridForm()
     item = _posted_item(period, form.budget_item_id.data)
     if not form.validate_on_submit():
-        return _answer(period, item, False, grid_error="The form has expired; reload the page.")
+        return _answer(period, item, False, grid_error=_("The form has expired; reload the page."))
     posted, errors, saved = {}, {}, 0
     try:
         for row in grid(period, item):
@@ -128,7 +129,7 @@ def save_readings(period_id):
     if errors:
         db.session.rollback()
         return _answer(period, item, False, posted=posted, errors=errors,
-                       grid_error="Nothing was saved: correct the marked rows.")
+                       grid_error=_("Nothing was saved: correct the marked rows."))
     db.session.commit()
     return _answer(period, item, True, saved=saved)
 
@@ -161,7 +162,7 @@ def void_reading(period_id, reading_id):
     period = get_or_404(Period, period_id)
     reading = get_or_404(Reading, reading_id)
     if reading.period_id != period.id:
-        raise NotFound("Reading not found.")
+        raise NotFound(_("Reading not found."))
     item = get_or_404(BudgetItem, reading.budget_item_id)
     try:
         billing.READINGS.void(reading)
@@ -175,7 +176,7 @@ def _posted_item(period: Period, item_id) -> BudgetItem:
     for item in usage_items(period):
         if str(item.id) == str(item_id):
             return item
-    raise NotFound("Budget item not found.")
+    raise NotFound(_("Budget item not found."))
 
 
 def _answer(period, item, ok, **extra):

@@ -1,8 +1,10 @@
 """The balance sheet tab (SPEC §5) and its CSV download, the same CSV the API serves."""
+from flask_babel import gettext as _
+
 from app.api.reports import can_see_sheet, sheet_download
 from app.errors import Forbidden
 from app.models import Period
-from app.services import balances
+from app.services import balances, billing
 from app.tenancy import get_or_404
 from app.web.periods.page import bp, panel, render_tab
 
@@ -11,7 +13,10 @@ from app.web.periods.page import bp, panel, render_tab
 def build(period: Period, **_) -> dict:
     if not can_see_sheet():
         return {"visible": False}
-    return {"visible": True, "sheet": balances.sheet(period)}
+    sheet = balances.sheet(period)
+    # The strategy reads "by tariff" for a meter item with a unit rate (app.words).
+    unit_rates = {item.id: item.unit_rate for item in billing.active_items(period.id)}
+    return {"visible": True, "sheet": sheet, "unit_rates": unit_rates}
 
 
 @bp.get("/<int:period_id>/sheet")
@@ -23,5 +28,5 @@ def sheet(period_id):
 def sheet_csv(period_id):
     period = get_or_404(Period, period_id)
     if not can_see_sheet():
-        raise Forbidden("This community shows owners only their own balance.")
+        raise Forbidden(_("This community shows owners only their own balance."))
     return sheet_download(balances.sheet(period))

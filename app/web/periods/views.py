@@ -4,6 +4,7 @@ The tabs' routes live in their own modules, which add them to the same blueprint
 ``entries`` (contributions, expenses, budget items, charges), ``readings`` and ``sheet``.
 """
 from flask import flash, make_response, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from app.errors import Conflict
 from app.extensions import db
@@ -80,8 +81,8 @@ def reopen(period_id):
         db.session.commit()
     except Conflict as error:
         return conflict(period, "contributions", error)
-    flash(f"“{period.name}” is open for corrections. Later closed periods are marked stale "
-          "until it is closed again.", "success")
+    flash(_("“%(name)s” is open for corrections. Later closed periods are out of date "
+            "until it is closed again.", name=period.name), "success")
     target = url_for("periods.show", period_id=period.id)
     if is_htmx():
         response = make_response("", 200)
