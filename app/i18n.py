@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from babel import dates as babel_dates, numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import get_locale, lazy_gettext
+from flask_babel import get_locale
 
 from app.extensions import babel
 
@@ -209,20 +209,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"current_language": current_language(), "languages": LANGUAGE_NAMES,
-                "lang_url": lang_url, "role_name": role_name}
+                "lang_url": lang_url}
 
     app.add_template_filter(lambda cents, currency=None: money(
         cents, currency or _community_currency()), "money")
     app.add_template_filter(number, "number")
     app.add_template_filter(date, "date")
-
-
-ROLE_NAMES = {"owner": lazy_gettext("owner"), "admin": lazy_gettext("admin")}
-
-
-def role_name(role: str) -> str:
-    """A member's role in words (``owner`` -> "владелец")."""
-    return str(ROLE_NAMES.get(role, role))
 
 
 def _community_currency() -> str:

@@ -94,6 +94,7 @@ def job_kind_name(kind):
 
 
 def not_split_reason(reason):
+    """The ledger's reason an amount was not split (app.ledger.allocation), in words."""
     return NOT_SPLIT_REASONS.get(reason, reason)
 
 
@@ -101,11 +102,6 @@ def not_split_reason(reason):
 STALE_LABEL = lazy_gettext("out of date")
 STALE_SENTENCE = lazy_gettext(
     "An earlier period was reopened; close it again to recompute this one.")
-
-
-def unassigned_reason(reason):
-    """The ledger's reason an amount was not split (app.ledger.allocation), in words."""
-    return NOT_SPLIT_REASONS.get(reason, reason)
 
 
 def init_app(app) -> None:
@@ -116,5 +112,5 @@ def init_app(app) -> None:
         app.add_template_filter(function, function.__name__)
     app.jinja_env.globals.update(strategy_name=strategy_name, status_name=status_name,
                                  role_name=role_name, job_status_name=job_status_name,
-                                 unassigned_reason=unassigned_reason,
+                                 unassigned_reason=not_split_reason,
                                  STALE_LABEL=STALE_LABEL, STALE_SENTENCE=STALE_SENTENCE)

@@ -22,7 +22,7 @@ from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, balances, bulk, jobs, journal, late_fees
 from app.services import periods as period_service
-from app.words import unassigned_reason
+from app.words import not_split_reason
 
 log = logging.getLogger("levy.close")
 DERIVED = ("allocation", "usage")
@@ -32,7 +32,7 @@ class CloseRefused(Conflict):
     """The period cannot be closed as it stands."""
 
     def __init__(self, problems: list[tuple[str, int, str]]):
-        reasons = {name: str(unassigned_reason(reason)) for name, _cents, reason in problems}
+        reasons = {name: str(not_split_reason(reason)) for name, _cents, reason in problems}
         names = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
         super().__init__(_("The period cannot be closed. Fix these categories first — "
                            "%(names)s.", names=names),

@@ -10,14 +10,8 @@ from app.services import members as service
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import is_htmx, section_or_page
 from app.web.forms import submit
-from app.words import role_name
 
 bp = community_blueprint("members", __name__, "/members", template_folder="templates")
-
-
-@bp.context_processor
-def _words():
-    return {"role_name": role_name}
 
 
 def _context(form=None, invite_url=None, invited=None):

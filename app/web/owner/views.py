@@ -5,7 +5,7 @@ Every page shows the current member's own money. Admins may pass ``?member_id=``
 member's; an owner asking for someone else gets a 403, an id of another community a 404.
 """
 from flask import current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 
 from app import downloads, i18n
 from app.api.reports import sheet_download
@@ -13,6 +13,7 @@ from app.errors import Forbidden, NotFound
 from app.models import Member, Period
 from app.services import balances, dashboard, history, reminders
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
+from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
 from app.web.owner.forms import ReminderForm
 
@@ -138,15 +139,7 @@ def send_reminders():
         return redirect(url_for("owner.reminders"))
     jobs = reminders.queue(form.member_ids.data)
     count = len(form.member_ids.data)
-    failed = [job for job in jobs if job.status == "failed"]
-    if failed:
-        flash(_("Some reminders could not be sent: %(errors)s",
-                errors="; ".join(j.error or "" for j in failed)), "error")
-    elif all(job.done for job in jobs):
-        flash(ngettext("Sent %(num)d reminder.", "Sent %(num)d reminders.", count), "success")
-    else:
-        flash(ngettext("Queued %(num)d reminder; it goes out in a moment.",
-                       "Queued %(num)d reminders; they go out in a moment.", count), "success")
+    flash_reminders_sent(jobs, count)
     return redirect(url_for("owner.reminders"))
 
 

@@ -5,12 +5,13 @@ total (members already reminded today, or no longer in debt, are named and left 
 confirmation queues them through the reminders job, like the reminders page does.
 """
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 
 from app import downloads
 from app.errors import ValidationFailed
 from app.services import receivables as service
 from app.tenancy import community_blueprint, requires
+from app.web.reminding import flash_reminders_sent
 from app.web.receivables.forms import RemindForm
 
 bp = community_blueprint("receivables", __name__, template_folder="templates")
@@ -64,16 +65,9 @@ def remind():
         return render_template("receivables/confirm.html", plan=plan, form=form)
     plan, jobs = service.remind(form.member_ids.data)
     count = len(plan.member_ids)
-    failed = [job for job in jobs if job.status == "failed"]
     if not count:
         flash(_("Nobody to remind: everyone chosen was reminded today or no longer owes."),
               "warning")
-    elif failed:
-        flash(_("Some reminders could not be sent: %(errors)s",
-                errors="; ".join(j.error or "" for j in failed)), "error")
-    elif all(job.done for job in jobs):
-        flash(ngettext("Sent %(num)d reminder.", "Sent %(num)d reminders.", count), "success")
     else:
-        flash(ngettext("Queued %(num)d reminder; it goes out in a moment.",
-                       "Queued %(num)d reminders; they go out in a moment.", count), "success")
+        flash_reminders_sent(jobs, count)
     return redirect(url_for("receivables.index"))
