@@ -1,4 +1,6 @@
 """Flask extensions, created unbound and attached in create_app."""
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -8,6 +10,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so Alembic can alter them on every database.
 naming_convention = {
@@ -18,7 +21,22 @@ naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
+
+class Base(DeclarativeBase):
+    """SQLAlchemy 2.0's typed declarative base, under Flask-SQLAlchemy's db.Model."""
+
+    metadata = MetaData(naming_convention=naming_convention)
+
+
+db = SQLAlchemy(model_class=Base)
+
+# Models subclass Model. At run time it is db.Model (Base plus Flask-SQLAlchemy's table naming
+# and bind key); a type checker cannot follow that class built at run time, so it sees Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

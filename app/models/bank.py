@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, utcnow
 
 
@@ -22,7 +22,7 @@ class LineStatus:
     SKIPPED = "skipped"
 
 
-class BankImport(TenantScoped, db.Model):
+class BankImport(TenantScoped, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     file_name: Mapped[str] = mapped_column(String(255), default="")
     created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -35,7 +35,7 @@ class BankImport(TenantScoped, db.Model):
         back_populates="bank_import", order_by="BankImportLine.id")
 
 
-class BankImportLine(TenantScoped, db.Model):
+class BankImportLine(TenantScoped, Model):
     __table_args__ = (Index("ix_bank_import_line_fingerprint", "community_id", "fingerprint"),
                       Index("ix_bank_import_line_counterparty", "community_id",
                             "counterparty_key"))

@@ -6,12 +6,12 @@ from decimal import Decimal
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
 from app.models.tenancy import Member, Property
 
 
-class BudgetItem(TenantScoped, Voidable, db.Model):
+class BudgetItem(TenantScoped, Voidable, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     payment_type: Mapped[str] = mapped_column(String(80))
@@ -22,7 +22,7 @@ class BudgetItem(TenantScoped, Voidable, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Reading(TenantScoped, Voidable, db.Model):
+class Reading(TenantScoped, Voidable, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     property_id: Mapped[int] = mapped_column(ForeignKey("property.id"), index=True)
@@ -44,7 +44,7 @@ class ChargeKind:
     LATE_FEE = "late_fee"  # written by the close (app.services.late_fees), never by hand
 
 
-class ServiceCharge(TenantScoped, Voidable, db.Model):
+class ServiceCharge(TenantScoped, Voidable, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
@@ -65,7 +65,7 @@ class ServiceCharge(TenantScoped, Voidable, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class BalanceSnapshot(TenantScoped, db.Model):
+class BalanceSnapshot(TenantScoped, Model):
     """Each member's final balance of a closed period; the next period opens from it."""
     __table_args__ = (UniqueConstraint("period_id", "member_id"),)
 
@@ -83,7 +83,7 @@ class BalanceSnapshot(TenantScoped, db.Model):
     closing: Mapped[int] = mapped_column(Cents)
 
 
-class AllocationLine(TenantScoped, db.Model):
+class AllocationLine(TenantScoped, Model):
     """How a close split each budget item, property by property: the explanation behind
     a closed period's allocated and usage columns, kept as it was at the close (later
     changes to share weights or owners do not rewrite an old statement)."""

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, utcnow
 
 
-class IdempotentRequest(db.Model):
+class IdempotentRequest(Model):
     __tablename__ = "idempotent_request"
     __table_args__ = (UniqueConstraint("user_id", "key", name="uq_idempotent_request_user_key"),)
 

@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
 from app.models.tenancy import Member
 
@@ -22,7 +22,7 @@ class PeriodStatus(StrEnum):
     CLOSED = "closed"
 
 
-class Period(TenantScoped, db.Model):
+class Period(TenantScoped, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
     start_date: Mapped[date]
@@ -41,7 +41,7 @@ class Period(TenantScoped, db.Model):
         return self.start_date <= day <= self.end_date
 
 
-class Contribution(TenantScoped, Voidable, db.Model):
+class Contribution(TenantScoped, Voidable, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
@@ -53,7 +53,7 @@ class Contribution(TenantScoped, Voidable, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class Expense(TenantScoped, Voidable, db.Model):
+class Expense(TenantScoped, Voidable, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Cents)
@@ -69,7 +69,7 @@ class Expense(TenantScoped, Voidable, db.Model):
     paid_by: Mapped[Member | None] = relationship()
 
 
-class Payout(TenantScoped, Voidable, db.Model):
+class Payout(TenantScoped, Voidable, Model):
     """Money the fund pays a member: an out-of-pocket expense paid back, an overpayment
     refunded."""
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -83,7 +83,7 @@ class Payout(TenantScoped, Voidable, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class Adjustment(TenantScoped, Voidable, db.Model):
+class Adjustment(TenantScoped, Voidable, Model):
     """A signed correction of one member's balance with its reason: a balance brought over
     from the old books (+ credit, − debt), a write-off."""
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -97,7 +97,7 @@ class Adjustment(TenantScoped, Voidable, db.Model):
     member: Mapped[Member] = relationship()
 
 
-class JournalEntry(TenantScoped, db.Model):
+class JournalEntry(TenantScoped, Model):
     # Edits and voids look up a record's current entry by its source.
     __table_args__ = (Index("ix_journal_entry_source", "source_type", "source_id"),)
 
@@ -116,7 +116,7 @@ class JournalEntry(TenantScoped, db.Model):
                                                      cascade="all, delete-orphan")
 
 
-class Posting(TenantScoped, db.Model):
+class Posting(TenantScoped, Model):
     """One leg of an entry. ``amount_cents`` > 0 is a debit, < 0 a credit."""
     __table_args__ = (Index("ix_posting_period_member", "period_id", "member_id", "category"),
                       # Fund cash sums one account across periods.

@@ -4,11 +4,11 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, utcnow
 
 
-class Reminder(TenantScoped, db.Model):
+class Reminder(TenantScoped, Model):
     __table_args__ = (UniqueConstraint("member_id", "sent_on"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -10,12 +10,12 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, utcnow
 from app.models.tenancy import User
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -7,7 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.base import BigId, TenantScoped, utcnow
 
 
@@ -15,7 +15,7 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     # Stored lower-cased: emails compare case-insensitively (SPEC §1).
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -30,7 +30,7 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Member"]] = relationship(back_populates="user")
 
 
-class Community(db.Model):
+class Community(Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -55,7 +55,7 @@ class Community(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Member(TenantScoped, db.Model):
+class Member(TenantScoped, Model):
     """A person in one community; money is tracked per member.
 
     ``email`` is empty for a member without an account (the treasurer keeps their money
@@ -93,7 +93,7 @@ def label_key(label: str) -> str:
     return " ".join((label or "").split()).casefold()
 
 
-class Property(TenantScoped, db.Model):
+class Property(TenantScoped, Model):
     __table_args__ = (UniqueConstraint("community_id", "label_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -113,7 +113,7 @@ class Property(TenantScoped, db.Model):
         return label
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored; the token is shown once."""
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
