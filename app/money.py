@@ -19,7 +19,7 @@ from decimal import Context, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_currency
-from flask_babel import lazy_gettext, lazy_ngettext
+from flask_babel import LazyString, lazy_gettext, lazy_ngettext
 
 __all__ = [
     "MAX_AMOUNT_CENTS",
@@ -62,7 +62,7 @@ _DECIMALS = {
 }
 
 
-def _decimals_message(noun: str, places: int):
+def _decimals_message(noun: str, places: int) -> LazyString:
     if (noun, places) in _DECIMALS:
         return _DECIMALS[noun, places]
     return lazy_ngettext("Enter a number with at most %(num)d decimal.",
@@ -77,7 +77,7 @@ class MoneyError(ValueError):
     ``not_positive``, ``negative`` or ``too_large``.
     """
 
-    def __init__(self, message, code: str = "invalid") -> None:
+    def __init__(self, message: str | LazyString, code: str = "invalid") -> None:
         super().__init__(message)
         self.code = code
 
@@ -143,7 +143,8 @@ def _parse(value: object, places: int, *, positive: bool, noun: str) -> Decimal:
     quantum = Decimal(1).scaleb(-places)
     q = d.quantize(quantum, context=_CTX)
     # Decimals as written count: "1.500" has three, even though it equals 1.50.
-    if q != d or d.as_tuple().exponent < -places:
+    exponent = d.as_tuple().exponent  # an int: to_decimal lets no NaN or Infinity through
+    if q != d or (isinstance(exponent, int) and exponent < -places):
         raise MoneyError(_decimals_message(noun, places), "decimals")
     return abs(q) if q.is_zero() else q  # never hand back "-0.000"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from app.ledger.split import (NothingToSplit, PropertyShare, Strategy, allocate,
                               tariff_charge)
@@ -75,7 +75,7 @@ def _bases(item: Item, properties: Sequence[PropertyShare],
     return bases
 
 
-def _rounded_share(total: int, basis_total: Decimal):
+def _rounded_share(total: int, basis_total: Decimal) -> Callable[[Decimal], int]:
     """``basis ↦ round_half_up(total · basis / basis_total)``: the share before the remainder
     rule, in whole numbers. Exact like ``round_half_up_cents`` over Fractions (same formula,
     on the numerator and denominator of the product), but without building Fractions for
