@@ -56,11 +56,11 @@ def new_secret_token(prefix: str = "") -> tuple[str, str]:
     return token, digest(token)
 
 
-def normalize_email(email: str) -> str:
+def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
-def user_by_email(email: str) -> User | None:
+def user_by_email(email: str | None) -> User | None:
     return db.session.execute(
         select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
 

@@ -71,11 +71,14 @@ def invite_url(token: str) -> str:
 
 def send_invite(member: Member) -> str:
     """Give a member with an email a fresh invite link and mail it; answers the link."""
+    email = member.email
+    if email is None:
+        raise ValueError("an invite needs the member's email")
     token, token_hash = new_secret_token()
     member.invite_token_hash, member.invited_at = token_hash, utcnow()
-    existing = user_by_email(member.email)
+    existing = user_by_email(email)
     url = invite_url(token)
-    community = db.session.get(Community, member.community_id)
+    community = db.session.get_one(Community, member.community_id)
     # Mails to a member speak the community's language, whoever sent the invite (SPEC §7).
     with force_locale(community_language(community)):
         subject = gettext("You are invited to %(community)s on Levy", community=community.name)
@@ -84,7 +87,7 @@ def send_invite(member: Member) -> str:
         body = (gettext("Hello %(name)s,", name=member.name) + "\n\n"
                 + gettext("%(community)s uses Levy to keep its common money straight.",
                           community=community.name) + "\n" + join + "\n")
-    mailer.send(member.email, subject, body)
+    mailer.send(email, subject, body)
     return url
 
 
@@ -115,7 +118,7 @@ def accept_invite(token: str, *, password: str, name: str | None = None) -> User
     return user
 
 
-def check_invitee(member: Member, user: User | None) -> None:
+def check_invitee(member: Member, user: User | None) -> User:
     """Only the account with the invited email, logged in, may join by an invite to it."""
     if user is None:
         raise AccountExists(ACCOUNT_EXISTS_INVITE)
@@ -123,11 +126,12 @@ def check_invitee(member: Member, user: User | None) -> None:
         raise Forbidden(gettext("This invite is for another account (%(email)s). "
                                 "Log out and log in as that account to join.",
                                 email=member.email))
+    return user
 
 
 def join_with_account(token: str, user: User | None, name: str | None = None) -> User:
     member = _member_or_invalid(token)
-    check_invitee(member, user)
+    user = check_invitee(member, user)
     _join(member, user, name)
     return user
 

@@ -64,7 +64,7 @@ class _BudgetItems:
         return item
 
     def edit(self, item: BudgetItem, **values) -> BudgetItem:
-        period = db.session.get(Period, item.period_id)
+        period = db.session.get_one(Period, item.period_id)
         periods.ensure_writable(period)
         before = audit.snapshot(item, ITEM_FIELDS)
         if values.get("strategy") != Strategy.USAGE_BASED and self._has_readings(item):
@@ -82,7 +82,7 @@ class _BudgetItems:
             Reading.budget_item_id == item.id, Reading.voided_at.is_(None))).first() is not None
 
     def void(self, item: BudgetItem) -> None:
-        periods.ensure_writable(db.session.get(Period, item.period_id))
+        periods.ensure_writable(db.session.get_one(Period, item.period_id))
         if self._has_readings(item):
             raise Conflict(_("This budget item has meter readings; void them first."))
         item.voided_at = utcnow()
@@ -165,7 +165,7 @@ class _Readings:
         return reading
 
     def edit(self, reading: Reading, **values) -> Reading:
-        period = db.session.get(Period, reading.period_id)
+        period = db.session.get_one(Period, reading.period_id)
         periods.ensure_writable(period)
         before = audit.snapshot(reading, READING_FIELDS)
         for name, value in self._check(period, values, exclude_id=reading.id).items():
@@ -175,7 +175,7 @@ class _Readings:
         return reading
 
     def void(self, reading: Reading) -> None:
-        periods.ensure_writable(db.session.get(Period, reading.period_id))
+        periods.ensure_writable(db.session.get_one(Period, reading.period_id))
         reading.voided_at = utcnow()
         audit.record("void", "reading", reading.id, period_id=reading.period_id,
                      before=audit.snapshot(reading, READING_FIELDS))

@@ -30,6 +30,7 @@ row and a flush — the reference the tests compare against).
 from __future__ import annotations
 
 import enum
+from typing import Literal, overload
 
 from flask import current_app
 from sqlalchemy import insert, text
@@ -38,6 +39,12 @@ from app.extensions import db
 
 # Below this many rows a COPY (its own command and round trip) gains nothing over one INSERT.
 COPY_MIN_ROWS = 50
+
+
+@overload
+def insert_rows(model, rows: list[dict], *, ids: Literal[True]) -> list[int]: ...
+@overload
+def insert_rows(model, rows: list[dict], *, ids: Literal[False] = False) -> None: ...
 
 
 def insert_rows(model, rows: list[dict], *, ids: bool = False) -> list[int] | None:
@@ -100,6 +107,8 @@ def _copy(table, columns, values, ids: bool):
     sql = (f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
            "FROM STDIN")
     raw = connection.connection.driver_connection  # psycopg, in the session's transaction
+    if raw is None:
+        raise RuntimeError("COPY needs the session's open psycopg connection")
     with raw.cursor() as cursor, cursor.copy(sql) as copy:
         for row in values:
             copy.write_row(row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 from flask import g
 from flask_babel import gettext as _
@@ -94,7 +95,7 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
     labels: dict[str, int] = {}
     new_by_email: dict[str, dict] = {}
     new_by_name: dict[str, dict] = {}
-    plan = []  # (row, owner: Member | dict for a new member, property or None)
+    plan: list[tuple[Any, Member | dict, Property | None]] = []  # dict: a member to create
     result = ImportResult([])
     for row in rows:
         errors = list(row.errors)
@@ -112,7 +113,8 @@ def import_properties(content: bytes, *, dry_run: bool) -> ImportResult:
                  "owner": (owner["name"] if isinstance(owner, dict) else owner.name) if owner else row.owner,
                  "new_owner": isinstance(owner, dict), "email": row.email}
         result.rows.append(RowResult(row.line, status, errors, shown))
-        plan.append((row, owner, prop))
+        if owner is not None:  # else the row has errors, and nothing is written
+            plan.append((row, owner, prop))
     if dry_run or not result.ok:
         return result
 
@@ -152,9 +154,9 @@ def _owner(row, members: _Members, new_by_email: dict, new_by_name: dict, errors
             return None
         return member
     if row.owner:
-        member = members.named(row.owner, row.header("owner"), errors)
-        if member is not None or errors:
-            return member
+        named = members.named(row.owner, row.header("owner"), errors)
+        if named is not None or errors:
+            return named
     new = (new_by_email.get(row.email) if row.email else None) or \
         (new_by_name.get(name_key(row.owner)) if row.owner else None)
     if new is None:
@@ -198,7 +200,8 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
     members = _Members()
     properties = {name_key(p.label): p for p in db.session.execute(select(Property)).scalars()}
     by_id = {m.id: m for m in members.all}
-    result, plan = ImportResult([]), []
+    result = ImportResult([])
+    plan: list[tuple[Any, Member]] = []
     for row in rows:
         errors = list(row.errors)
         member = None
@@ -213,7 +216,8 @@ def import_contributions(period: Period, content: bytes, *, dry_run: bool) -> Im
                  "member": member.name if member else (row.member or row.property),
                  "property": row.property}
         result.rows.append(RowResult(row.line, status, errors, shown))
-        plan.append((row, member))
+        if member is not None:  # else the row has errors, and nothing is written
+            plan.append((row, member))
     if dry_run or not result.ok:
         return result
 

@@ -5,6 +5,7 @@ inside it, write the row, post its journal entry, audit. An edit reverses and re
 void hides the row and reverses its entry.
 """
 from dataclasses import dataclass
+from typing import Any
 from collections.abc import Callable
 
 from flask import g
@@ -27,7 +28,7 @@ def payment_type_key(payment_type: str) -> str:
 
 @dataclass(frozen=True)
 class Kind:
-    model: type
+    model: type[Any]
     entity: str
     fields: tuple[str, ...]
     legs: Callable
@@ -107,7 +108,7 @@ def _ensure_by_hand(kind: Kind, row) -> None:
 
 def edit(kind: Kind, row, **values):
     _ensure_by_hand(kind, row)
-    period = db.session.get(Period, row.period_id)
+    period = db.session.get_one(Period, row.period_id)
     ensure_writable(period)
     _validate(kind, period, values, row)
     before = audit.snapshot(row, kind.fields)
@@ -127,7 +128,7 @@ def edit(kind: Kind, row, **values):
 
 def void(kind: Kind, row) -> None:
     _ensure_by_hand(kind, row)
-    period = db.session.get(Period, row.period_id)
+    period = db.session.get_one(Period, row.period_id)
     ensure_writable(period)
     row.voided_at = utcnow()
     journal.reverse(kind.entity, row.id, row.date, f"void of {kind.entity} #{row.id}")
