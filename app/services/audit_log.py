@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _, lazy_gettext
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -65,7 +65,8 @@ MEMBER_KEYS = ("member_id", "paid_by_member_id", "owner_member_id")
 
 def _about_member(member_id: int, user_id: int | None):
     """Entries by or about a member: their own record, records naming them, what they did."""
-    conditions = [(AuditEntry.entity == "member") & (AuditEntry.entity_id == member_id)]
+    conditions: list[ColumnElement[bool]] = [
+        (AuditEntry.entity == "member") & (AuditEntry.entity_id == member_id)]
     for key in MEMBER_KEYS:
         conditions.append(AuditEntry.after[key].as_integer() == member_id)
         conditions.append(AuditEntry.before[key].as_integer() == member_id)
@@ -253,7 +254,7 @@ class _Names:
 
     def __init__(self, entries: list[AuditEntry], currency: str):
         self.currency = currency
-        ids = {"member": set(), "period": set(), "property": set(), "budget_item": set(),
+        ids: dict[str, set[int]] = {"member": set(), "period": set(), "property": set(), "budget_item": set(),
                "user": set()}
         for entry in entries:
             if entry.user_id:

@@ -167,8 +167,8 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
     # A member whose only records were voided nets to zero in every category: no amount in
     # the period, so no row for that alone (SPEC §5 "Rows").
     posted = {m: v for m, v in posted_movements(period.id, categories).items() if any(v.values())}
-    allocated = allocation.by_member("allocated") if live else {}
-    usage = allocation.by_member("usage") if live else {}
+    allocated = allocation.by_member("allocated") if allocation is not None else {}
+    usage = allocation.by_member("usage") if allocation is not None else {}
     member_ids = set(posted) | set(allocated) | set(usage)
     movements = {}
     for member_id in member_ids:
@@ -225,7 +225,7 @@ def sheet(period: Period) -> Sheet:
     else:
         allocation = live_allocation(period, items, by_key)
         rows = compute_rows(period, allocation)
-        charged: dict[int, int] = {}
+        charged = {}
         for line in allocation.lines:
             charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
         not_split = allocation.unassigned

@@ -86,7 +86,7 @@ def queue(file_name: str, content: bytes) -> BankImport:
     import_id = bank_import.id
     from app.tasks import parse_bank_import
     job_service.dispatch(parse_bank_import, job)
-    return db.session.get(BankImport, import_id)
+    return db.session.get_one(BankImport, import_id)
 
 
 def run_parse_job(job_id: int) -> None:
@@ -167,7 +167,7 @@ def _status(kind: str, member_id, payment_type, period: Period | None) -> str:
 
 
 def _earlier_fingerprints(prints: list[str], import_id: int) -> set[str]:
-    found = set()
+    found: set[str] = set()
     unique = sorted(set(prints))
     for start in range(0, len(unique), CHUNK):
         found.update(db.session.execute(select(BankImportLine.fingerprint).where(

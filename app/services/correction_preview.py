@@ -18,6 +18,7 @@ is the close's own 409 with its reasons.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -89,9 +90,9 @@ def preview(period: Period) -> list[PeriodChanges]:
             result.append(_changes(later_period, before.closing, closing, names))
         else:
             # An open period between closed ones: the close carries its live balances.
-            rows = balances.compute_rows(later_period, balances.live_allocation(later_period),
+            live = balances.compute_rows(later_period, balances.live_allocation(later_period),
                                          opening=closing)
-            closing = {r.balance.member_id: r.balance.closing for r in rows}
+            closing = {r.balance.member_id: r.balance.closing for r in live}
     return result
 
 
@@ -116,7 +117,7 @@ def _snapshots(period_ids: list[int]) -> dict[int, dict[int, tuple[int, int, int
     return result
 
 
-def _changes(period: Period, before: dict[int, int], after: dict[int, int],
+def _changes(period: Period, before: Mapping[int, int], after: Mapping[int, int],
              names: dict) -> PeriodChanges:
     rows = [Change(m, names.get(m, f"#{m}"), before.get(m, 0), after.get(m, 0))
             for m in set(before) | set(after) if before.get(m, 0) != after.get(m, 0)]

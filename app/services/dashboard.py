@@ -148,7 +148,7 @@ class SetupStep:
 def setup_steps() -> list[SetupStep]:
     """What a new community still has to do before its treasurer can work; shown on the
     admin dashboard until every step is done. Each is one cheap EXISTS query."""
-    community = db.session.get(Community, g.community_id)
+    community = db.session.get_one(Community, g.community_id)
 
     def any_row(*where) -> bool:
         return bool(db.session.execute(select(exists().where(*where))).scalar())
