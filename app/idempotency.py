@@ -23,12 +23,13 @@ import random
 import re
 import time
 from datetime import timedelta
+from typing import cast
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask_login import current_user
 from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import CursorResult, delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import Conflict, ValidationFailed
@@ -167,7 +168,7 @@ def purge_expired() -> int:
     """Delete rows older than 24 hours (also run on one claim in PURGE_ONE_IN)."""
     result = db.session.execute(delete(IdempotentRequest).where(
         IdempotentRequest.created_at < utcnow() - LIFETIME))
-    return result.rowcount
+    return cast(CursorResult, result).rowcount
 
 
 # --- the view's first commit marks the key as having written -------------------------------

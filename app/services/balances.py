@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 
@@ -120,11 +121,11 @@ def saved_allocation(period_id: int) -> PeriodAllocation:
 
 def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[int, dict[str, int]]:
     """Each member's sums per category from the journal, signs turned into SPEC's columns."""
-    rows = db.session.execute(
+    rows = cast("list[tuple[int, str, int]]", db.session.execute(  # the WHERE leaves no NULL
         select(Posting.member_id, Posting.category, func.sum(Posting.amount_cents))
         .where(Posting.period_id == period_id, Posting.member_id.is_not(None),
                Posting.category.in_(categories))
-        .group_by(Posting.member_id, Posting.category)).all()
+        .group_by(Posting.member_id, Posting.category)).all())
     result: dict[int, dict[str, int]] = {}
     for member_id, category, total in rows:
         sign = -1 if category in CREDIT_CATEGORIES else 1
@@ -204,13 +205,15 @@ def is_provisional(period: Period) -> bool:
 
 def posted_charges(period_id: int) -> dict[int, int]:
     """What the close charged members per budget item: its allocation and usage entries."""
-    return {item_id: int(cents) for item_id, cents in db.session.execute(
+    # Allocation and usage entries always name their budget item (source_id).
+    rows = cast("list[tuple[int, int]]", db.session.execute(
         select(JournalEntry.source_id, func.sum(Posting.amount_cents))
         .join(Posting, Posting.entry_id == JournalEntry.id)
         .where(JournalEntry.period_id == period_id, Posting.period_id == period_id,
                JournalEntry.source_type.in_(("allocation", "usage")),
                Posting.member_id.is_not(None))
-        .group_by(JournalEntry.source_id)).all()}
+        .group_by(JournalEntry.source_id)).all())
+    return {item_id: int(cents) for item_id, cents in rows}
 
 
 def sheet(period: Period) -> Sheet:

@@ -129,7 +129,7 @@ class _Readings:
             errors["budget_item_id"] = [_("No such budget item in this period.")]
         elif item.strategy != Strategy.USAGE_BASED:
             errors["budget_item_id"] = [_("Readings belong to a budget item split by meter.")]
-        if errors:
+        if errors or prop is None or item is None:  # either None has its message in errors
             raise ValidationFailed(_("The reading is not valid."), errors)
         if values.get("start_reading") is None:
             # A meter continues where it stood at the end of the previous period; a new one

@@ -9,10 +9,11 @@ again gives the same rows (derived entries and snapshots are replaced, not added
 """
 import logging
 import time
+from typing import cast
 
 from flask import current_app, g
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -55,7 +56,7 @@ def request_close(period: Period) -> Job:
         update(Period).where(Period.id == period.id, Period.community_id == g.community_id,
                              Period.status == PeriodStatus.OPEN)
         .values(status=PeriodStatus.CLOSING).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:
+    if cast(CursorResult, moved).rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
     job = jobs.create("close_period", period_id=period.id)
@@ -80,6 +81,8 @@ def run_close_job(job_id: int, heartbeat: bool = False) -> None:
     if job is None or job.status == "succeeded":
         return
     period_id = job.period_id
+    if period_id is None:
+        raise ValueError(f"close job {job_id} names no period")
     # Compare-and-set: a duplicate delivery while another execution's lease is alive, or of
     # a finished job, does nothing (app.services.jobs).
     token = jobs.claim(job_id)

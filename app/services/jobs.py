@@ -26,16 +26,17 @@ import threading
 import uuid
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import cast
 
 from flask import Flask, current_app, g
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, func, or_, select, update
 
 from app.extensions import db
 from app.models import Job
 from app.models.base import utcnow
 
 log = logging.getLogger("levy.jobs")
-JOBS = Job.__table__  # Core statements: the lease crosses communities and threads
+JOBS = cast(Table, Job.__table__)  # Core statements: the lease crosses communities and threads
 
 
 # --- the life cycle -----------------------------------------------------------------------
@@ -119,7 +120,7 @@ def claim(job_id: int) -> str | None:
         .values(status="running", runner=token, heartbeat_at=now,
                 started_at=func.coalesce(JOBS.c.started_at, now)))
     db.session.commit()
-    return token if moved.rowcount == 1 else None
+    return token if cast(CursorResult, moved).rowcount == 1 else None
 
 
 def release(job_id: int, token: str) -> None:
@@ -180,11 +181,15 @@ def sweep() -> list[int]:
             _last_sign_of_life() < now - _lease())
             .values(runner=None, heartbeat_at=now))
         db.session.commit()
-        if won.rowcount == 1:  # another worker's sweep did not get there first
+        if cast(CursorResult, won).rowcount == 1:  # another worker's sweep did not get there first
             log.warning("job %s: no heartbeat for %s; dispatching it again", job_id, _lease())
             close_period.delay(job_id, community_id)
             dispatched.append(job_id)
     return dispatched
+
+
+class _Sweeper(threading.Thread):
+    stopping: threading.Event  # set() ends the thread after its current sweep
 
 
 def start_sweeper(app: Flask) -> threading.Thread:
@@ -204,7 +209,7 @@ def start_sweeper(app: Flask) -> threading.Thread:
                 return
 
     stopping = threading.Event()
-    thread = threading.Thread(target=loop, name="levy-job-sweeper", daemon=True)
+    thread = _Sweeper(target=loop, name="levy-job-sweeper", daemon=True)
     thread.stopping = stopping
     thread.start()
     return thread
