@@ -23,7 +23,7 @@ def _database_url(instance_path: str) -> str:
 def from_environment(instance_path: str) -> dict:
     redis_url = os.environ.get("REDIS_URL")
     production = os.environ.get("LEVY_ENV") == "production"
-    celery = {"task_ignore_result": True, "task_acks_late": True,
+    celery: dict[str, object] = {"task_ignore_result": True, "task_acks_late": True,
               "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
               "broker_connection_retry_on_startup": True}
     if redis_url:

@@ -58,7 +58,7 @@ class Forbidden(LevyError):
 def error_body(status: int, code: str, message: str, fields: dict | None = None):
     """SPEC §5's error shape. Every 400 has a ``fields`` object, empty when no single field
     is to blame; other statuses carry it only when it names something."""
-    error = {"code": code, "message": str(message)}
+    error: dict[str, object] = {"code": code, "message": str(message)}
     if fields or status == 400:
         error["fields"] = fields or {}
     return jsonify({"error": error}), status

@@ -171,7 +171,7 @@ def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> 
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
-    written = []
+    written: list[str] = []
     if not os.path.isdir(directory):
         return written
     for lang in sorted(os.listdir(directory)):

@@ -184,7 +184,8 @@ def json_to_formdata(data: dict) -> MultiDict:
 def _plain_decimal(value: Decimal) -> str:
     """A JSON number as plain digits (``1E+2`` is ``100``); absurd exponents stay as
     written and are refused by the parser instead of being expanded."""
-    if value.is_finite() and -40 <= value.as_tuple().exponent <= 40:
+    exponent = value.as_tuple().exponent  # "n", "N" or "F" when not finite
+    if isinstance(exponent, int) and -40 <= exponent <= 40:
         return format(value, "f")
     return str(value)
 

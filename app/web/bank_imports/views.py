@@ -64,7 +64,7 @@ def _context(bank_import: BankImport) -> dict:
                         set(db.session.execute(select(Expense.payment_type).where(
                             Expense.voided_at.is_(None))).scalars()), key=str.casefold)
     periods = {p.id: p for p in db.session.execute(select(Period)).scalars()}
-    counts = {}
+    counts: dict[str, int] = {}
     for line in lines:
         state = "recorded" if line.recorded else line.status
         counts[state] = counts.get(state, 0) + 1
