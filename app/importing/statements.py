@@ -89,7 +89,7 @@ def _csv(content: bytes) -> list[StatementLine]:
             problems.append(f"{header('amount')}: {error}")
         counterparty = _text(cell("counterparty"), "counterparty", header, problems)
         purpose = _text(cell("purpose"), "purpose", header, problems)
-        if problems:
+        if problems or day is None or amount is None:  # either None is one of the problems
             errors.append(f"Line {number}: " + "; ".join(problems))
             continue
         lines.append(StatementLine(number, day, amount, counterparty, purpose))
@@ -207,7 +207,7 @@ def _one_c(text: str) -> list[StatementLine]:
             purpose = read_text(purpose, max_length=PURPOSE_CHARS, one_line=False)
         except CellError as error:
             problems.append(f"НазначениеПлатежа: {error}")
-        if problems:
+        if problems or day is None or amount is None:  # either None is one of the problems
             errors.append(f"Line {number}: " + "; ".join(problems))
             continue
         lines.append(StatementLine(number, day, amount if incoming else -amount,
