@@ -27,13 +27,13 @@ from types import SimpleNamespace
 from flask import g
 from sqlalchemy import insert, select
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.importing import FileError
 from app.importing.matching import Directory, key, suggest_category, suggest_member
 from app.importing.statements import StatementLine, read_statement
-from app.models import (BankImport, BankImportLine, Contribution, Expense, LineStatus, Member,
-                        Period, PeriodStatus, Property)
+from app.models import (BankImport, BankImportLine, Contribution, Expense, Job, LineStatus,
+                        Member, Period, PeriodStatus, Property)
 from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, journal, members
@@ -66,27 +66,22 @@ def _new_import(file_name: str, content: bytes | None = None):
 
 def upload(file_name: str, content: bytes) -> BankImport:
     """Read and match a statement now, and write the import, its lines and its finished job
-    (committed). A file that cannot be read is a 400 on ``file`` and writes nothing."""
+    (the caller commits). A file that cannot be read is a 400 on ``file`` and writes nothing."""
     lines = _read(content)
     bank_import, job = _new_import(file_name)
     _insert(_plan(bank_import, lines))
     audit.record("create", "bank_import", bank_import.id,
                  after={"file_name": bank_import.file_name, "lines": len(lines)})
-    now = utcnow()
-    job_service.change(job.id, status="succeeded", progress=100, started_at=now,
-                       finished_at=now)
+    job_service.done_at_once(job)
     return bank_import
 
 
-def queue(file_name: str, content: bytes) -> BankImport:
-    """Keep the file and let a job read it (the page, for a big file); commits."""
+def queue(file_name: str, content: bytes) -> tuple[BankImport, Job]:
+    """Keep the file for a job to read (the page, for a big file); the caller commits, then
+    ``jobs.dispatch(job)``."""
     if not content.strip():
         raise ValidationFailed("The file is empty.", {"file": ["The file is empty."]})
-    bank_import, job = _new_import(file_name, content)
-    import_id = bank_import.id
-    from app.tasks import parse_bank_import
-    job_service.dispatch(parse_bank_import, job)
-    return db.session.get(BankImport, import_id)
+    return _new_import(file_name, content)
 
 
 def run_parse_job(job_id: int) -> None:
@@ -223,7 +218,6 @@ def lines_of(bank_import: BankImport) -> list[BankImportLine]:
 
 
 def line_of(bank_import: BankImport, line_id) -> BankImportLine:
-    from app.errors import NotFound
     try:
         line_id = int(line_id)
     except (TypeError, ValueError):
