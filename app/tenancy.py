@@ -18,10 +18,12 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from werkzeug.exceptions import Unauthorized
 
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Community, Member, TenantScoped
+from app.requests import is_api_request
 
 
 class UnscopedQuery(RuntimeError):
@@ -50,10 +52,6 @@ def unscoped():
         yield
     finally:
         g.tenancy_unscoped = previous
-
-
-def current_community_id() -> int | None:
-    return g.get("community_id") if has_app_context() else None
 
 
 @event.listens_for(FlaskSession, "do_orm_execute")
@@ -113,10 +111,8 @@ def _load_community(endpoint, values):
 
 
 def _enter_community():
-    api = request.blueprint and request.path.startswith("/api/")
     if not current_user.is_authenticated:
-        if api:
-            from werkzeug.exceptions import Unauthorized
+        if is_api_request():
             raise Unauthorized(_("Log in or send a bearer token."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     community = db.session.execute(
