@@ -2,7 +2,7 @@
 from flask import Flask, render_template, request
 from flask_login import current_user
 
-from app.money import format_cents
+from app.money import decimal_text, format_cents
 from app.tenancy import memberships_of
 
 
@@ -33,7 +33,6 @@ def register_web(app: Flask) -> None:
 
     @app.template_filter("decimal")
     def decimal_filter(value):
-        from app.api.serializers import decimal_text
         return decimal_text(value) or ""
 
     @app.template_filter("cents")

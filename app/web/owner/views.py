@@ -8,11 +8,11 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from app import downloads, i18n
-from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Member, Period
 from app.services import balances, dashboard, history, jobs, reminders
+from app.services.sheet_downloads import sheet_download
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.forms.ledger import ReadingForm
 from app.ledger.split import Strategy, split_cents, tariff_charge
 from app.models import BudgetItem, Period, Property, Reading
+from app.money import decimal_text
 from app.services import balances, billing, community, members as member_service
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
@@ -32,10 +33,6 @@ class GridRow:
     end: str                   # what the end input shows
     cost: int | None           # the tariff charge, when the item has a unit rate
     errors: list[str] = field(default_factory=list)
-
-
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
 
 
 def usage_items(period: Period) -> list[BudgetItem]:
@@ -63,9 +60,11 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
         if not prop.active and reading is None:
             continue
         if reading is not None:
-            start, end = _text(reading.start_reading), _text(reading.end_reading)
+            start = decimal_text(reading.start_reading) or ""
+            end = decimal_text(reading.end_reading) or ""
         else:
-            start = _text(billing.previous_end_reading(period, prop.id, item.payment_type_key))
+            start = decimal_text(billing.previous_end_reading(
+                period, prop.id, item.payment_type_key)) or ""
             end = ""
         if posted and prop.id in posted:
             start, end = posted[prop.id]
