@@ -11,6 +11,7 @@
 """
 from contextlib import contextmanager
 from functools import wraps
+from typing import Literal, get_args
 
 from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
@@ -152,10 +153,13 @@ def init_app(app: Flask) -> None:
 
 # --- roles -------------------------------------------------------------------------------
 
-ENFORCED_ROLES = frozenset({"admin"})
+# The roles ``requires`` can enforce: a type checker refuses any other at the call, and the
+# decorator refuses it when the view's module is imported.
+EnforcedRole = Literal["admin"]
+ENFORCED_ROLES: frozenset[str] = frozenset(get_args(EnforcedRole))
 
 
-def requires(role: str):
+def requires(role: EnforcedRole):
     """Declare the role a view needs once; owners writing get a 403.
 
     Only roles this decorator enforces are accepted: ``requires("owner")`` or a typo would
