@@ -309,12 +309,12 @@ def confirm(bank_import: BankImport) -> int:
     now, created = utcnow(), 0
     for (period_id, kind), lines in groups.items():
         if kind == "contribution":
-            created += _record(bank_import, period_id, lines, Contribution, "contribution",
+            created += _record(period_id, lines, Contribution, "contribution",
                                journal.contribution_legs, now, lambda line: {
                                    "member_id": line.member_id, "amount_cents": line.amount_cents,
                                    "comment": statement_text(bank_import, line)})
         else:
-            created += _record(bank_import, period_id, lines, Expense, "expense",
+            created += _record(period_id, lines, Expense, "expense",
                                journal.expense_legs, now, lambda line: {
                                    "amount_cents": -line.amount_cents,
                                    "payment_type": line.payment_type,
@@ -326,7 +326,7 @@ def confirm(bank_import: BankImport) -> int:
     return created
 
 
-def _record(bank_import, period_id, lines, model, entity, legs, now, fields) -> int:
+def _record(period_id, lines, model, entity, legs, now, fields) -> int:
     """The lines' records in multi-row INSERTs, their journal entries, an audit entry each."""
     values = [{"community_id": g.community_id, "period_id": period_id, "date": line.date,
                "created_at": now, **fields(line)} for line in lines]

@@ -32,7 +32,7 @@ def load(password: str) -> list[str]:
                                      ("Unit 3", "88.25", owners[2]), ("Garage 7", "12", owners[0])]:
             community.create_property(label=label, share_weight=Decimal(weight),
                                       owner_member_id=owner.id)
-        extra = demo_records.load(maple, owners)
+        extra = demo_records.load(owners)
     return [f"Demo community '{maple.name}' loaded at /c/{SLUG}/",
             f"Admin:  {ADMIN_EMAIL} / {password}",
             f"Owners: anna@example.org, ben@example.org, chloe@example.org / {password}", *extra]

@@ -11,7 +11,7 @@ from app.services import billing, periods, records
 from app.services.closing import write_close
 
 
-def load(community, owners) -> list[str]:
+def load(owners) -> list[str]:
     anna, ben, chloe = owners
     year = date.today().year
     q1 = periods.create(name=f"{year} Q1", start_date=date(year, 1, 1), end_date=date(year, 3, 31))

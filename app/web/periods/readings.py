@@ -39,7 +39,7 @@ def usage_items(period: Period) -> list[BudgetItem]:
     return [i for i in billing.active_items(period.id) if i.strategy == Strategy.USAGE_BASED]
 
 
-def chosen_item(period: Period, items: list[BudgetItem]) -> BudgetItem | None:
+def chosen_item(items: list[BudgetItem]) -> BudgetItem | None:
     wanted = request.values.get("item", "")
     if wanted:
         for item in items:
@@ -84,7 +84,7 @@ def build(period: Period, item: BudgetItem | None = None, posted: dict | None = 
     if not may_see_readings():
         return {"visible": False}
     items = usage_items(period)
-    item = item or chosen_item(period, items)
+    item = item or chosen_item(items)
     rows = grid(period, item, posted, errors) if item else []
     return {"visible": True, "items": items, "item": item, "rows": rows,
             "grid_form": ReadingsGridForm(formdata=None, budget_item_id=item.id if item else ""),
