@@ -7,7 +7,7 @@ from app.extensions import db
 from app.forms.ledger import PeriodForm, PeriodPatchForm
 from app.models import Job, Period
 from app.money import format_cents
-from app.services import closing, jobs
+from app.services import closing, correction_preview, jobs
 from app.services import periods as service
 from app.tenancy import community_blueprint, get_or_404, requires
 
@@ -74,7 +74,6 @@ def get_job(job_id):
      "would write it (members whose balance does not change are left out); writes nothing",
      role="admin", conflict=True)
 def recompute_preview(period_id):
-    from app.services import correction_preview
     periods = correction_preview.preview(get_or_404(Period, period_id))
     return jsonify({"periods": [{
         "id": p.period.id, "name": p.period.name,
