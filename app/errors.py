@@ -94,8 +94,6 @@ def unique_fields(**messages: str):
     """Around a service call and its commit: a unique violation on one of the named columns
     becomes a 409 with that message on that field; any other IntegrityError a plain 409.
     ``with unique_fields(slug="That web address is taken."): …``"""
-    from sqlalchemy.exc import IntegrityError
-
     try:
         yield
     except IntegrityError as error:

@@ -22,9 +22,10 @@ from decimal import Decimal
 from babel import dates as babel_dates, numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_babel import get_locale, gettext, ngettext
+from flask_login import current_user
 
 from app import money as money_rules
-from app.extensions import babel
+from app.extensions import babel, db
 from app.requests import is_api_request
 
 log = logging.getLogger("levy.i18n")
@@ -77,7 +78,6 @@ def select_locale() -> str:
 
 
 def _current_user():
-    from flask_login import current_user
     try:
         return current_user if current_user.is_authenticated else None
     except Exception:  # no login manager on this request (static files)
@@ -93,7 +93,6 @@ def remember_choice() -> None:
     user = _current_user()
     if user is not None:
         if user.locale != lang:
-            from app.extensions import db
             user.locale = lang
             db.session.commit()
     else:
