@@ -37,6 +37,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 
+from celery import Task
 from flask import Flask, current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select, update
@@ -48,25 +49,28 @@ from app.models.base import utcnow
 log = logging.getLogger("levy.jobs")
 JOBS = Job.__table__  # Core statements: the lease crosses communities and threads
 
-_TASKS: dict[str, object] = {}          # kind -> the Celery task that runs it (app.tasks)
-_ON_FAILURE: dict[str, Callable[[Job], None]] = {}
+_TASKS: dict[str, Task] = {}            # kind -> the Celery task that runs it (app.tasks)
+_ON_FAILURE: dict[str, Callable[[Job], None]] = {}  # kind -> what its failure puts back
 _ARGS = "levy.job_args"                 # session.info: job id -> the task's extra arguments
 
 
 # --- registration --------------------------------------------------------------------------
 
-def runs(kind: str):
+def runs(kind: str) -> Callable[[Task], Task]:
     """Decorator for a Celery task: it runs the jobs of ``kind``, called as
     ``task(job_id, community_id, *args)``."""
-    def register(task):
+    def register(task: Task) -> Task:
         _TASKS[kind] = task
         return task
     return register
 
 
-def on_failure(kind: str):
+Undo = Callable[[Job], None]
+
+
+def on_failure(kind: str) -> Callable[[Undo], Undo]:
     """Decorator: what a failed job of ``kind`` puts back, in the failure's transaction."""
-    def register(undo: Callable[[Job], None]):
+    def register(undo: Undo) -> Undo:
         _ON_FAILURE[kind] = undo
         return undo
     return register
