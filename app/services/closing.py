@@ -5,8 +5,8 @@ the period open → closing with a compare-and-set so two requests cannot both p
 a Job; the view commits and dispatches it (app.services.jobs). ``run_close_job`` is the
 task's body: it writes the allocation postings and the balance snapshot and sets ``closed``
 in one transaction, then recomputes every later closed period in date order, each in its own
-transaction (committed with the job's progress). Running it
-again gives the same rows (derived entries and snapshots are replaced, not added to).
+transaction (committed with the job's progress). Running it again gives the same rows
+(derived entries and snapshots are replaced, not added to).
 """
 import logging
 import time
