@@ -4,7 +4,8 @@
 FROM python:3.11-slim
 
 # The source tree in /srv/levy is what runs (wsgi.py, celery_worker.py and migrations/ sit
-# beside app/, and PYTHONPATH puts it first): the code is copied once and never pip-installed.
+# beside app/, and PYTHONPATH puts it first). Levy itself is not pip-installed: the code is
+# in the image once.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -15,15 +16,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /srv/levy
 
-# The dependencies first, read from pyproject.toml alone: this layer is rebuilt only when
-# they change, not on every edit of the code.
+# The dependencies first, from pyproject.toml alone: a layer that a change to the code does
+# not rebuild.
 COPY pyproject.toml ./
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' \
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt \
     && useradd --system --create-home --uid 10001 levy
 
+# Then the code, once.
 COPY app ./app
 COPY migrations ./migrations
 COPY wsgi.py celery_worker.py ./

@@ -1,6 +1,9 @@
 """Celery bound to the Flask app: every task runs inside an application context."""
-from celery import Celery, Task
+from celery import Celery, Task, signals
 from flask import Flask
+
+from app.extensions import db
+from app.services.jobs import start_sweeper
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -19,18 +22,14 @@ def celery_init_app(app: Flask) -> Celery:
 
 def _connect_worker_signals(app: Flask) -> None:
     """Only a worker process sends these: the web app and the tests never do."""
-    from celery import signals
-
     def sweep_stalled_jobs(**_):
         # Beside the consumer, in the worker's main process: a dead worker's close is
         # dispatched again within a lease and a sweep, however long the broker's
         # visibility timeout (app/services/jobs.py).
-        from app.services.jobs import start_sweeper
         start_sweeper(app)
 
     def fresh_connections(**_):
         # A pool child must not share the parent's database connections (the sweeper's).
-        from app.extensions import db
         with app.app_context():
             db.engine.dispose(close=False)
 

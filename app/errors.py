@@ -10,10 +10,13 @@ into text when the error is made, in the language of the request that raised it.
 import re
 from contextlib import contextmanager
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from flask_babel import gettext as _, lazy_gettext
 from sqlalchemy.exc import DataError, IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, default_exceptions
+
+from app.extensions import db
+from app.requests import is_api_request
 
 
 class LevyError(Exception):
@@ -91,9 +94,6 @@ def unique_fields(**messages: str):
     """Around a service call and its commit: a unique violation on one of the named columns
     becomes a 409 with that message on that field; any other IntegrityError a plain 409.
     ``with unique_fields(slug="That web address is taken."): …``"""
-    from sqlalchemy.exc import IntegrityError
-
-    from app.extensions import db
     try:
         yield
     except IntegrityError as error:
@@ -103,10 +103,6 @@ def unique_fields(**messages: str):
             if name in messages:
                 conflict = Conflict(messages[name], {name: [messages[name]]})
         raise conflict from None
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/")
 
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -130,7 +126,6 @@ _HTTP_MESSAGES = {
 def _http_message(status: int, description: str | None) -> str:
     """Werkzeug's stock description becomes ours, translated; a description a view chose
     (``abort(404, _("..."))``) is kept as given."""
-    from werkzeug.exceptions import default_exceptions
     stock = default_exceptions.get(status)
     if status in _HTTP_MESSAGES and (status == 429 or stock is None
                                      or description in (None, "", stock.description)):
@@ -141,7 +136,7 @@ def _http_message(status: int, description: str | None) -> str:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LevyError)
     def levy_error(error: LevyError):
-        if wants_json():
+        if is_api_request():
             return error_body(error.status, error.code, error.message, error.fields)
         template = f"errors/{error.status}.html" if error.status in (403, 404) else "errors/generic.html"
         return render_template(template, status=error.status, message=error.message), error.status
@@ -151,7 +146,7 @@ def register_error_handlers(app: Flask) -> None:
         status = error.code or 500
         # A 429 says when to come back (Retry-After), on pages and in the API alike.
         headers = {k: v for k, v in error.get_headers() if k == "Retry-After"}
-        if wants_json():
+        if is_api_request():
             message = _http_message(status, error.description)
             body, status = error_body(status, _HTTP_CODES.get(status, "error"), message)
             return body, status, headers
@@ -162,7 +157,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
         # A race the views did not foresee is a conflict, never a 500 (SPEC §5).
-        from app.extensions import db
         db.session.rollback()
         app.logger.warning("integrity error answered as 409: %s", error.orig)
         return levy_error(unique_violation(error))
@@ -170,7 +164,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DataError)
     def data_error(error: DataError):
         # The forms refuse what a column cannot hold; this is the net under them.
-        from app.extensions import db
         db.session.rollback()
         app.logger.warning("data error answered as 400: %s", error.orig)
         return levy_error(ValidationFailed(_("Some value cannot be stored.")))
@@ -178,7 +171,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("unhandled error")
-        if wants_json():
+        if is_api_request():
             return error_body(500, "internal_error", _("Something went wrong on our side."))
         return render_template("errors/generic.html", status=500,
                                message=_("Something went wrong on our side.")), 500

@@ -21,9 +21,12 @@ from decimal import Decimal
 
 from babel import dates as babel_dates, numbers as babel_numbers
 from flask import Flask, g, has_app_context, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
+from flask_login import current_user
 
-from app.extensions import babel
+from app import money as money_rules
+from app.extensions import babel, db
+from app.requests import is_api_request
 
 log = logging.getLogger("levy.i18n")
 
@@ -36,10 +39,6 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}  # each in its own la
 DATE_PATTERNS = {"ru": "dd.MM.yyyy", "en": "medium"}
 
 TRANSLATIONS_DIR = os.path.join(os.path.dirname(__file__), "translations")
-
-
-def is_api_request() -> bool:
-    return has_request_context() and request.path.startswith("/api/")
 
 
 def requested_language() -> str | None:
@@ -79,7 +78,6 @@ def select_locale() -> str:
 
 
 def _current_user():
-    from flask_login import current_user
     try:
         return current_user if current_user.is_authenticated else None
     except Exception:  # no login manager on this request (static files)
@@ -95,7 +93,6 @@ def remember_choice() -> None:
     user = _current_user()
     if user is not None:
         if user.locale != lang:
-            from app.extensions import db
             user.locale = lang
             db.session.commit()
     else:
@@ -127,8 +124,7 @@ _DIGIT_THEN_CODE = re.compile(r"(?<=[0-9])(?=[A-Za-z])")
 def money(cents: int | None, currency: str, locale: str | None = None) -> str:
     if cents is None:
         return ""
-    from app.money import cents_to_decimal
-    text = babel_numbers.format_currency(cents_to_decimal(cents), currency,
+    text = babel_numbers.format_currency(money_rules.cents_to_decimal(cents), currency,
                                          locale=locale or current_language())
     return _DIGIT_THEN_CODE.sub("\u00a0", _CODE_THEN_DIGIT.sub("\u00a0", text))
 
@@ -198,8 +194,13 @@ def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> 
     return written
 
 
+def _translate(singular: str, plural: str | None = None, num: int | None = None) -> str:
+    return gettext(singular) if plural is None else ngettext(singular, plural, num)
+
+
 def init_app(app: Flask) -> None:
     compile_catalogs()
+    money_rules.translate_with(_translate)  # app.money's messages, in the request's language
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE,
                    default_translation_directories=TRANSLATIONS_DIR)
     app.before_request(remember_choice)

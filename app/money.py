@@ -7,31 +7,35 @@ with ``parse_float=Decimal``), are validated here once, and leave as cents.
 Other decimals (share weights, unit rates, meter readings) are validated with
 the same rules and messages, but stay ``Decimal`` with a fixed number of places.
 
-Everything here is pure Python so it can be used by the API, the web forms and
-the ledger alike, and tested without an app. Messages are lazy strings (SPEC §7): they
-become text in the language of the request that shows them, English without one.
+Everything here is pure Python (no Flask, no SQLAlchemy, no Flask-Babel: an import-linter
+contract in pyproject.toml says so) so it can be used by the API, the web forms and the
+ledger alike, and tested without an app. Messages are lazy strings (SPEC §7): they become
+text in the language of the request that shows them, through the translator the app plugs
+in (``translate_with``, from app.i18n); English without one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Context, Decimal
 from fractions import Fraction
 
 from babel.numbers import format_currency
-from flask_babel import LazyString, lazy_gettext, lazy_ngettext
 
 __all__ = [
     "MAX_AMOUNT_CENTS",
     "MAX_DECIMAL",
     "MoneyError",
     "cents_to_decimal",
+    "decimal_text",
     "format_cents",
     "format_money",
     "parse_amount",
     "parse_decimal",
     "round_half_up_cents",
     "to_decimal",
+    "translate_with",
 ]
 
 MAX_AMOUNT_CENTS = 100_000_000_000  # 1,000,000,000.00
@@ -44,6 +48,77 @@ _MAX_INPUT_CHARS = 64  # nobody types more; keeps hostile input cheap to reject
 
 # Wide enough that quantizing any in-range value is exact and never traps.
 _CTX = Context(prec=60)
+
+# --- words, translated when shown ------------------------------------------------------------
+
+Translator = Callable[[str, str | None, int | None], str]
+
+
+def _english(singular: str, plural: str | None = None, num: int | None = None) -> str:
+    if plural is None:
+        return singular
+    return (singular if num == 1 else plural) % {"num": num}
+
+
+_translator: list[Translator] = [_english]
+
+
+def translate_with(translator: Translator) -> None:
+    """Plug in the app's translator: ``translator(singular, plural, num)`` answers the text
+    in the language of the current request (app.i18n passes Flask-Babel's)."""
+    _translator[0] = translator
+
+
+class LazyText:
+    """A sentence that becomes text when shown (``str()``), in the language of whoever shows
+    it: behaves as the string it stands for, like Flask-Babel's lazy strings."""
+
+    def __init__(self, singular: str, plural: str | None = None, num: int | None = None):
+        self._args = (singular, plural, num)
+
+    def __str__(self) -> str:
+        return _translator[0](*self._args)
+
+    def __repr__(self) -> str:
+        return f"l{str(self)!r}"
+
+    def __html__(self) -> str:
+        return str(self)
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == other
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __len__(self) -> int:
+        return len(str(self))
+
+    def __contains__(self, item: str) -> bool:
+        return item in str(self)
+
+    def __add__(self, other: str) -> str:
+        return str(self) + other
+
+    def __radd__(self, other: str) -> str:
+        return other + str(self)
+
+    def __mod__(self, other: object) -> str:
+        return str(self) % other
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(str(self), name)
+
+
+def lazy_gettext(message: str) -> LazyText:
+    return LazyText(message)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int) -> LazyText:
+    return LazyText(singular, plural, num)
+
 
 # One sentence per case, whole, so each translates naturally.
 _MESSAGES = {
@@ -62,7 +137,7 @@ _DECIMALS = {
 }
 
 
-def _decimals_message(noun: str, places: int) -> LazyString:
+def _decimals_message(noun: str, places: int) -> LazyText:
     if (noun, places) in _DECIMALS:
         return _DECIMALS[noun, places]
     return lazy_ngettext("Enter a number with at most %(num)d decimal.",
@@ -77,7 +152,7 @@ class MoneyError(ValueError):
     ``not_positive``, ``negative`` or ``too_large``.
     """
 
-    def __init__(self, message: str | LazyString, code: str = "invalid") -> None:
+    def __init__(self, message: str | LazyText, code: str = "invalid") -> None:
         super().__init__(message)
         self.code = code
 
@@ -159,6 +234,15 @@ def format_cents(cents: int) -> str:
     sign = "-" if cents < 0 else ""
     units, rest = divmod(abs(cents), 100)
     return f"{sign}{units}.{rest:02d}"
+
+
+def decimal_text(value: Decimal | int | str | None) -> str | None:
+    """A weight, rate or reading as plain text, exact and without trailing zeros
+    (``Decimal("72.5000")`` -> ``"72.5"``, ``Decimal("1E+1")`` -> ``"10"``); None stays None.
+    The API writes it; forms and pages show it in their inputs (``or ""``)."""
+    if value is None:
+        return None
+    return format(Decimal(value).normalize(), "f")
 
 
 def cents_to_decimal(cents: int) -> Decimal:

@@ -18,6 +18,7 @@ from werkzeug.exceptions import TooManyRequests
 from app.extensions import csrf, db, limiter, login_manager
 from app.models import ApiToken, LoginSession, User
 from app.models.base import utcnow
+from app.requests import is_api_request
 
 _STRONG = PasswordHasher()
 # The test suite hashes hundreds of passwords; cheap parameters keep it fast. Never in production.
@@ -229,7 +230,7 @@ def init_app(app: Flask) -> None:
             return
         # Token clients are not a browser; cookie-authenticated writes need the token.
         # (A cookie whose session ended on the server is no login: the view answers 401.)
-        if request.path.startswith("/api/") and (_bearer_token() or not current_user.is_authenticated):
+        if is_api_request() and (_bearer_token() or not current_user.is_authenticated):
             return
         csrf.protect()
 

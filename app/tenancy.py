@@ -11,6 +11,7 @@
 """
 from contextlib import contextmanager
 from functools import wraps
+from typing import Literal, get_args
 
 from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
@@ -18,10 +19,12 @@ from flask_babel import gettext as _
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from werkzeug.exceptions import Unauthorized
 
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Community, Member, TenantScoped
+from app.requests import is_api_request
 
 
 class UnscopedQuery(RuntimeError):
@@ -50,10 +53,6 @@ def unscoped():
         yield
     finally:
         g.tenancy_unscoped = previous
-
-
-def current_community_id() -> int | None:
-    return g.get("community_id") if has_app_context() else None
 
 
 @event.listens_for(FlaskSession, "do_orm_execute")
@@ -113,10 +112,8 @@ def _load_community(endpoint, values):
 
 
 def _enter_community():
-    api = request.blueprint and request.path.startswith("/api/")
     if not current_user.is_authenticated:
-        if api:
-            from werkzeug.exceptions import Unauthorized
+        if is_api_request():
             raise Unauthorized(_("Log in or send a bearer token."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     community = db.session.execute(
@@ -156,10 +153,13 @@ def init_app(app: Flask) -> None:
 
 # --- roles -------------------------------------------------------------------------------
 
-ENFORCED_ROLES = frozenset({"admin"})
+# The roles ``requires`` can enforce: a type checker refuses any other at the call, and the
+# decorator refuses it when the view's module is imported.
+EnforcedRole = Literal["admin"]
+ENFORCED_ROLES: frozenset[str] = frozenset(get_args(EnforcedRole))
 
 
-def requires(role: str):
+def requires(role: EnforcedRole):
     """Declare the role a view needs once; owners writing get a 403.
 
     Only roles this decorator enforces are accepted: ``requires("owner")`` or a typo would

@@ -5,6 +5,7 @@ import re
 from flask import Blueprint, current_app, jsonify, render_template
 from wtforms import BooleanField, DateField, SelectField
 
+from app.extensions import limiter
 from app.forms.base import AmountField, DecimalPlacesField, IdField, is_multi_line, max_length
 from app.forms.ledger import SignedAmountField
 
@@ -106,7 +107,6 @@ def _form_schema(form_class, required_allowed=True) -> dict:
 
 def _rate_limited(view) -> bool:
     """Whether a flask-limiter limit decorates the view (or limits apply everywhere)."""
-    from app.extensions import limiter
     try:
         manager = limiter.limit_manager
         if manager.application_limits or manager.default_limits:

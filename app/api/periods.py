@@ -7,6 +7,7 @@ from app.extensions import db
 from app.forms.ledger import PeriodForm, PeriodPatchForm
 from app.models import Job, Period
 from app.money import format_cents
+from app.services import closing, correction_preview, jobs
 from app.services import periods as service
 from app.tenancy import community_blueprint, get_or_404, requires
 
@@ -53,9 +54,10 @@ def patch_period(period_id):
 @requires("admin")
 @doc("Close a period: checks, then queues the close job", status=202, role="admin")
 def close_period(period_id):
-    from app.services import closing
     period = get_or_404(Period, period_id)
     job = closing.request_close(period)
+    db.session.commit()
+    jobs.dispatch(job)
     return jsonify({"period": out.period(period), "job_id": job.id}), 202
 
 
@@ -72,7 +74,6 @@ def get_job(job_id):
      "would write it (members whose balance does not change are left out); writes nothing",
      role="admin", conflict=True)
 def recompute_preview(period_id):
-    from app.services import correction_preview
     periods = correction_preview.preview(get_or_404(Period, period_id))
     return jsonify({"periods": [{
         "id": p.period.id, "name": p.period.name,

@@ -8,47 +8,15 @@ from app.api.base import doc
 from app.errors import Forbidden
 from app.models import Member, Period
 from app.money import format_cents
-from app.services import balances, billing, dashboard, statements
+from app.services import balances, billing, dashboard, exports, statements
+from app.services.sheet_downloads import COLUMNS, sheet_download, sheet_json
 from app.tenancy import community_blueprint, get_or_404, is_admin
 
 bp = community_blueprint("api_reports", __name__, api=True)
 
-COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
-           "payouts", "adjustments", "closing")
-
 
 def can_see_sheet() -> bool:
     return dashboard.can_see_sheet(g.member)
-
-
-def sheet_json(sheet) -> dict:
-    return {
-        "period": {"id": sheet.period.id, "name": sheet.period.name, "status": sheet.period.status},
-        "provisional": sheet.provisional, "stale": sheet.stale,
-        "rows": [{"member_id": r.balance.member_id, "name": r.name,
-                  **{c: format_cents(getattr(r.balance, c)) for c in COLUMNS}} for r in sheet.rows],
-        "totals": {c: format_cents(sheet.totals[c]) for c in COLUMNS},
-        "budget": [{**b, "budgeted": format_cents(b["budgeted"]), "actual": format_cents(b["actual"]),
-                    "variance": format_cents(b["variance"]), "charged": format_cents(b["charged"])}
-                   for b in sheet.budget],
-        "unassigned": [{**u, "amount": format_cents(u["amount"])} for u in sheet.unassigned],
-        "fund": {"cash": format_cents(sheet.fund_cash)},
-    }
-
-
-def sheet_csv(sheet) -> str:
-    """SPEC §5: one line per row, then the total line; every COLUMNS amount a plain number."""
-    amount = downloads.amount
-    return downloads.csv_text(["member_id", "name", *COLUMNS], [
-        *([r.balance.member_id, r.name, *(amount(getattr(r.balance, c)) for c in COLUMNS)]
-          for r in sheet.rows),
-        ["", "Total", *(amount(sheet.totals[c]) for c in COLUMNS)]])
-
-
-def sheet_download(sheet):
-    """The balance sheet as a CSV download: the API's, the period page's and the owner's."""
-    name = downloads.filename(g.community.slug, sheet.period.name, "balance-sheet", ext="csv")
-    return downloads.attachment(sheet_csv(sheet), name, "text/csv")
 
 
 @bp.get("/periods/<int:period_id>/balance-sheet")
@@ -111,7 +79,6 @@ def member_balance(period_id, member_id):
 def export_beancount():
     if not can_see_sheet():
         raise Forbidden(_("Only admins can export the ledger."))
-    from app.services import exports
     return downloads.attachment(exports.beancount(),
                                 downloads.filename(g.community.slug, ext="beancount"),
                                 "text/plain")

@@ -2,14 +2,7 @@
 from decimal import Decimal
 
 from app.forms.community import PAYEE_FIELDS
-from app.money import format_cents
-
-
-def decimal_text(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(Decimal(value).normalize(), "f")
-    return text
+from app.money import decimal_text, format_cents
 
 
 def community(c) -> dict:

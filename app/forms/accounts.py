@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, Length, Regexp, ValidationError
 
-from app.forms.base import BaseForm, TrimmedStringField, required
+from app.forms.base import BaseForm, TrimmedStringField, page_input_locale, required
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{3,40}$")
 CURRENCIES = frozenset(list_currencies())
@@ -22,7 +22,6 @@ def valid_currency(form, field):
 def default_currency() -> str:
     """What a new community's currency field starts with: RUB on a Russian page, else EUR
     (the API's default stays EUR whatever the client's language)."""
-    from app.forms.base import page_input_locale
     return "RUB" if page_input_locale() == "ru" else "EUR"
 
 

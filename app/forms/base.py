@@ -26,7 +26,9 @@ from wtforms.validators import (InputRequired, Length, Optional, StopValidation,
                                 ValidationError)
 from werkzeug.datastructures import MultiDict
 
+from app.i18n import current_language
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
+from app.requests import is_api_request
 
 ONE_LINE_MAX = 200
 MULTI_LINE_MAX = 2000
@@ -100,7 +102,6 @@ def page_input_locale() -> str | None:
     """The language a page's inputs are read in: the request's, never the API's."""
     if not has_request_context():
         return None
-    from app.i18n import current_language, is_api_request
     return None if is_api_request() else current_language()
 
 

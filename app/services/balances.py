@@ -50,7 +50,6 @@ class Sheet:
     provisional: bool
     stale: bool
     _allocation: PeriodAllocation | None = field(default=None, repr=False)
-    lines_by_member: dict = field(default_factory=dict)
 
     def row_for(self, member_id: int) -> SheetRow | None:
         return next((r for r in self.rows if r.balance.member_id == member_id), None)

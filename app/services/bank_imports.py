@@ -27,13 +27,13 @@ from types import SimpleNamespace
 from flask import g
 from sqlalchemy import insert, select
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.importing import FileError
 from app.importing.matching import Directory, key, suggest_category, suggest_member
 from app.importing.statements import StatementLine, read_statement
-from app.models import (BankImport, BankImportLine, Contribution, Expense, LineStatus, Member,
-                        Period, PeriodStatus, Property)
+from app.models import (BankImport, BankImportLine, Contribution, Expense, Job, LineStatus,
+                        Member, Period, PeriodStatus, Property)
 from app.models.base import utcnow
 from app.money import format_cents
 from app.services import audit, journal, members
@@ -66,27 +66,22 @@ def _new_import(file_name: str, content: bytes | None = None):
 
 def upload(file_name: str, content: bytes) -> BankImport:
     """Read and match a statement now, and write the import, its lines and its finished job
-    (committed). A file that cannot be read is a 400 on ``file`` and writes nothing."""
+    (the caller commits). A file that cannot be read is a 400 on ``file`` and writes nothing."""
     lines = _read(content)
     bank_import, job = _new_import(file_name)
     _insert(_plan(bank_import, lines))
     audit.record("create", "bank_import", bank_import.id,
                  after={"file_name": bank_import.file_name, "lines": len(lines)})
-    now = utcnow()
-    job_service.change(job.id, status="succeeded", progress=100, started_at=now,
-                       finished_at=now)
+    job_service.done_at_once(job)
     return bank_import
 
 
-def queue(file_name: str, content: bytes) -> BankImport:
-    """Keep the file and let a job read it (the page, for a big file); commits."""
+def queue(file_name: str, content: bytes) -> tuple[BankImport, Job]:
+    """Keep the file for a job to read (the page, for a big file); the caller commits, then
+    ``jobs.dispatch(job)``."""
     if not content.strip():
         raise ValidationFailed("The file is empty.", {"file": ["The file is empty."]})
-    bank_import, job = _new_import(file_name, content)
-    import_id = bank_import.id
-    from app.tasks import parse_bank_import
-    job_service.dispatch(parse_bank_import, job)
-    return db.session.get_one(BankImport, import_id)
+    return _new_import(file_name, content)
 
 
 def run_parse_job(job_id: int) -> None:
@@ -223,7 +218,6 @@ def lines_of(bank_import: BankImport) -> list[BankImportLine]:
 
 
 def line_of(bank_import: BankImport, line_id) -> BankImportLine:
-    from app.errors import NotFound
     try:
         line_id = int(line_id)
     except (TypeError, ValueError):
@@ -315,12 +309,12 @@ def confirm(bank_import: BankImport) -> int:
     now, created = utcnow(), 0
     for (period_id, kind), lines in groups.items():
         if kind == "contribution":
-            created += _record(bank_import, period_id, lines, Contribution, "contribution",
+            created += _record(period_id, lines, Contribution, "contribution",
                                journal.contribution_legs, now, lambda line: {
                                    "member_id": line.member_id, "amount_cents": line.amount_cents,
                                    "comment": statement_text(bank_import, line)})
         else:
-            created += _record(bank_import, period_id, lines, Expense, "expense",
+            created += _record(period_id, lines, Expense, "expense",
                                journal.expense_legs, now, lambda line: {
                                    "amount_cents": -line.amount_cents,
                                    "payment_type": line.payment_type,
@@ -332,7 +326,7 @@ def confirm(bank_import: BankImport) -> int:
     return created
 
 
-def _record(bank_import, period_id, lines, model, entity, legs, now, fields) -> int:
+def _record(period_id, lines, model, entity, legs, now, fields) -> int:
     """The lines' records in multi-row INSERTs, their journal entries, an audit entry each."""
     values = [{"community_id": g.community_id, "period_id": period_id, "date": line.date,
                "created_at": now, **fields(line)} for line in lines]

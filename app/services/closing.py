@@ -1,11 +1,12 @@
 """Closing a period (SPEC §3): the request's checks, the job's work, carry-forward.
 
 ``request_close`` runs in the web request: it refuses what it can see at once (409), moves
-the period open → closing with a compare-and-set so two requests cannot both pass, records a
-Job and queues the Celery task. ``run_close_job`` is the task's body: it writes the
-allocation postings and the balance snapshot and sets ``closed`` in one transaction, then
-recomputes every later closed period in date order, each in its own transaction. Running it
-again gives the same rows (derived entries and snapshots are replaced, not added to).
+the period open → closing with a compare-and-set so two requests cannot both pass and records
+a Job; the view commits and dispatches it (app.services.jobs). ``run_close_job`` is the
+task's body: it writes the allocation postings and the balance snapshot and sets ``closed``
+in one transaction, then recomputes every later closed period in date order, each in its own
+transaction (committed with the job's progress). Running it again gives the same rows
+(derived entries and snapshots are replaced, not added to).
 """
 import logging
 import time
@@ -26,6 +27,7 @@ from app.services import periods as period_service
 from app.words import not_split_reason
 
 log = logging.getLogger("levy.close")
+JOB_KIND = "close_period"
 DERIVED = ("allocation", "usage")
 
 
@@ -59,12 +61,10 @@ def request_close(period: Period) -> Job:
     if cast(CursorResult, moved).rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
-    job = jobs.create("close_period", period_id=period.id)
+    job = jobs.create(JOB_KIND, period_id=period.id)
     audit.record("close_requested", "period", period.id, period_id=period.id,
                  after={"job_id": job.id})
-    from app.tasks import close_period
-    jobs.dispatch(close_period, job)
-    return job
+    return job  # the caller commits, then jobs.dispatch(job)
 
 
 def _pause():
@@ -104,31 +104,24 @@ def _run_close(job_id: int, period_id: int) -> None:
             raise Conflict(_("The period was reopened before the close ran."))
         _pause()
         write_close(period)
-        db.session.commit()
         later = [p for p in period_service.later(period) if p.status == PeriodStatus.CLOSED]
-        jobs.progress(job_id, 60 if later else 95)
+        jobs.progress(job_id, 60 if later else 95)  # commits the close with its progress
         for index, later_period in enumerate(later, start=1):
             _pause()
             write_close(_locked_period(later_period.id), recompute=True)
-            db.session.commit()
             jobs.progress(job_id, 60 + int(35 * index / len(later)))
         jobs.succeed(job_id)
     except Conflict as error:
-        db.session.rollback()
-        fail(job_id, error)
+        jobs.fail(job_id, error)
 
 
-def fail(job_id: int, error: Exception) -> None:
-    """A failed close returns the period to open and records why."""
-    log.exception("close job %s failed", job_id, exc_info=error)
-    # Whatever the failed attempt wrote (derived postings, snapshot rows) must not be
-    # committed along with the failure record below.
-    db.session.rollback()
-    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
+@jobs.on_failure(JOB_KIND)
+def _reopen(job: Job) -> None:
+    """A failed close returns the period to open (jobs.fail has thrown away whatever the
+    failed attempt wrote: derived postings, snapshot rows)."""
     db.session.execute(update(Period).where(Period.id == job.period_id,
                                             Period.status == PeriodStatus.CLOSING)
                        .values(status=PeriodStatus.OPEN))
-    jobs.fail(job_id, error, rollback=False)
 
 
 def _locked_period(period_id: int) -> Period:

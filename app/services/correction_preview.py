@@ -29,6 +29,7 @@ from app.ledger.late_fee import LaterPeriod, carry, late_fees
 from app.models import BalanceSnapshot, Member, Period, PeriodStatus
 from app.services import balances, late_fees as late_fee_service
 from app.services import periods as period_service
+from app.services.closing import check_closable
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,6 @@ def applies(period: Period) -> bool:
 
 
 def preview(period: Period) -> list[PeriodChanges]:
-    from app.services.closing import check_closable
     if period.status != PeriodStatus.OPEN:
         raise Conflict(f"The period “{period.name}” is {period.status}: only a reopened (open) "
                        "period has a correction preview.")

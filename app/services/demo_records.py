@@ -3,12 +3,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask import g
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import Property
 from app.services import billing, periods, records
 from app.services.closing import write_close
 
 
-def load(community, owners) -> list[str]:
+def load(owners) -> list[str]:
     anna, ben, chloe = owners
     year = date.today().year
     q1 = periods.create(name=f"{year} Q1", start_date=date(year, 1, 1), end_date=date(year, 3, 31))
@@ -34,9 +37,6 @@ def load(community, owners) -> list[str]:
                                paid_by_member_id=None)
         records.CHARGE.create(period, member_id=chloe.id, amount_cents=2500,
                               date=date(year, month + 1, 20), description="Replacement key")
-        from sqlalchemy import select
-        from app.extensions import db
-        from app.models import Property
         props = db.session.execute(select(Property).order_by(Property.id)).scalars().all()
         for index, prop in enumerate(props[:3]):
             start = Decimal(100 * index + (0 if period is q1 else 30))

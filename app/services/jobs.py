@@ -1,11 +1,20 @@
 """Jobs a user can watch: one life cycle for every kind (close, reminders, bank imports), and
 the leases that let another worker finish a close whose worker died (SPEC §3).
 
-The life cycle: ``create`` adds the row (queued) in the caller's transaction; ``dispatch``
-commits and queues the Celery task (the worker, or the eager task, reads the row from its own
-session); the task's body calls ``start``, ``progress`` and ``succeed``, each committed at
-once so the polling page sees it; ``fail`` throws away what the failed attempt wrote and
-records why.
+The life cycle: ``create`` adds the row (queued) in the caller's transaction and notes the
+task's arguments; the caller (a view) commits, then ``dispatch`` queues the Celery task
+registered for the job's kind (the worker, or the eager task, reads the row from its own
+session). The task's body calls ``start``, ``progress`` and ``succeed``; ``fail`` throws
+away what the failed attempt wrote, runs the kind's ``on_failure`` (a close puts its period
+back to open) and records why.
+
+Tasks register with this module (``@jobs.runs("close_period")`` in app.tasks), so a service
+queues a job by its kind and never imports app.tasks.
+
+Transactions: services leave the commit to the view or the task that called them. The one
+exception is here: ``change`` (and so ``start``, ``progress``, ``succeed``, ``fail``) commits
+at once, because a worker must show its progress to the page polling the row; a job's body
+thereby commits its work step by step, each step with the progress it made.
 
 Job leases (SPEC §3): a close whose worker died is finished by another within two minutes.
 
@@ -24,11 +33,14 @@ the other workers' sweeps leave it alone for another lease.
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import cast
 
-from flask import Flask, current_app, g
+from celery import Task
+from flask import Flask, current_app, g, has_request_context
+from flask_login import current_user
 from sqlalchemy import CursorResult, Table, and_, func, or_, select, update
 
 from app.extensions import db
@@ -38,29 +50,58 @@ from app.models.base import utcnow
 log = logging.getLogger("levy.jobs")
 JOBS = cast(Table, Job.__table__)  # Core statements: the lease crosses communities and threads
 
+_TASKS: dict[str, Task] = {}            # kind -> the Celery task that runs it (app.tasks)
+_ON_FAILURE: dict[str, Callable[[Job], None]] = {}  # kind -> what its failure puts back
+_ARGS = "levy.job_args"                 # session.info: job id -> the task's extra arguments
+
+
+# --- registration --------------------------------------------------------------------------
+
+def runs(kind: str) -> Callable[[Task], Task]:
+    """Decorator for a Celery task: it runs the jobs of ``kind``, called as
+    ``task(job_id, community_id, *args)``."""
+    def register(task: Task) -> Task:
+        _TASKS[kind] = task
+        return task
+    return register
+
+
+Undo = Callable[[Job], None]
+
+
+def on_failure(kind: str) -> Callable[[Undo], Undo]:
+    """Decorator: what a failed job of ``kind`` puts back, in the failure's transaction."""
+    def register(undo: Undo) -> Undo:
+        _ON_FAILURE[kind] = undo
+        return undo
+    return register
+
 
 # --- the life cycle -----------------------------------------------------------------------
 
-def create(kind: str, *, period_id: int | None = None) -> Job:
-    """A queued job of the current community, by the current user; flushed, not committed."""
+def create(kind: str, *args, period_id: int | None = None) -> Job:
+    """A queued job of the current community, by the current user; flushed, not committed.
+    ``args`` go to the task after the ids when the job is dispatched."""
     job = Job(community_id=g.community_id, kind=kind, status="queued", progress=0,
               period_id=period_id, created_by_user_id=_user_id())
     db.session.add(job)
     db.session.flush()
+    db.session.info.setdefault(_ARGS, {})[job.id] = args
     return job
 
 
-def dispatch(task, job: Job, *args) -> None:
-    """Commit (the task reads the rows from its own session), then queue ``task(job.id,
-    community_id, *args)``. Eager, it has run when this returns."""
-    job_id = job.id
-    db.session.commit()
-    task.delay(job_id, g.community_id, *args)
+def dispatch(*queued: Job) -> None:
+    """Queue the registered task of each job, once its transaction is committed (the task
+    reads the rows from its own session). Eager, the tasks have run when this returns."""
+    pending = db.session.info.setdefault(_ARGS, {})
+    for job_id, kind, community_id in [(j.id, j.kind, j.community_id) for j in queued]:
+        _TASKS[kind].delay(job_id, community_id, *pending.pop(job_id, ()))
     db.session.expire_all()
 
 
 def change(job_id: int, **values) -> None:
-    """Change the job's row and commit at once, so the page polling it sees the change."""
+    """Change the job's row and commit at once, so the page polling it sees the change (the
+    one commit a service makes: see the module's docstring)."""
     db.session.execute(update(Job).where(Job.id == job_id).values(**values))
     db.session.commit()
 
@@ -77,23 +118,31 @@ def succeed(job_id: int) -> None:
     change(job_id, status="succeeded", progress=100, finished_at=utcnow(), error=None)
 
 
+def done_at_once(job: Job) -> None:
+    """A job whose work the request did itself: succeeded, in the caller's transaction."""
+    now = utcnow()
+    job.status, job.progress, job.started_at, job.finished_at = "succeeded", 100, now, now
+
+
 def error_text(error: Exception) -> str:
     return (getattr(error, "message", None) or str(error) or error.__class__.__name__)[:2000]
 
 
-def fail(job_id: int, error: Exception | str, *, rollback: bool = True) -> None:
-    """Record the failure. ``rollback``: first throw away whatever the failed attempt wrote
-    (a caller that must also undo something of its own rolls back itself, then calls this
-    with ``rollback=False`` so both are committed together)."""
-    if rollback:
-        db.session.rollback()
+def fail(job_id: int, error: Exception | str) -> None:
+    """Record the failure: first throw away whatever the failed attempt wrote, then let the
+    job's kind put back what it must (``on_failure``), committed with the failure."""
+    if isinstance(error, Exception):
+        log.error("job %s failed", job_id, exc_info=error)
+    db.session.rollback()
+    job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one()
+    undo = _ON_FAILURE.get(job.kind)
+    if undo is not None:
+        undo(job)
     message = error if isinstance(error, str) else error_text(error)
     change(job_id, status="failed", error=message[:2000], finished_at=utcnow())
 
 
-def _user_id():
-    from flask import has_request_context
-    from flask_login import current_user
+def _user_id() -> int | None:
     if has_request_context() and current_user and current_user.is_authenticated:
         return current_user.id
     return None
@@ -169,7 +218,6 @@ def heartbeat(job_id: int, token: str, enabled: bool = True):
 
 def sweep() -> list[int]:
     """Dispatch again every close whose lease ran out; answers the ids dispatched."""
-    from app.tasks import close_period
     now = utcnow()
     stalled = db.session.execute(select(JOBS.c.id, JOBS.c.community_id).where(
         JOBS.c.status == "running", JOBS.c.kind == "close_period",
@@ -183,7 +231,7 @@ def sweep() -> list[int]:
         db.session.commit()
         if cast(CursorResult, won).rowcount == 1:  # another worker's sweep did not get there first
             log.warning("job %s: no heartbeat for %s; dispatching it again", job_id, _lease())
-            close_period.delay(job_id, community_id)
+            _TASKS["close_period"].delay(job_id, community_id)
             dispatched.append(job_id)
     return dispatched
 

@@ -28,6 +28,7 @@ from app.services import jobs as job_service
 
 log = logging.getLogger("levy.reminders")
 BATCH_SIZE = 50
+JOB_KIND = "reminders"
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ def sent(limit: int = 50) -> list[tuple[Reminder, Member]]:
 
 
 def recent_jobs(limit: int = 5) -> list[Job]:
-    return list(db.session.execute(select(Job).where(Job.kind == "reminders")
+    return list(db.session.execute(select(Job).where(Job.kind == JOB_KIND)
                                    .order_by(Job.created_at.desc(), Job.id.desc())
                                    .limit(limit)).scalars())
 
@@ -116,20 +117,16 @@ def _message(member, community, owed, period, link) -> tuple[str, str]:
 
 
 def queue(member_ids: list[int] | None = None) -> list[Job]:
-    """Queue reminders for the chosen debtors (all when None) not yet reminded today."""
+    """One job per batch of the chosen debtors (all when None) not yet reminded today; the
+    caller commits, then ``jobs.dispatch(*queued)``."""
     _, candidates = debtors()
     chosen = [d.member.id for d in candidates if not d.reminded_today
               and (member_ids is None or d.member.id in member_ids)]
     batches = [chosen[i:i + BATCH_SIZE] for i in range(0, len(chosen), BATCH_SIZE)]
-    queued = [job_service.create("reminders") for _ in batches]
+    queued = [job_service.create(JOB_KIND, batch) for batch in batches]
     if chosen:
         audit.record("send", "reminders", None,
                      after={"member_ids": chosen, "job_ids": [j.id for j in queued]})
-    db.session.commit()  # the task reads these rows from its own session
-
-    from app.tasks import send_reminders
-    for job, batch in zip(queued, batches):
-        job_service.dispatch(send_reminders, job, batch)
     return queued
 
 
@@ -153,6 +150,7 @@ def run_batch(job_id: int, member_ids: list[int], today: date | None = None) -> 
                 db.session.rollback()
                 log.exception("reminder to member %s failed", member_id)
                 failures.append(f"member {member_id}: {error}")
+        # Commits the reminder just sent with the progress: a repeat delivery skips them.
         job_service.progress(job_id, done * 100 // len(member_ids))
     if failures:
         job_service.change(job_id, status="failed", error="; ".join(failures)[:2000],
@@ -174,11 +172,6 @@ def _remind(member_id, owed, today, community, period, link) -> None:
     db.session.flush()  # claims (member, day) before the mail leaves
     subject, body = message(member, community, owed, period, link)
     mailer.send(member.email, subject, body)
-    db.session.commit()
-
-
-def fail(job_id: int, error: Exception) -> None:
-    job_service.fail(job_id, error)
 
 
 def _dashboard_link(community: Community) -> str:

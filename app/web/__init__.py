@@ -1,8 +1,8 @@
 """Server-rendered pages, one blueprint per area; htmx swaps their partials."""
-from flask import Flask, render_template, request
+from flask import Flask, make_response, redirect, render_template, request
 from flask_login import current_user
 
-from app.money import format_cents
+from app.money import decimal_text, format_cents
 from app.tenancy import memberships_of
 
 
@@ -33,7 +33,6 @@ def register_web(app: Flask) -> None:
 
     @app.template_filter("decimal")
     def decimal_filter(value):
-        from app.api.serializers import decimal_text
         return decimal_text(value) or ""
 
     @app.template_filter("cents")
@@ -48,7 +47,6 @@ def is_htmx() -> bool:
 def section_or_page(page: str, section: str, ok: bool, redirect_to: str, **context):
     """After a form post: htmx gets the section (table + form) re-rendered, 422 on errors;
     a plain browser post redirects on success or gets the page back with its errors."""
-    from flask import redirect
     if is_htmx():
         response = app_response(render_template(section, **context), 200 if ok else 422)
     elif ok:
@@ -70,5 +68,4 @@ def render(template: str, partial: str | None = None, status: int = 200, **conte
 
 
 def app_response(body: str, status: int):
-    from flask import make_response
     return make_response(body, status)

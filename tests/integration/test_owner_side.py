@@ -405,11 +405,13 @@ def test_send_records_and_mails_reminders_and_skips_them_the_same_day(app, world
 
 
 def test_the_service_never_reminds_a_member_twice_the_same_day(app, world, admin_browser):
-    from app.services import reminders
+    from app.services import jobs, reminders
     with app.test_request_context(), community_scope(world.community.id):
         from flask import g
         g.community_id = world.community.id
         job = reminders.queue([world.olga])[0]
+        db.session.commit()  # the caller owns the transaction, then queues the job
+        jobs.dispatch(job)
         assert job.status == "succeeded"
         with app.extensions["mail"].record_messages() as outbox:
             reminders.run_batch(job.id, [world.olga, world.olga])  # a redelivered batch

@@ -31,7 +31,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.http import parse_options_header
 
-from app.api.reports import COLUMNS
+from app.services.sheet_downloads import COLUMNS
 from app.extensions import db
 from app.models import (BudgetItem, Community, Expense, JournalEntry, Member, Period, Posting)
 from tests.conftest import PASSWORD, Api, login, signup

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.forms.bank import BankLineForm
 from app.forms.base import BaseForm
 from app.models import BankImport, BudgetItem, Expense, Job, Member, Period
-from app.services import bank_imports
+from app.services import bank_imports, jobs
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import is_htmx
 
@@ -47,11 +47,13 @@ def upload():
     if not form.validate_on_submit():
         return index(form, 422)
     try:
-        bank_import = bank_imports.queue(form.file.data.filename or "", form.file.data.read())
+        bank_import, job = bank_imports.queue(form.file.data.filename or "", form.file.data.read())
     except ValidationFailed as error:
         db.session.rollback()
         form.file.errors = list(error.fields.get("file") or [error.message])
         return index(form, 422)
+    db.session.commit()
+    jobs.dispatch(job)
     return redirect(url_for("bank_imports.review", import_id=bank_import.id))
 
 

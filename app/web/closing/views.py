@@ -2,8 +2,9 @@
 from flask import flash, make_response, redirect, render_template, request, url_for
 
 from app.errors import Conflict
+from app.extensions import db
 from app.models import Job, Period
-from app.services import balances, closing
+from app.services import balances, closing, jobs
 from app.tenancy import community_blueprint, get_or_404, requires
 from app.web import is_htmx
 
@@ -16,6 +17,8 @@ def close(period_id):
     period = get_or_404(Period, period_id)
     try:
         job = closing.request_close(period)
+        db.session.commit()
+        jobs.dispatch(job)
     except Conflict as error:
         flash(error.message, "error")
         if is_htmx():

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app import downloads, i18n
 from app.extensions import db
 from app.models import Member, Period, Reading
+from app.money import decimal_text
 from app.services import balances, statements
 from app.services import periods as period_service
 from app.words import status_name, strategy_name
@@ -139,10 +140,6 @@ def _readings(period: Period, property_ids: list[int]) -> dict[tuple[int, int], 
     return result
 
 
-def number(value: Decimal | None) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
-
-
 def exact_text(exact: Fraction | None) -> str:
     """An exact share in currency units, to four decimals (``42.8614``; ``42,8614`` in
     Russian)."""
@@ -157,8 +154,9 @@ def exact_text(exact: Fraction | None) -> str:
 # --- CSV -----------------------------------------------------------------------------
 
 def to_csv(data: dict) -> str:
-    def plain(value: Decimal | None) -> Decimal | None:  # a number cell, as ``number`` writes it
-        return None if value is None else Decimal(number(value))
+    def plain(value: Decimal | None) -> Decimal | None:  # a number cell, as the API writes it
+        text = decimal_text(value)
+        return None if text is None else Decimal(text)
 
     amount = downloads.amount
     return downloads.csv_text([str(name) for name in CSV_COLUMNS], ([

@@ -8,10 +8,11 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from app import downloads, i18n
-from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
+from app.extensions import db
 from app.models import Member, Period
-from app.services import balances, dashboard, history, reminders
+from app.services import balances, dashboard, history, jobs, reminders
+from app.services.sheet_downloads import sheet_download
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
@@ -137,9 +138,10 @@ def send_reminders():
     if not form.member_ids.data:
         flash(_("Choose at least one member to remind."), "warning")
         return redirect(url_for("owner.reminders"))
-    jobs = reminders.queue(form.member_ids.data)
-    count = len(form.member_ids.data)
-    flash_reminders_sent(jobs, count)
+    queued = reminders.queue(form.member_ids.data)
+    db.session.commit()
+    jobs.dispatch(*queued)
+    flash_reminders_sent(queued, len(form.member_ids.data))
     return redirect(url_for("owner.reminders"))
 
 

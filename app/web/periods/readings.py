@@ -16,6 +16,7 @@ from app.extensions import db
 from app.forms.ledger import ReadingForm
 from app.ledger.split import Strategy, split_cents, tariff_charge
 from app.models import BudgetItem, Period, Property, Reading
+from app.money import decimal_text
 from app.services import balances, billing, community, members as member_service
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
@@ -34,15 +35,11 @@ class GridRow:
     errors: list[str] = field(default_factory=list)
 
 
-def _text(value: Decimal | None) -> str:
-    return "" if value is None else format(Decimal(value).normalize(), "f")
-
-
 def usage_items(period: Period) -> list[BudgetItem]:
     return [i for i in billing.active_items(period.id) if i.strategy == Strategy.USAGE_BASED]
 
 
-def chosen_item(period: Period, items: list[BudgetItem]) -> BudgetItem | None:
+def chosen_item(items: list[BudgetItem]) -> BudgetItem | None:
     wanted = request.values.get("item", "")
     if wanted:
         for item in items:
@@ -63,9 +60,11 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
         if not prop.active and reading is None:
             continue
         if reading is not None:
-            start, end = _text(reading.start_reading), _text(reading.end_reading)
+            start = decimal_text(reading.start_reading) or ""
+            end = decimal_text(reading.end_reading) or ""
         else:
-            start = _text(billing.previous_end_reading(period, prop.id, item.payment_type_key))
+            start = decimal_text(billing.previous_end_reading(
+                period, prop.id, item.payment_type_key)) or ""
             end = ""
         if posted and prop.id in posted:
             start, end = posted[prop.id]
@@ -85,7 +84,7 @@ def build(period: Period, item: BudgetItem | None = None, posted: dict | None = 
     if not may_see_readings():
         return {"visible": False}
     items = usage_items(period)
-    item = item or chosen_item(period, items)
+    item = item or chosen_item(items)
     rows = grid(period, item, posted, errors) if item else []
     return {"visible": True, "items": items, "item": item, "rows": rows,
             "grid_form": ReadingsGridForm(formdata=None, budget_item_id=item.id if item else ""),

@@ -1,17 +1,18 @@
 """The balance sheet tab (SPEC §5) and its CSV download, the same CSV the API serves."""
+from flask import g
 from flask_babel import gettext as _
 
-from app.api.reports import can_see_sheet, sheet_download
 from app.errors import Forbidden
 from app.models import Period
-from app.services import balances, billing
+from app.services import balances, billing, dashboard
+from app.services.sheet_downloads import sheet_download
 from app.tenancy import get_or_404
 from app.web.periods.page import bp, panel, render_tab
 
 
 @panel("sheet")
 def build(period: Period, **_) -> dict:
-    if not can_see_sheet():
+    if not dashboard.can_see_sheet(g.member):
         return {"visible": False}
     sheet = balances.sheet(period)
     # The strategy reads "by tariff" for a meter item with a unit rate (app.words).
@@ -27,6 +28,6 @@ def sheet(period_id):
 @bp.get("/<int:period_id>/sheet.csv")
 def sheet_csv(period_id):
     period = get_or_404(Period, period_id)
-    if not can_see_sheet():
+    if not dashboard.can_see_sheet(g.member):
         raise Forbidden(_("This community shows owners only their own balance."))
     return sheet_download(balances.sheet(period))

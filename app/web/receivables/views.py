@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from app import downloads
 from app.errors import ValidationFailed
+from app.extensions import db
+from app.services import jobs
 from app.services import receivables as service
 from app.tenancy import community_blueprint, requires
 from app.web.reminding import flash_reminders_sent
@@ -63,11 +65,13 @@ def remind():
     if form.confirmed.data != "yes":
         plan = service.reminder_plan(form.member_ids.data)
         return render_template("receivables/confirm.html", plan=plan, form=form)
-    plan, jobs = service.remind(form.member_ids.data)
+    plan, queued = service.remind(form.member_ids.data)
+    db.session.commit()
+    jobs.dispatch(*queued)
     count = len(plan.member_ids)
     if not count:
         flash(_("Nobody to remind: everyone chosen was reminded today or no longer owes."),
               "warning")
     else:
-        flash_reminders_sent(jobs, count)
+        flash_reminders_sent(queued, count)
     return redirect(url_for("receivables.index"))

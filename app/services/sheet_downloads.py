@@ -1,0 +1,40 @@
+"""The balance sheet as the API's JSON and as a CSV download (SPEC §5): the API, the period
+page and the owner's pages serve the same renderings of ``balances.sheet``."""
+from flask import g
+
+from app import downloads
+from app.money import format_cents
+from app.services.balances import Sheet
+
+COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
+           "payouts", "adjustments", "closing")
+
+
+def sheet_json(sheet: Sheet) -> dict:
+    return {
+        "period": {"id": sheet.period.id, "name": sheet.period.name, "status": sheet.period.status},
+        "provisional": sheet.provisional, "stale": sheet.stale,
+        "rows": [{"member_id": r.balance.member_id, "name": r.name,
+                  **{c: format_cents(getattr(r.balance, c)) for c in COLUMNS}} for r in sheet.rows],
+        "totals": {c: format_cents(sheet.totals[c]) for c in COLUMNS},
+        "budget": [{**b, "budgeted": format_cents(b["budgeted"]), "actual": format_cents(b["actual"]),
+                    "variance": format_cents(b["variance"]), "charged": format_cents(b["charged"])}
+                   for b in sheet.budget],
+        "unassigned": [{**u, "amount": format_cents(u["amount"])} for u in sheet.unassigned],
+        "fund": {"cash": format_cents(sheet.fund_cash)},
+    }
+
+
+def sheet_csv(sheet: Sheet) -> str:
+    """SPEC §5: one line per row, then the total line; every COLUMNS amount a plain number."""
+    amount = downloads.amount
+    return downloads.csv_text(["member_id", "name", *COLUMNS], [
+        *([r.balance.member_id, r.name, *(amount(getattr(r.balance, c)) for c in COLUMNS)]
+          for r in sheet.rows),
+        ["", "Total", *(amount(sheet.totals[c]) for c in COLUMNS)]])
+
+
+def sheet_download(sheet: Sheet):
+    """The balance sheet as a CSV download: the API's, the period page's and the owner's."""
+    name = downloads.filename(g.community.slug, sheet.period.name, "balance-sheet", ext="csv")
+    return downloads.attachment(sheet_csv(sheet), name, "text/csv")
