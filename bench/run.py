@@ -12,10 +12,17 @@ times, through the real code:
       token, open (live, provisional) and after the close (from the snapshot): median of N
       runs and the SQL statements one request issues;
   (b) the close of that period: the request's checks (``closing.check_closable``) and the
-      job's work (``closing.write_close`` + commit);
-  (c) ten later periods are added and closed, period 1 is reopened and closed again through
-      the job body (``closing.run_close_job`` on a Job row), which recomputes every later
-      closed period: the whole recompute, and each period's part of it.
+      job's work (``closing.write_close`` + commit), first and again after reopens;
+  (c) ten later periods are added and closed; then, per round, period 1 is reopened with a
+      correction (200 members pay 100.00 more; late fee 2.5 %) and closed by the job body
+      (``closing.run_close_job``), which shifts the unchanged later periods (the fast
+      path), and then reopened and closed again with ``full_rewrite=True`` (every later
+      period closed again from scratch: the reference); the books after both must be
+      identical.
+
+For other scripts (bench/table.py): ``prepare(argv)`` builds everything up to (c) and
+returns ``(app, ctx, args, server)``; ``measure_close(app, ctx, rounds)`` and
+``measure_recompute(app, ctx, rounds)`` time (b) and (c) as above.
 
 DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/levy_bench) names the database;
 it is created if missing and its ``public`` schema is dropped and rebuilt by the migrations on
