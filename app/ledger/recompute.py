@@ -19,7 +19,7 @@ only the fees that changed. Pure: the recompute service and the tests share it.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.ledger.balances import BalanceRow
@@ -70,28 +70,36 @@ def shift_period(stored: Mapping[int, BalanceRow], fees: Mapping[int, Fee],
     in the period (included in the stored ``service_charges``); ``percent``: the community's
     late fee percent now; ``holders``: the members who own a property now.
     """
+    late_fee(0, 0, percent)   # refuses a float or an out-of-range percent, as a close does
+    rate = Decimal(percent)
     members = set(stored) | {m for m, v in opening.items() if v} | set(holders)
     result = Shift(rows={}, fees={})
     for member_id in sorted(members):
         old = stored.get(member_id) or BalanceRow(member_id, 0, 0, 0, 0, 0, 0, 0, 0)
         old_fee = fees.get(member_id, NO_FEE)
         new_opening = opening.get(member_id, 0)
-        cents = late_fee(new_opening, old.contributions, percent)
-        new_fee = (Fee(cents, overdue(new_opening, old.contributions), Decimal(percent))
-                   if cents else NO_FEE)
+        owed = overdue(new_opening, old.contributions)
+        # late_fee() on the same numbers; most members owe nothing and need no arithmetic.
+        cents = late_fee(new_opening, old.contributions, percent) if owed and rate else 0
+        new_fee = Fee(cents, owed, rate) if cents else NO_FEE
         if new_fee != old_fee:
             result.fees_changed.add(member_id)
         if cents:
             result.fees[member_id] = new_fee
-        row = replace(old, opening=new_opening,
-                      service_charges=old.service_charges - old_fee.cents + cents)
-        if not (new_opening or _has_movement(row) or member_id in holders):
+        if new_opening == old.opening and cents == old_fee.cents:
+            row = old                 # nothing moved: the stored row as it is
+        else:
+            row = BalanceRow(member_id, new_opening, old.contributions, old.paid_expenses,
+                             old.allocated, old.usage,
+                             old.service_charges - old_fee.cents + cents, old.payouts,
+                             old.adjustments)
+        if not (new_opening or member_id in holders or _has_movement(row)):
             if member_id in stored:
                 result.dropped.add(member_id)
             continue
         result.rows[member_id] = row
         if member_id not in stored:
             result.added[member_id] = row
-        elif row != old:
+        elif row is not old:
             result.changed[member_id] = row
     return result

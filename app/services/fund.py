@@ -38,10 +38,10 @@ def _cash(period: Period, own: bool) -> int:
             anchor = row
     if anchor is not None and anchor.id == period.id:
         return int(anchor.fund_cash_cents)
-    since = select(func.coalesce(func.sum(Posting.amount_cents), 0)).join(
-        Period, Period.id == Posting.period_id).where(
-        Posting.account == FUND, Period.start_date <= period.start_date)
-    if anchor is not None:
-        since = since.where(Period.start_date > anchor.start_date)
-    total = int(db.session.execute(since).scalar_one())
+    # The periods to add, by id: the index on (account, period_id) then reads only theirs.
+    since = [row.id for row in history
+             if anchor is None or row.start_date > anchor.start_date]
+    total = int(db.session.execute(
+        select(func.coalesce(func.sum(Posting.amount_cents), 0))
+        .where(Posting.account == FUND, Posting.period_id.in_(since))).scalar_one())
     return total + (int(anchor.fund_cash_cents) if anchor is not None else 0)

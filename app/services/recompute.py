@@ -25,6 +25,7 @@ non-derived entries change with any of them.
 from __future__ import annotations
 
 import hashlib
+from types import SimpleNamespace
 
 from flask import g
 from sqlalchemy import delete, func, select, update
@@ -64,16 +65,12 @@ def fingerprint(period: Period) -> str:
     ]
     digest = hashlib.sha256()
     for part in parts:
-        digest.update(repr([tuple(_plain(v) for v in row) for row in part]
-                           if isinstance(part, list) else tuple(part)).encode())
+        # A stored value reads back the same every time (Numeric columns keep their scale),
+        # so the rows' own repr is a stable text to hash.
+        digest.update(repr([tuple(row) for row in part] if isinstance(part, list)
+                           else tuple(part)).encode())
         digest.update(b"\x00")
     return digest.hexdigest()
-
-
-def _plain(value):
-    # Numeric columns come back as Decimal with the column's scale on PostgreSQL and as
-    # given on SQLite: normalize so the same value always hashes the same.
-    return format(value.normalize(), "f") if hasattr(value, "normalize") else value
 
 
 def shift(period: Period) -> bool:
@@ -143,14 +140,15 @@ def _write_fees(period: Period, result: Shift, old: dict[int, Fee],
         db.session.execute(update(ServiceCharge).where(ServiceCharge.id.in_(gone))
                            .values(voided_at=utcnow())
                            .execution_options(synchronize_session=False))
-    charges = [ServiceCharge(community_id=g.community_id, period_id=period.id, member_id=m,
-                             amount_cents=fee.cents, date=period.end_date,
-                             description=late_fees.DESCRIPTION, kind=ChargeKind.LATE_FEE,
-                             late_fee_percent=fee.percent, overdue_cents=fee.overdue)
-               for m, fee in sorted(result.fees.items()) if m in result.fees_changed]
+    charges = [SimpleNamespace(
+        community_id=g.community_id, period_id=period.id, member_id=m, amount_cents=fee.cents,
+        date=period.end_date, description=late_fees.DESCRIPTION, kind=ChargeKind.LATE_FEE,
+        late_fee_percent=fee.percent, overdue_cents=fee.overdue)
+        for m, fee in sorted(result.fees.items()) if m in result.fees_changed]
     if charges:
-        db.session.add_all(charges)
-        db.session.flush()
+        ids = bulk.insert_rows(ServiceCharge, [vars(c) for c in charges], ids=True)
+        for charge, charge_id in zip(charges, ids):
+            charge.id = charge_id
         journal.post_records(period.id, late_fees.SOURCE_TYPE, charges, journal.charge_legs)
     removed = sum(old[m].cents for m in result.fees_changed if m in old)
     added = sum(c.amount_cents for c in charges)
