@@ -180,7 +180,7 @@ def main(argv=None) -> int:
         (f"preview: median of {args.runs} / max", f"{data.ms(timing['median'])} / "
                                                    f"{data.ms(timing['max'])}"),
         ("periods / changed rows listed", f"{len(periods)} / {rows:,}"),
-        ("then the close job (reference)", data.ms(close_time)),
+        ("then the close job (fast path)", data.ms(close_time)),
     ]))
     print(f"check: {checked:,} closings written by the close equal the preview's")
     return 0

@@ -12,10 +12,17 @@ times, through the real code:
       token, open (live, provisional) and after the close (from the snapshot): median of N
       runs and the SQL statements one request issues;
   (b) the close of that period: the request's checks (``closing.check_closable``) and the
-      job's work (``closing.write_close`` + commit);
-  (c) ten later periods are added and closed, period 1 is reopened and closed again through
-      the job body (``closing.run_close_job`` on a Job row), which recomputes every later
-      closed period: the whole recompute, and each period's part of it.
+      job's work (``closing.write_close`` + commit), first and again after reopens;
+  (c) ten later periods are added and closed; then, per round, period 1 is reopened with a
+      correction (200 members pay 100.00 more; late fee 2.5 %) and closed by the job body
+      (``closing.run_close_job``), which shifts the unchanged later periods (the fast
+      path), and then reopened and closed again with ``full_rewrite=True`` (every later
+      period closed again from scratch: the reference); the books after both must be
+      identical.
+
+For other scripts (bench/table.py): ``prepare(argv)`` builds everything up to (c) and
+returns ``(app, ctx, args, server)``; ``measure_close(app, ctx, rounds)`` and
+``measure_recompute(app, ctx, rounds)`` time (b) and (c) as above.
 
 DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/levy_bench) names the database;
 it is created if missing and its ``public`` schema is dropped and rebuilt by the migrations on
@@ -390,51 +397,198 @@ def close_in_order(app, ctx, period_ids) -> list[float]:
     return times
 
 
-def reopen_and_recompute(app, counter, ctx) -> dict:
-    """(c): reopen period 1, then the close job, which recomputes every later period."""
+def reopen_with_correction(app, ctx, members: int = 200, amount_cents: int = 100_00) -> None:
+    """Reopen period 1 (the later periods become stale) and record a correcting payment for
+    the first ``members`` owners, as a treasurer fixing a forgotten bank line would."""
     from app.extensions import db
-    from app.models import Job, Period
-    from app.services import closing, periods
+    from app.models import Period
+    from app.services import periods, records
     from app.tenancy import community_scope
-    result, queries = {}, {}
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
-        t = time.perf_counter()
         periods.reopen(period)
+        for member_id in ctx["owner_ids"][:members]:
+            records.CONTRIBUTION.create(period, member_id=member_id, amount_cents=amount_cents,
+                                        date=period.end_date, comment="correction")
         db.session.commit()
-        result["reopen"] = time.perf_counter() - t
-        stale = db.session.scalar(select(func.count()).select_from(Period).where(Period.stale))
-        result["stale_after_reopen"] = stale
-        period.status = "closing"
+
+
+def reopen(app, ctx) -> None:
+    from app.extensions import db
+    from app.models import Period
+    from app.services import periods
+    from app.tenancy import community_scope
+    with app.app_context(), community_scope(ctx["community_id"]):
+        periods.reopen(db.session.get(Period, ctx["period_id"]))
+        db.session.commit()
+
+
+def close_job(app, ctx, full_rewrite: bool = False, counter=None) -> dict:
+    """The close job's body on period 1 (``closing.run_close_job``), which closes it and then
+    recomputes every later closed period: the fast path, or with ``full_rewrite`` the
+    reference that closes each again from scratch. Returns the time, per period, and the
+    statements (SQLAlchemy's; COPY goes to psycopg directly and is not counted)."""
+    from app.extensions import db
+    from app.models import Job, Period
+    from app.services import closing
+    from app.tenancy import community_scope
+    with app.app_context(), community_scope(ctx["community_id"]):
+        period = db.session.get(Period, ctx["period_id"])
+        period.status = "closing"      # what request_close's compare-and-set does
         job = Job(community_id=ctx["community_id"], kind="close_period", status="queued",
                   progress=0, period_id=period.id)
         db.session.add(job)
         db.session.commit()
         job_id = job.id
     per_period: list[tuple[int, float]] = []
-    original = closing.write_close
+    original_close, original_later = closing.write_close, closing.recompute_later
 
-    def timed_write_close(period, recompute=False):
+    def timed_close(period, recompute=False):
         t = time.perf_counter()
-        original(period, recompute)
+        original_close(period, recompute)
+        if not recompute:
+            per_period.append((period.id, time.perf_counter() - t))
+
+    def timed_later(period, full_rewrite=False):
+        t = time.perf_counter()
+        original_later(period, full_rewrite)
         per_period.append((period.id, time.perf_counter() - t))
 
-    closing.write_close = timed_write_close
+    closing.write_close, closing.recompute_later = timed_close, timed_later
+    queries: dict = {}
     try:
         with app.app_context(), community_scope(ctx["community_id"]):
             t = time.perf_counter()
-            with counter.counting(queries, "job"):
-                closing.run_close_job(job_id)
-            result["job"] = time.perf_counter() - t
+            if counter is not None:
+                with counter.counting(queries, "job"):
+                    closing.run_close_job(job_id, full_rewrite=full_rewrite)
+            else:
+                closing.run_close_job(job_id, full_rewrite=full_rewrite)
+            took = time.perf_counter() - t
             job = db.session.get(Job, job_id)
             assert job.status == "succeeded", (job.status, job.error)
             statuses = db.session.execute(select(Period.status, Period.stale)).all()
             assert all(s == "closed" and not stale for s, stale in statuses), statuses
     finally:
-        closing.write_close = original
-    result["job_queries"] = queries["job"]
-    result["per_period"] = per_period
+        closing.write_close, closing.recompute_later = original_close, original_later
+    first = next(s for pid, s in per_period if pid == ctx["period_id"])
+    return {"job": took, "first": first, "queries": queries.get("job"),
+            "later": [s for pid, s in per_period if pid != ctx["period_id"]]}
+
+
+def books(app, ctx) -> dict:
+    """What the balance checks compare: every snapshot row, the standing late fees, the
+    postings summed per period, account and member, and each period's fund."""
+    from app.extensions import db
+    from app.models import BalanceSnapshot, Period, Posting, ServiceCharge
+    from app.services import balances
+    from app.tenancy import community_scope
+    with app.app_context(), community_scope(ctx["community_id"]):
+        snapshots = sorted(db.session.execute(select(
+            BalanceSnapshot.period_id, BalanceSnapshot.member_id, BalanceSnapshot.opening,
+            BalanceSnapshot.contributions, BalanceSnapshot.paid_expenses,
+            BalanceSnapshot.allocated, BalanceSnapshot.usage, BalanceSnapshot.service_charges,
+            BalanceSnapshot.payouts, BalanceSnapshot.adjustments,
+            BalanceSnapshot.closing)).all())
+        fees = sorted(db.session.execute(select(
+            ServiceCharge.period_id, ServiceCharge.member_id, ServiceCharge.amount_cents,
+            ServiceCharge.overdue_cents).where(ServiceCharge.kind == "late_fee",
+                                               ServiceCharge.voided_at.is_(None))).all())
+        postings = sorted(db.session.execute(select(
+            Posting.period_id, Posting.account, Posting.category,
+            func.sum(Posting.amount_cents)).group_by(
+            Posting.period_id, Posting.account, Posting.category)).all())
+        funds = [balances.fund_cash(p) for p in
+                 db.session.scalars(select(Period).order_by(Period.start_date))]
+    return {"snapshots": snapshots, "fees": fees, "postings": postings, "funds": funds}
+
+
+def measure_recompute(app, ctx, rounds: int = 1, counter=None, corrected: int = 200,
+                      log=print) -> dict:
+    """Issue 13's first row: "close + recompute of 10 later periods (job)", the fast path
+    against its reference (every later period closed again from scratch), in the same run.
+
+    Each round: reopen period 1 with a correction (``corrected`` members pay 100.00 more),
+    run the close job (fast path, timed); then reopen period 1 without any change and run
+    the job with ``full_rewrite=True`` (timed). The books after both must be identical
+    (snapshots, late fees, postings per account, fund) — the balance check. Returns the
+    times of every round."""
+    result: dict = {"fast": [], "full": [], "fast_runs": [], "full_runs": []}
+    for round_ in range(1, rounds + 1):
+        reopen_with_correction(app, ctx, corrected)
+        fast = close_job(app, ctx, full_rewrite=False, counter=counter)
+        after_fast = books(app, ctx)
+        reopen(app, ctx)
+        full = close_job(app, ctx, full_rewrite=True, counter=counter)
+        after_full = books(app, ctx)
+        for part in after_fast:
+            assert after_fast[part] == after_full[part], f"fast path and full rewrite: {part}"
+        result["fast"].append(fast["job"])
+        result["full"].append(full["job"])
+        result["fast_runs"].append(fast)
+        result["full_runs"].append(full)
+        log(f"  round {round_}: fast path {ms(fast['job'])} (period 1 {ms(fast['first'])}, "
+            f"later {ms(sum(fast['later']))}), full rewrite {ms(full['job'])} (period 1 "
+            f"{ms(full['first'])}, later {ms(sum(full['later']))}); books identical")
     return result
+
+
+def measure_close(app, ctx, rounds: int = 3, counter=None, log=print) -> dict:
+    """Issue 13's second row: the close of one period (period 1: 200,000 records, 2,000
+    members), the job's work and its commit (``closing.write_close``), after a reopen."""
+    from app.extensions import db
+    from app.models import Period
+    from app.services import closing
+    from app.tenancy import community_scope
+    times, queries = [], {}
+    for _ in range(rounds):
+        reopen(app, ctx)
+        with app.app_context(), community_scope(ctx["community_id"]):
+            period = db.session.get(Period, ctx["period_id"])
+            period.status = "closing"
+            db.session.commit()
+        with app.app_context(), community_scope(ctx["community_id"]):
+            period = db.session.get(Period, ctx["period_id"])
+            t = time.perf_counter()
+            if counter is not None:
+                with counter.counting(queries, "close"):
+                    closing.write_close(period)
+                    db.session.commit()
+            else:
+                closing.write_close(period)
+                db.session.commit()
+            times.append(time.perf_counter() - t)
+        log(f"  close of period 1: {ms(times[-1])}")
+    return {"times": times, "median": statistics.median(times), "queries": queries.get("close")}
+
+
+def prepare(argv=(), url: str | None = None, log=print):
+    """Everything before the measurements of issue 13's first two rows: a fresh schema, the
+    community of 2,000 properties with 200,000 records in period 1 (late fee 2.5 %), 10 later
+    periods, every period closed in order. Returns (app, ctx, args, server)."""
+    args = parser().parse_args(list(argv))
+    url = url or os.environ.get("DATABASE_URL", DEFAULT_URL)
+    app, server = make_app(url, args.writes)
+    rng = random.Random(args.seed)
+    log(f"Loading {args.contributions + args.expenses + args.charges:,} records over "
+        f"{args.properties:,} properties ...")
+    ctx = build(app, args, rng)
+    set_late_fee(app, ctx, Decimal(args.late_fee))
+    later_ids = add_later_periods(app, args, rng, ctx)
+    analyze(url)
+    log("Closing every period in order ...")
+    close_in_order(app, ctx, [ctx["period_id"], *later_ids])
+    analyze(url)
+    ctx["later_ids"] = later_ids
+    return app, ctx, args, server
+
+
+def set_late_fee(app, ctx, percent: Decimal) -> None:
+    from app.extensions import db
+    from app.models import Community
+    with app.app_context():
+        db.session.get(Community, ctx["community_id"]).late_fee_percent = percent
+        db.session.commit()
 
 
 def compare_writes(app, ctx, rounds: int) -> dict:
@@ -517,7 +671,7 @@ def table(rows: list[tuple[str, str]]) -> str:
     return "\n".join(out)
 
 
-def main(argv=None) -> int:
+def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--properties", type=int, default=2000)
@@ -528,7 +682,15 @@ def main(argv=None) -> int:
     parser.add_argument("--later-contributions", type=int, default=3000)
     parser.add_argument("--later-expenses", type=int, default=800)
     parser.add_argument("--later-charges", type=int, default=200)
+    parser.add_argument("--late-fee", default="2.5", help="the community's late_fee_percent")
     parser.add_argument("--runs", type=int, default=5, help="balance sheet requests to time")
+    parser.add_argument("--close-rounds", type=int, default=3,
+                        help="re-closes of period 1 to time for (b)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="(c) rounds: a correction closed by the fast path, then the same "
+                             "books closed again by the full rewrite")
+    parser.add_argument("--corrected", type=int, default=200,
+                        help="members who get a correcting payment in period 1 for (c)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--writes", choices=("copy", "values"), default="copy",
                         help="bulk write path (app/services/bulk.py): COPY, or the multi-row "
@@ -538,9 +700,12 @@ def main(argv=None) -> int:
                              "write path, alternately, and print the medians and their ratio")
     parser.add_argument("--profile", action="store_true",
                         help="print a pyinstrument profile of one open-period balance sheet")
-    args = parser.parse_args(argv)
+    return parser
 
-    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+
+def make_app(url: str, writes: str = "copy"):
+    """A fresh schema in ``url`` (dropped and rebuilt by the migrations) and the app on it.
+    Returns (app, PostgreSQL's version)."""
     logging.getLogger("levy.money").setLevel(logging.WARNING)
     fresh_database(url)
 
@@ -556,13 +721,21 @@ def main(argv=None) -> int:
         "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
                    "broker_url": "memory://", "task_ignore_result": True},
     })
-    app.config["BULK_WRITES"] = args.writes
+    app.config["BULK_WRITES"] = writes
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
         upgrade()
-        engine = db.engine
         server = db.session.execute(text("SHOW server_version")).scalar_one()
-    counter = QueryCounter(engine)
+    return app, server
+
+
+def main(argv=None) -> int:
+    args = parser().parse_args(argv)
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    app, server = make_app(url, args.writes)
+    from app.extensions import db
+    with app.app_context():
+        counter = QueryCounter(db.engine)
     load_at_start = os.getloadavg()[0]
     rng = random.Random(args.seed)
 
@@ -570,6 +743,7 @@ def main(argv=None) -> int:
           f"{args.properties:,} properties ...", flush=True)
     t = time.perf_counter()
     ctx = build(app, args, rng)
+    set_late_fee(app, ctx, Decimal(args.late_fee))
     load_time = time.perf_counter() - t
     analyze(url)
     print(f"  {ctx['rows']:,} rows in {load_time:.1f} s", flush=True)
@@ -585,17 +759,22 @@ def main(argv=None) -> int:
         assert closed_sheet["body"][part] == open_sheet["body"][part], \
             f"the closed sheet's {part} differ from the live sheet's"
 
-    print(f"(c) {args.later} later periods, closed in order, then reopen period 1 and "
-          "close it again ...", flush=True)
+    print(f"(c) {args.later} later periods, closed in order ...", flush=True)
     later_ids = add_later_periods(app, args, rng, ctx)
     analyze(url)
     later_close = close_in_order(app, ctx, later_ids)
-    recompute = reopen_and_recompute(app, counter, ctx)
+    print(f"(b) period 1 closed again, {args.close_rounds} times ...", flush=True)
+    reclose = measure_close(app, ctx, args.close_rounds, counter,
+                            log=lambda line: print(line, flush=True))
+    print(f"(c) a correction in period 1, closed by the fast path and by the full rewrite, "
+          f"{args.rounds} rounds ...", flush=True)
+    recompute = measure_recompute(app, ctx, args.rounds, counter, args.corrected,
+                                  log=lambda line: print(line, flush=True))
     compared = compare_writes(app, ctx, args.compare) if args.compare else None
     app.config["BULK_WRITES"] = args.writes
     notes = check_ledger(app, ctx)
-    first_part = next(s for pid, s in recompute["per_period"] if pid == ctx["period_id"])
-    later_parts = [s for pid, s in recompute["per_period"] if pid != ctx["period_id"]]
+    fast, full = statistics.median(recompute["fast"]), statistics.median(recompute["full"])
+    fast_run, full_run = recompute["fast_runs"][-1], recompute["full_runs"][-1]
 
     per_later = (args.later_contributions + args.later_expenses + args.later_charges)
     print()
@@ -605,7 +784,7 @@ def main(argv=None) -> int:
     print(f"1 community, {args.properties:,} properties / owners + 1 admin, period 1: "
           f"{args.contributions:,} contributions, {args.expenses:,} expenses, "
           f"{args.charges:,} service charges, {len(CATEGORIES)} budget items, "
-          f"{2 * args.properties:,} readings")
+          f"{2 * args.properties:,} readings; late fee {args.late_fee} %")
     print(table([
         ("load (bulk insert, incl. journal)", f"{ctx['rows']:,} rows, {load_time:.1f} s"),
         ("(a) sheet, open period: median", f"{ms(open_sheet['median'])} (of {args.runs})"),
@@ -615,19 +794,25 @@ def main(argv=None) -> int:
         ("    SQL statements per request", str(open_sheet["queries"])),
         ("    rows / response size", f"{open_sheet['rows']:,} / {open_sheet['bytes'] / 1024:,.0f} KiB"),
         ("(b) close request checks", f"{ms(close['check'])}, {close['check_queries']} statements"),
-        ("    close job work + commit", f"{ms(close['close'])}, {close['close_queries']} statements"),
+        ("    first close: work + commit", f"{ms(close['close'])}, {close['close_queries']} statements"),
+        (f"    re-close after reopen (median of {args.close_rounds})",
+         f"{ms(reclose['median'])}, {reclose['queries']} statements"),
         ("(a) sheet, closed period: median", f"{ms(closed_sheet['median'])} (of {args.runs})"),
         ("    min / of it Python CPU", f"{ms(closed_sheet['min'])} / {ms(closed_sheet['cpu'])}"),
         ("    SQL statements per request", str(closed_sheet["queries"])),
         (f"later periods: {args.later} x {per_later:,} records", "closed one by one: "
                                                                  f"{ms(statistics.mean(later_close))} each"),
-        ("reopen period 1 (+ mark stale)", f"{ms(recompute['reopen'])}, "
-                                           f"{recompute['stale_after_reopen']} stale"),
-        ("(c) close job: period 1 + recompute", f"{ms(recompute['job'])} total, "
-                                                f"{recompute['job_queries']} statements"),
-        ("    of which period 1", ms(first_part)),
-        (f"    of which {len(later_parts)} later periods",
-         f"{ms(sum(later_parts))} ({ms(statistics.mean(later_parts))} each)"),
+        (f"(c) close job + recompute, fast path (median of {args.rounds})",
+         f"{ms(fast)}, {fast_run['queries']} statements"),
+        ("    of which period 1 / later periods",
+         f"{ms(fast_run['first'])} / {ms(sum(fast_run['later']))} "
+         f"({ms(statistics.mean(fast_run['later']))} each)"),
+        (f"    full rewrite, the reference (median of {args.rounds})",
+         f"{ms(full)}, {full_run['queries']} statements"),
+        ("    of which period 1 / later periods",
+         f"{ms(full_run['first'])} / {ms(sum(full_run['later']))} "
+         f"({ms(statistics.mean(full_run['later']))} each)"),
+        ("    full rewrite / fast path", f"{full / fast:.1f}x"),
     ]))
     if compared:
         print(f"Write paths compared in this run, alternately, {args.compare} times each "
@@ -637,6 +822,8 @@ def main(argv=None) -> int:
     for note in notes:
         print(f"check: {note}")
     print("check: the closed sheet's rows, totals, budget and fund equal the live sheet's")
+    print(f"check: after each of {args.rounds} rounds the fast path's books (snapshots, late "
+          "fees, postings per account, funds) equal the full rewrite's")
     return 0
 
 

@@ -32,6 +32,11 @@ class Period(TenantScoped, Model):
     stale: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Written by a close (app.services.recompute): a hash of what the split, the tariffs and
+    # the balances read from this period, so a recompute can tell whether they changed; and
+    # the fund's cash at the period's end, so a later sheet need not sum the whole history.
+    inputs_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    fund_cash_cents: Mapped[int | None] = mapped_column(Cents)
 
     @property
     def is_open(self) -> bool:
@@ -109,7 +114,8 @@ class JournalEntry(TenantScoped, Model):
     source_type: Mapped[str] = mapped_column(String(20))
     source_id: Mapped[int | None] = mapped_column(BigId)
     memo: Mapped[str] = mapped_column(Text, default="")
-    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+    # Indexed: a record's current entry is the one no reversal points at.
+    reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     postings: Mapped[list["Posting"]] = relationship(back_populates="entry",

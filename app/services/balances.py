@@ -19,8 +19,8 @@ from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
 from app.ledger.split import PropertyShare
 from app.models import (AllocationLine, BalanceSnapshot, BudgetItem, Expense, JournalEntry,
                         Member, Period, PeriodStatus, Posting, Property, Reading)
+from app.services import fund
 from app.services import periods as period_service
-from app.services.journal import FUND
 
 CATEGORY_FIELDS = {"contribution": "contributions", "paid_expense": "paid_expenses",
                    "allocated": "allocated", "usage": "usage",
@@ -134,11 +134,7 @@ def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[
 
 def fund_cash(period: Period) -> int:
     """Cash in the common fund at the end of the period: all fund postings so far."""
-    total = db.session.execute(
-        select(func.coalesce(func.sum(Posting.amount_cents), 0))
-        .join(Period, Period.id == Posting.period_id)
-        .where(Posting.account == FUND, Period.start_date <= period.start_date)).scalar_one()
-    return int(total)
+    return fund.cash(period)
 
 
 # --- balances ----------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import enum
 from typing import Literal, overload
 
 from flask import current_app
-from sqlalchemy import insert, text
+from sqlalchemy import bindparam, insert, text, update
 
 from app.extensions import db
 
@@ -62,6 +62,43 @@ def insert_rows(model, rows: list[dict], *, ids: bool = False) -> list[int] | No
             db.session.get_bind().dialect.name == "postgresql":
         return _copy(table, columns, values, ids)
     return _values(table, columns, values, ids)
+
+
+def update_rows(model, rows: list[dict]) -> None:
+    """Update rows of ``model`` by id: each dict has ``id`` and the same other columns, the
+    new values. PostgreSQL: the rows are COPYed into a temporary table and applied by one
+    ``UPDATE … FROM``; elsewhere, or for a handful of rows, one executemany UPDATE."""
+    if not rows:
+        return
+    table = model.__table__
+    keys = [k for k in rows[0] if k != "id"]
+    db.session.flush()
+    if current_app.config.get("BULK_WRITES", "copy") == "copy" and \
+            len(rows) >= COPY_MIN_ROWS and db.session.get_bind().dialect.name == "postgresql":
+        connection = db.session.connection()
+        dialect = connection.dialect
+        quote = dialect.identifier_preparer.quote
+        columns = [table.c.id, *(table.c[k] for k in keys)]
+        scratch = quote(f"bulk_update_{table.name}")
+        definition = ", ".join(f"{quote(c.name)} {c.type.compile(dialect=dialect)}"
+                               for c in columns)
+        assignments = ", ".join(f"{quote(c.name)} = u.{quote(c.name)}" for c in columns[1:])
+        raw = connection.connection.driver_connection
+        if raw is None:
+            raise RuntimeError("COPY needs the session's open psycopg connection")
+        with raw.cursor() as cursor:
+            cursor.execute(f"CREATE TEMPORARY TABLE {scratch} ({definition}) ON COMMIT DROP")
+            with cursor.copy(f"COPY {scratch} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((row["id"], *(row[k] for k in keys)))
+            # Identifiers only, from the model and quoted; the values went through COPY.
+            cursor.execute(f"UPDATE {quote(table.name)} SET {assignments} "  # noqa: S608
+                           f"FROM {scratch} AS u WHERE {quote(table.name)}.id = u.id")
+            cursor.execute(f"DROP TABLE {scratch}")
+        return
+    statement = update(table).where(table.c.id == bindparam("row_id"))
+    db.session.execute(statement, [{"row_id": row["id"], **{k: row[k] for k in keys}}
+                                   for row in rows])
 
 
 def _complete(table, rows: list[dict]):

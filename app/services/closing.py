@@ -7,6 +7,10 @@ task's body: it writes the allocation postings and the balance snapshot and sets
 in one transaction, then recomputes every later closed period in date order, each in its own
 transaction (committed with the job's progress). Running it again gives the same rows
 (derived entries and snapshots are replaced, not added to).
+
+A later period whose own inputs did not change is only shifted (``app.services.recompute``);
+``full_rewrite=True`` closes each of them again from scratch, the reference the fast path is
+tested and measured against.
 """
 import logging
 import time
@@ -22,8 +26,9 @@ from app.ledger.allocation import PeriodAllocation
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
-from app.services import audit, balances, bulk, jobs, journal, late_fees
+from app.services import audit, balances, bulk, fund, jobs, journal, late_fees, recompute
 from app.services import periods as period_service
+from app.services.recompute import fingerprint
 from app.words import not_split_reason
 
 log = logging.getLogger("levy.close")
@@ -74,9 +79,10 @@ def _pause():
         time.sleep(delay)
 
 
-def run_close_job(job_id: int, heartbeat: bool = False) -> None:
+def run_close_job(job_id: int, heartbeat: bool = False, full_rewrite: bool = False) -> None:
     """The task's body. ``heartbeat``: keep the job's lease alive from a thread (on a
-    worker; an eager task has no other worker to hand over to)."""
+    worker; an eager task has no other worker to hand over to). ``full_rewrite``: close
+    every later period again from scratch instead of shifting the unchanged ones."""
     job = db.session.execute(select(Job).where(Job.id == job_id)).scalar_one_or_none()
     if job is None or job.status == "succeeded":
         return
@@ -91,12 +97,12 @@ def run_close_job(job_id: int, heartbeat: bool = False) -> None:
         return
     try:
         with jobs.heartbeat(job_id, token, enabled=heartbeat):
-            _run_close(job_id, period_id)
+            _run_close(job_id, period_id, full_rewrite)
     finally:
         jobs.release(job_id, token)
 
 
-def _run_close(job_id: int, period_id: int) -> None:
+def _run_close(job_id: int, period_id: int, full_rewrite: bool = False) -> None:
     jobs.progress(job_id, 5)
     try:
         period = _locked_period(period_id)
@@ -108,7 +114,7 @@ def _run_close(job_id: int, period_id: int) -> None:
         jobs.progress(job_id, 60 if later else 95)  # commits the close with its progress
         for index, later_period in enumerate(later, start=1):
             _pause()
-            write_close(_locked_period(later_period.id), recompute=True)
+            recompute_later(_locked_period(later_period.id), full_rewrite)
             jobs.progress(job_id, 60 + int(35 * index / len(later)))
         jobs.succeed(job_id)
     except Conflict as error:
@@ -130,8 +136,16 @@ def _locked_period(period_id: int) -> Period:
                               .with_for_update()).scalar_one()
 
 
+def recompute_later(period: Period, full_rewrite: bool = False) -> None:
+    """A later closed period after an earlier one closed: shifted if its inputs did not
+    change, else closed again."""
+    if full_rewrite or not recompute.shift(period):
+        write_close(period, recompute=True)
+
+
 def write_close(period: Period, recompute: bool = False) -> None:
     """Postings for the splits and tariffs, the balance snapshot, status closed."""
+    period.inputs_fingerprint = fingerprint(period)
     allocation = balances.live_allocation(period)
     check_closable(period, allocation)
     journal.replace_derived(period.id, DERIVED)
@@ -154,6 +168,7 @@ def write_close(period: Period, recompute: bool = False) -> None:
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False
     period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()
+    period.fund_cash_cents = fund.cash_to_keep(period)
     audit.record("recompute" if recompute else "close", "period", period.id, period_id=period.id,
                  before=before, after={"status": period.status, "stale": False,
                                        "members": len(rows)})
