@@ -9,6 +9,7 @@ no code word (fixed_fee, usage_based, proportional, stale) is shown to anyone.
 """
 import html as html_lib
 import re
+from decimal import Decimal
 
 import pytest
 from conftest import login
@@ -185,3 +186,46 @@ def test_refusals_and_form_errors_speak_russian(admin, world):
     assert answer.get_json()["error"]["message"] == "Статья сметы заполнена неверно."
     assert answer.get_json()["error"]["fields"] == {
         "payment_type": ["У этой статьи уже есть строка сметы в этом периоде."]}
+
+
+# --- decimal commas in non-money inputs -----------------------------------------------------
+
+def test_the_readings_grid_in_russian_takes_a_decimal_comma(admin, world):
+    """A treasurer types a meter reading as she writes it, ``12,5``; it is saved as 12.5,
+    and the grid shows it back with the comma."""
+    response = admin.post(world.page("/readings") + "?lang=ru", headers={"HX-Request": "true"},
+                          data={"budget_item_id": str(world.water),
+                                f"start-{world.plot1}": "2,25", f"end-{world.plot1}": "12,5"})
+
+    assert response.status_code == 200, visible_text(response)[:2000]
+    text = visible_text(response)
+    assert "Сохранено" in text
+    assert "Plot 1 Olga Owner 10,25 25,63 ₽" in text  # consumption and 2.5 × 10.25
+    assert 'value="12,5"' in response.get_data(as_text=True)
+    readings = world.api.get(world.url(f"/periods/{world.q1}/readings")).get_json()
+    assert [(r["start_reading"], r["end_reading"]) for r in readings] == [("2.25", "12.5")]
+
+    # The live preview reads the same way.
+    preview = admin.post(world.page("/readings/preview") + "?lang=ru", data={
+        "budget_item_id": str(world.water), f"start-{world.plot1}": "0",
+        f"end-{world.plot1}": "1 000,5"})
+    assert preview.status_code == 200
+    assert "1 000,5" in visible_text(preview)
+
+
+def test_the_reading_form_reads_the_page_language(app):
+    from werkzeug.datastructures import MultiDict
+
+    from app.forms.ledger import ReadingForm
+
+    def read(lang, end):
+        form = ReadingForm(formdata=MultiDict({"property_id": "1", "budget_item_id": "2",
+                                               "end_reading": end}),
+                           meta={"csrf": False, "input_locale": lang})
+        return form.validate(), form.end_reading.data
+
+    with app.test_request_context("/"):
+        assert read("ru", "12,5") == (True, Decimal("12.500"))
+        assert read("ru", "12.5") == (True, Decimal("12.500"))
+        assert read("en", "12,5")[0] is False
+        assert read(None, "12,5")[0] is False
