@@ -40,6 +40,7 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/tokens/templates",
     "app/web/periods/templates",
     "app/web/closing/templates",
+    "app/web/bank_imports/templates",
 ]
 
 # Text that is the same in every language.
