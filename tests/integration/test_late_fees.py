@@ -266,6 +266,11 @@ def test_admins_cannot_edit_or_void_a_late_fee(closed_world):
                      w.api.delete(w.url(f"/charges/{fee_id}"))):
         assert response.status_code == 409
         assert "late fee" in response.get_json()["error"]["message"].lower()
+    refused = w.api.delete(w.url(f"/charges/{fee_id}"), headers={"Accept-Language": "ru"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["message"] == (
+        "Пени начисляются при закрытии: измените записи периода или настройку пеней, затем "
+        "закройте период снова.")
     assert w.fees(w.q2)[0][1] == "24.00"
 
 

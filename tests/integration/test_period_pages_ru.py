@@ -229,3 +229,30 @@ def test_the_reading_form_reads_the_page_language(app):
         assert read("ru", "12.5") == (True, Decimal("12.500"))
         assert read("en", "12,5")[0] is False
         assert read(None, "12,5")[0] is False
+
+
+def test_not_found_and_refusals_in_russian(admin, world):
+    """A period that is not there: the page and the API say so in Russian; the correction
+    preview of an open period that never closed, and of a closed one, says why not."""
+    page = admin.get(world.page("/expenses", period=999999) + "?lang=ru")
+    assert page.status_code == 404
+    assert "Период не найден." in visible_text(page)
+    answer = world.api.get(world.url("/periods/999999"), headers={"Accept-Language": "ru"})
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["message"] == "Период не найден."
+    answer = world.api.get(world.url("/periods/999999"))
+    assert answer.get_json()["error"]["message"] == "Period not found."
+    sorted_wrong = world.api.get(world.url("/receivables?sort=shoe"),
+                                 headers={"Accept-Language": "ru"})
+    assert sorted_wrong.status_code == 400
+    assert sorted_wrong.get_json()["error"]["message"] == "Неизвестный порядок сортировки."
+
+
+def test_the_correction_preview_of_a_closed_period_says_why_not_in_russian(admin, world):
+    assert world.api.post(world.url(f"/periods/{world.q1}/close")).status_code == 202
+    answer = world.api.get(world.url(f"/periods/{world.q1}/recompute-preview"),
+                           headers={"Accept-Language": "ru"})
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["message"] == (
+        "Период «2026 Q1» сейчас в состоянии «закрыт»: предпросмотр исправлений есть только "
+        "у переоткрытого (открытого) периода.")
