@@ -408,6 +408,64 @@ def test_a_closed_period_shows_no_forms_and_refuses_writes_with_409(app, admin, 
     assert len(_rows(_text(plain), "contribution")) == 1
 
 
+def _oob(html, element_id) -> str:
+    """The element sent out of band with that id (its whole outer HTML), or ''."""
+    match = re.search(rf'<(\w+) id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>', html)
+    if not match:
+        return ""
+    tag, depth, at = match.group(1), 0, match.start()
+    for found in re.finditer(rf"<{tag}\b|</{tag}>", html[at:]):
+        depth += -1 if found.group(0).startswith("</") else 1
+        if depth == 0:
+            return html[at:at + found.end()]
+    return html[at:]
+
+
+def test_a_close_ending_on_the_period_page_brings_every_part_up_to_date(admin, world):
+    """The close posted from the expenses tab (eager: done at once): the title, the close
+    control, the actions (Reopen), the open tab (no forms) and the preview area all come out
+    of band, so the page is the closed period's without a reload."""
+    response = admin.post(world.page("/close"), headers={
+        **HTMX, "HX-Current-URL": "http://localhost" + world.page("/expenses")})
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert "Closed." in html
+    assert "closed" in _oob(html, "period-title")
+    assert "Close period" not in _oob(html, "close-control")
+    actions = _oob(html, "period-actions")
+    assert "Reopen period" in actions and "Rename" in actions
+    tab = _oob(html, "period-tab")
+    assert 'aria-current="page">Expenses<' in tab and "Guard Co" in tab
+    assert "This period is closed; reopen it to make corrections." in tab
+    assert "<form" not in tab.split("</nav>", 1)[1]  # no add, edit or void
+    assert _oob(html, "correction-preview-area").count("correction-preview-slot") == 0
+
+
+def test_a_close_polled_from_the_job_page_sends_nothing_out_of_band(admin, world):
+    response = admin.post(world.page("/close"), headers={
+        **HTMX, "HX-Current-URL": "http://localhost/c/maple/jobs/1"})
+    assert "hx-swap-oob" not in _text(response)
+
+
+def test_a_period_page_loaded_while_its_close_runs_keeps_polling(admin, world, monkeypatch):
+    import app.tasks
+    monkeypatch.setattr(app.tasks.close_period, "delay", lambda *args: None)
+    assert admin.post(world.page("/close")).status_code == 302  # queued, never run
+
+    page = _text(admin.get(world.page("/expenses")))
+
+    job = re.search(r'<div id="job-(\d+)" class="job"\s+hx-get="(/c/maple/jobs/\d+)" '
+                    r'hx-trigger="every 1s"', page)
+    assert job, page
+    assert "Closing… 0% (queued)" in page
+    assert "Close period" not in page
+    polled = _text(admin.get(job.group(2), headers={
+        **HTMX, "HX-Current-URL": "http://localhost" + world.page("/expenses")}))
+    assert 'hx-trigger="every 1s"' in polled
+    assert _oob(polled, "period-tab") == ""  # the tab is left alone while the job runs
+
+
 def test_reopen_opens_the_period_again(app, admin, world):
     _close(app, world.community, world.period)
 
