@@ -8,13 +8,13 @@ from flask import current_app, flash, g, redirect, render_template, request, url
 from flask_babel import gettext as _
 
 from app import downloads, i18n
-from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.models import Member, Period
 from app.services import balances, dashboard, history, reminders
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
+from app.web.periods.sheet import page_sheet_download
 from app.web.owner.forms import ReminderForm
 
 bp = community_blueprint("owner", __name__, template_folder="templates")
@@ -113,7 +113,7 @@ def balance_sheet(period_id):
 
 @bp.get("/me/periods/<int:period_id>/balance-sheet.csv")
 def balance_sheet_csv(period_id):
-    return sheet_download(_visible_sheet(period_id))
+    return page_sheet_download(_visible_sheet(period_id))
 
 
 # --- reminders (admins) ----------------------------------------------------------------
