@@ -414,3 +414,12 @@ def test_reopened_period_page_loads_the_preview_panel(closed_world, client):
     # a closed period's page offers no panel
     closed = client.get(w.community.page(f"/periods/{w.q2}/")).get_data(as_text=True)
     assert "recompute-preview" not in closed
+
+
+def test_the_charges_tab_names_a_late_fee_in_the_readers_language(closed_world, client):
+    w = closed_world
+    login(client, "admin@example.org")
+    ru = client.get(w.community.page(f"/periods/{w.q2}/charges?lang=ru")).get_data(as_text=True)
+    assert "<td>Пени <small>" in ru and "Late fee" not in ru
+    en = client.get(w.community.page(f"/periods/{w.q2}/charges?lang=en")).get_data(as_text=True)
+    assert "<td>Late fee <small>" in en
