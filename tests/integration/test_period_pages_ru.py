@@ -231,6 +231,20 @@ def test_the_reading_form_reads_the_page_language(app):
         assert read(None, "12,5")[0] is False
 
 
+def test_an_owner_reads_the_readings_in_russian(app, world):
+    """The owner's read-only grid shows each reading as a number of the page's language."""
+    world.api.patch(world.url("/settings"), json={"owners_see_balance_sheet": True})
+    items = world.api.get(world.url(f"/periods/{world.q1}/budget-items")).get_json()
+    power = next(i["id"] for i in items if i["payment_type"] == "Power")
+    world.record("readings", property_id=world.plot1, budget_item_id=power,
+                 start_reading="0.5", end_reading="12.25")
+    owner = app.test_client()
+    login(owner, "owner@example.org")
+    page = owner.get(world.page("/readings") + f"?item={power}&lang=ru")
+    assert page.status_code == 200
+    assert "Plot 1 Olga Owner 0,5 12,25 11,75" in visible_text(page)
+
+
 def test_not_found_and_refusals_in_russian(admin, world):
     """A period that is not there: the page and the API say so in Russian; the correction
     preview of an open period that never closed, and of a closed one, says why not."""
