@@ -1,8 +1,7 @@
 """Closing a period from the web, and watching its job until the final sheet shows."""
-from flask import flash, make_response, redirect, render_template, request, url_for
-
 from urllib.parse import urlsplit
 
+from flask import flash, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.errors import Conflict
