@@ -7,6 +7,10 @@
   (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading ``'``.
   Numbers are told apart by type, not by look: pass amounts as ``amount(cents)`` (a
   ``Decimal``) or ints, and they are written plain, ``-10.00`` included; every ``str`` is text.
+- ``CsvStyle``: the API's CSV is always ``MACHINE`` (comma, dot decimals). A download from a
+  page follows what a spreadsheet in the reader's language opens without an import dialog
+  (``page_csv_style``): Russian Excel splits on ``;`` (its list separator, since the comma is
+  its decimal sign), reads ``-1234,56`` as a number, and reads UTF-8 only after a BOM.
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from urllib.parse import quote
 
@@ -38,24 +43,50 @@ def text_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def _cell(value) -> str:
+@dataclass(frozen=True)
+class CsvStyle:
+    delimiter: str = ","
+    decimal: str = "."
+    bom: bool = False
+
+
+MACHINE = CsvStyle()
+# By page language: the CSV a spreadsheet of that locale opens as it is.
+SPREADSHEET_STYLES = {"ru": CsvStyle(delimiter=";", decimal=",", bom=True)}
+
+
+def page_csv_style() -> CsvStyle:
+    """The conventions of a download from a page, by its reader's language; the API's (and
+    English pages') stay ``MACHINE``."""
+    from app.i18n import current_language, is_api_request
+    if is_api_request():
+        return MACHINE
+    return SPREADSHEET_STYLES.get(current_language(), MACHINE)
+
+
+def _cell(value, style: CsvStyle = MACHINE) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return text_cell(value)
     if isinstance(value, bool):  # a bool is an int: say it in words, not 1/0
         return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
+    if isinstance(value, int):
         return str(value)
+    if isinstance(value, Decimal):
+        return str(value).replace(".", style.decimal)
     raise TypeError(f"a CSV cell is text, an int or a Decimal, not {type(value).__name__}")
 
 
-def csv_text(header: Iterable[str], rows: Iterable[Iterable]) -> str:
-    """A CSV document (UTF-8 text, comma-separated, dot decimals, CRLF line ends)."""
+def csv_text(header: Iterable[str], rows: Iterable[Iterable], style: CsvStyle = MACHINE) -> str:
+    """A CSV document (UTF-8 text, CRLF line ends); comma-separated with dot decimals unless
+    ``style`` says otherwise (``page_csv_style()`` for a page's download)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_cell(name) for name in header])
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    if style.bom:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=style.delimiter)
+    writer.writerow([_cell(name, style) for name in header])
+    writer.writerows([_cell(value, style) for value in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -154,6 +154,31 @@ def date(value, locale: str | None = None) -> str:
     return babel_dates.format_date(value, DATE_PATTERNS.get(lang, "medium"), locale=lang)
 
 
+# --- numbers typed on a page ------------------------------------------------------------
+# Languages whose people write 1 234,56 (SPEC §7); their pages accept that and 1234.56.
+DECIMAL_COMMA_LOCALES = frozenset({"ru"})
+_GROUP_SPACES = "[ \u00a0\u202f]"
+_COMMA_NUMBER = re.compile(
+    rf"[+-]?(?:[0-9]{{1,3}}(?:{_GROUP_SPACES}[0-9]{{3}})+|[0-9]+)(?:,[0-9]+)?")
+
+
+def input_number(text: str, locale: str | None) -> str:
+    """A number typed on a page, as the strict parsers read it: in a decimal-comma language
+    ``12,5`` and ``1 234,56`` (spaces, NBSP or narrow NBSP between groups of three) become
+    ``12.5`` and ``1234.56``; anything else is returned as typed, for the parser to judge.
+    The one reader of amounts, meter readings, share weights and rates on pages; the API
+    (``locale`` None) takes the canonical form only."""
+    if locale not in DECIMAL_COMMA_LOCALES or not _COMMA_NUMBER.fullmatch(text):
+        return text
+    return re.sub(_GROUP_SPACES, "", text).replace(",", ".")
+
+
+def input_text(plain: str, locale: str | None) -> str:
+    """A plain ``1234.5`` as an input shows it to a reader of ``locale`` (``1234,5``), so
+    that what a page prefills reads as what its reader types."""
+    return plain.replace(".", ",") if locale in DECIMAL_COMMA_LOCALES else plain
+
+
 # --- catalogs -----------------------------------------------------------------------------
 
 def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> list[str]:

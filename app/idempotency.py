@@ -89,21 +89,21 @@ def _claim_or_replay():
             claim_id = _try_claim(current_user.id, key, fingerprint)
             continue
         if row.fingerprint != fingerprint:
-            raise KeyReused(f"This {HEADER} was used for a different request.")
+            raise KeyReused(_("This %(header)s was used for a different request.", header=HEADER))
         if row.status == "done":
             return _replay(row)
         if row.status == "lost" or (row.committed and row.locked_until < utcnow()):
-            raise OutcomeUnknown(f"The first request with this {HEADER} changed data but its "
-                                 "answer was lost. Check the data before sending it again "
-                                 "with a new key.")
+            raise OutcomeUnknown(_("The first request with this %(header)s changed data but "
+                                   "its answer was lost. Check the data before sending it "
+                                   "again with a new key.", header=HEADER))
         if row.locked_until < utcnow():
             # Abandoned before it wrote anything: whoever deletes it may claim the key.
             _take_over_abandoned(row)
             claim_id = _try_claim(current_user.id, key, fingerprint)
             continue
         if time.monotonic() >= deadline:
-            raise InProgress(f"A request with this {HEADER} is still being processed. "
-                             "Try again in a moment.")
+            raise InProgress(_("A request with this %(header)s is still being processed. "
+                               "Try again in a moment.", header=HEADER))
         time.sleep(0.1)
     g.idempotency_claim = claim_id
     return None

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
@@ -82,18 +82,34 @@ def get_or_404(model, id_):
     except (TypeError, ValueError):
         id_ = 0
     if not 0 < id_ < 2**63:
-        raise NotFound(f"{_human(model)} not found.")
+        raise not_found(model)
     row = db.session.execute(
         select(model).where(model.id == id_, model.community_id == g.community_id)
     ).scalar_one_or_none()
     if row is None or getattr(row, "voided_at", None) is not None:
-        raise NotFound(f"{_human(model)} not found.")
+        raise not_found(model)
     return row
 
 
-def _human(model) -> str:
-    return {"BudgetItem": "Budget item", "ServiceCharge": "Service charge"}.get(
-        model.__name__, model.__name__)
+# What a person is told when a record is not there, in the request's language.
+NOT_FOUND = {
+    "BankImport": lazy_gettext("Bank statement not found."),
+    "BudgetItem": lazy_gettext("Budget item not found."),
+    "Contribution": lazy_gettext("Contribution not found."),
+    "Expense": lazy_gettext("Expense not found."),
+    "Job": lazy_gettext("Job not found."),
+    "Member": lazy_gettext("Member not found."),
+    "Payout": lazy_gettext("Payout not found."),
+    "Adjustment": lazy_gettext("Adjustment not found."),
+    "Period": lazy_gettext("Period not found."),
+    "Property": lazy_gettext("Property not found."),
+    "Reading": lazy_gettext("Reading not found."),
+    "ServiceCharge": lazy_gettext("Service charge not found."),
+}
+
+
+def not_found(model) -> NotFound:
+    return NotFound(NOT_FOUND.get(model.__name__) or lazy_gettext("Not found."))
 
 
 def memberships_of(user) -> list[Member]:

@@ -5,7 +5,7 @@ background job's kind and status. Each answers a lazy string, turned into text i
 reader's language when shown; an unknown code comes back unchanged rather than failing a
 page. ``register`` makes them Jinja filters.
 """
-from flask_babel import lazy_gettext
+from flask_babel import lazy_gettext, ngettext
 
 STRATEGIES = {
     "proportional": lazy_gettext("split by share"),
@@ -45,6 +45,7 @@ JOB_STATUSES = {
 JOB_KINDS = {
     "close_period": lazy_gettext("Closing a period"),
     "reminders": lazy_gettext("Payment reminders"),
+    "bank_import": lazy_gettext("Reading a bank statement"),
 }
 
 # Why a category's total was not split (``app.ledger.allocation`` says it in English).
@@ -98,6 +99,31 @@ def not_split_reason(reason):
     return NOT_SPLIT_REASONS.get(reason, reason)
 
 
+# A bank statement line's state on the review page (a line of the statement: "строка").
+BANK_LINE_STATUSES = {
+    "matched": lazy_gettext("matched"),
+    "unmatched": lazy_gettext("unmatched"),
+    "duplicate": lazy_gettext("duplicate"),
+    "skipped": lazy_gettext("skipped"),
+    "recorded": lazy_gettext("recorded"),
+}
+_BANK_LINE_COUNTS = {
+    "matched": lambda n: ngettext("%(num)d matched", "%(num)d matched", n),
+    "unmatched": lambda n: ngettext("%(num)d unmatched", "%(num)d unmatched", n),
+    "duplicate": lambda n: ngettext("%(num)d duplicate", "%(num)d duplicates", n),
+    "skipped": lambda n: ngettext("%(num)d skipped", "%(num)d skipped", n),
+    "recorded": lambda n: ngettext("%(num)d recorded", "%(num)d recorded", n),
+}
+
+
+def bank_line_status(status, count: int | None = None):
+    """A statement line's state in words; with ``count``, "3 matched" with its plural."""
+    key = _key(status)
+    if count is not None and key in _BANK_LINE_COUNTS:
+        return _BANK_LINE_COUNTS[key](count)
+    return BANK_LINE_STATUSES.get(key, key)
+
+
 # An earlier period was reopened after this one closed: its closing balances are out of date.
 STALE_LABEL = lazy_gettext("out of date")
 STALE_SENTENCE = lazy_gettext(
@@ -108,9 +134,10 @@ def init_app(app) -> None:
     """The maps as Jinja filters (``item.strategy|strategy_name(item.unit_rate)``, …) and
     as globals (``strategy_name(...)``, ``STALE_LABEL``), for every template."""
     for function in (strategy_name, status_name, role_name, job_status_name, job_kind_name,
-                     not_split_reason):
+                     not_split_reason, bank_line_status):
         app.add_template_filter(function, function.__name__)
     app.jinja_env.globals.update(strategy_name=strategy_name, status_name=status_name,
                                  role_name=role_name, job_status_name=job_status_name,
+                                 bank_line_status=bank_line_status,
                                  unassigned_reason=not_split_reason,
                                  STALE_LABEL=STALE_LABEL, STALE_SENTENCE=STALE_SENTENCE)

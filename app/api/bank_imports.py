@@ -1,5 +1,6 @@
 """API: bank imports (SPEC §5, §6): upload a statement, review and fix its lines, confirm."""
 from flask import jsonify, request
+from flask_babel import gettext as _
 
 from app.api.base import body, doc, validate
 from app.api.imports import upload as uploaded_file
@@ -37,8 +38,8 @@ def import_json(bank_import) -> dict:
      "suggestion and status", status=201, role="admin", body=FILE_BODY)
 def create_bank_import():
     if request.mimetype != "multipart/form-data":
-        raise ValidationFailed("Send the statement in the multipart field named file.",
-                               {"file": ["Send the statement in the field named file."]})
+        raise ValidationFailed(_("Send the statement in the multipart field named file."),
+                               {"file": [_("Send the statement in the field named file.")]})
     file = request.files.get("file")
     content = uploaded_file()
     bank_import = bank_imports.upload(file.filename if file else "", content)

@@ -26,7 +26,7 @@ from wtforms.validators import (InputRequired, Length, Optional, StopValidation,
                                 ValidationError)
 from werkzeug.datastructures import MultiDict
 
-from app.i18n import current_language
+from app.i18n import current_language, input_number
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
 from app.requests import is_api_request
 
@@ -250,9 +250,7 @@ class _ParsedField(StringField):
 
     def localized(self, text: str) -> str:
         """A page in a decimal-comma language: ``10,50`` and ``1 234,56`` become ours."""
-        if getattr(self.meta, "input_locale", None) in DECIMAL_COMMA_LOCALES:
-            return decimal_comma_to_dot(text)
-        return text
+        return input_number(text, getattr(self.meta, "input_locale", None))
 
     def process_formdata(self, valuelist):
         text = valuelist[0].strip() if valuelist else ""
@@ -270,21 +268,6 @@ class _ParsedField(StringField):
         if self.raw_data:
             return self.raw_data[0]
         return "" if self.data is None else self.render_value(self.data)
-
-
-# Languages whose people write 1 234,56 (SPEC §7); their pages accept that and 1234.56.
-DECIMAL_COMMA_LOCALES = frozenset({"ru"})
-_GROUP_SPACES = "[ \u00a0\u202f]"
-_COMMA_NUMBER = re.compile(
-    rf"[+-]?(?:[0-9]{{1,3}}(?:{_GROUP_SPACES}[0-9]{{3}})+|[0-9]+)(?:,[0-9]+)?")
-
-
-def decimal_comma_to_dot(text: str) -> str:
-    """``1 234,56`` (spaces, NBSP or narrow NBSP between groups of three) -> ``1234.56``;
-    anything else is returned as typed, for the strict parser to judge."""
-    if not _COMMA_NUMBER.fullmatch(text):
-        return text
-    return re.sub(_GROUP_SPACES, "", text).replace(",", ".")
 
 
 class AmountField(_ParsedField):

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _, ngettext
+
 from app.importing.files import FileError, read_table
 from app.importing.rows import _columns, _russian
 from app.importing.values import CellError, read_date, read_number, read_text
@@ -56,7 +58,7 @@ class StatementLine:
 def read_statement(content: bytes) -> list[StatementLine]:
     """Every line of a statement, in file order; ``FileError`` if any cannot be read."""
     if not content.strip():
-        raise FileError("The file is empty.")
+        raise FileError(_("The file is empty."))
     text = _one_c_text(content)
     if text is not None:
         return _one_c(text)
@@ -90,7 +92,7 @@ def _csv(content: bytes) -> list[StatementLine]:
         counterparty = _text(cell("counterparty"), "counterparty", header, problems)
         purpose = _text(cell("purpose"), "purpose", header, problems)
         if problems or day is None or amount is None:  # either None is one of the problems
-            errors.append(f"Line {number}: " + "; ".join(problems))
+            errors.append(_("Line %(line)d:", line=number) + " " + "; ".join(problems))
             continue
         lines.append(StatementLine(number, day, amount, counterparty, purpose))
     _refuse(errors)
@@ -99,7 +101,7 @@ def _csv(content: bytes) -> list[StatementLine]:
 
 def _required(value):
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise CellError("This cell is empty.")
+        raise CellError(_("This cell is empty."))
     return value
 
 
@@ -118,12 +120,12 @@ def _text(value, name: str, header, problems: list[str]) -> str:
 def _signed_cents(value: Decimal) -> int:
     """A signed amount with at most two decimals, not zero, within ±1,000,000,000.00."""
     if value == 0:
-        raise CellError("The amount is zero.")
+        raise CellError(_("The amount is zero."))
     if value != value.quantize(Decimal("0.01")):
-        raise CellError(f"{value} has more than two decimals.")
+        raise CellError(_("%(value)s has more than two decimals.", value=value))
     cents = int(value * 100)
     if abs(cents) > MAX_AMOUNT_CENTS:
-        raise CellError(f"{value} is more than 1,000,000,000.00.")
+        raise CellError(_("%(value)s is more than 1,000,000,000.00.", value=value))
     return cents
 
 
@@ -132,9 +134,11 @@ def _refuse(errors: list[str]) -> None:
         return
     shown = errors[:_SHOWN_ERRORS]
     more = len(errors) - len(shown)
-    tail = f" … and {more} more line{'s' if more != 1 else ''}." if more else ""
-    raise FileError(f"{len(errors)} line{'s' if len(errors) != 1 else ''} cannot be read; "
-                    "nothing was imported. " + " ".join(shown) + tail)
+    tail = " " + ngettext("… and %(num)d more line.", "… and %(num)d more lines.", more) \
+        if more else ""
+    raise FileError(ngettext("%(num)d line cannot be read; nothing was imported.",
+                             "%(num)d lines cannot be read; nothing was imported.", len(errors))
+                    + " " + " ".join(shown) + tail)
 
 
 # --- 1CClientBankExchange ----------------------------------------------------------------
@@ -161,7 +165,7 @@ def _one_c(text: str) -> list[StatementLine]:
     start = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        key, _, value = line.partition("=")
+        key, _sep, value = line.partition("=")
         key, value = key.strip(), value.strip()
         if key == "СекцияДокумент":
             current, start = {}, number
@@ -175,10 +179,11 @@ def _one_c(text: str) -> list[StatementLine]:
         elif key == "РасчСчет" and value:
             own.add(value)  # the header's or СекцияРасчСчет's: the statement's own account
     if current is not None:
-        raise FileError(f"Line {start}: the document has no КонецДокумента; the file is cut off.")
+        raise FileError(_("Line %(line)d: the document has no КонецДокумента; the file is cut off.",
+                          line=start))
     if not own:
-        raise FileError("The file names no account of its own (РасчСчет=…), so money in "
-                        "cannot be told from money out.")
+        raise FileError(_("The file names no account of its own (РасчСчет=…), so money in "
+                          "cannot be told from money out."))
     lines, errors = [], []
     for number, fields in documents:
         problems = []
@@ -208,7 +213,7 @@ def _one_c(text: str) -> list[StatementLine]:
         except CellError as error:
             problems.append(f"НазначениеПлатежа: {error}")
         if problems or day is None or amount is None:  # either None is one of the problems
-            errors.append(f"Line {number}: " + "; ".join(problems))
+            errors.append(_("Line %(line)d:", line=number) + " " + "; ".join(problems))
             continue
         lines.append(StatementLine(number, day, amount if incoming else -amount,
                                    counterparty, purpose))

@@ -25,6 +25,7 @@ import hashlib
 from types import SimpleNamespace
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -80,7 +81,7 @@ def queue(file_name: str, content: bytes) -> tuple[BankImport, Job]:
     """Keep the file for a job to read (the page, for a big file); the caller commits, then
     ``jobs.dispatch(job)``."""
     if not content.strip():
-        raise ValidationFailed("The file is empty.", {"file": ["The file is empty."]})
+        raise ValidationFailed(_("The file is empty."), {"file": [_("The file is empty.")]})
     return _new_import(file_name, content)
 
 
@@ -227,7 +228,7 @@ def line_of(bank_import: BankImport, line_id) -> BankImportLine:
         BankImportLine.community_id == g.community_id)).scalar_one_or_none() \
         if 0 < line_id < 2**63 else None
     if line is None:
-        raise NotFound("Line not found.")
+        raise NotFound(_("Line not found."))
     return line
 
 
@@ -238,23 +239,24 @@ def fix(line: BankImportLine, given: set[str], *, member_id=None, payment_type=N
         status=None) -> BankImportLine:
     """Set the member (money in) or the category (money out), or skip the line."""
     if line.recorded:
-        raise Conflict("This line is already recorded; change the record itself instead.")
+        raise Conflict(_("This line is already recorded; change the record itself instead."))
     if line.status == LineStatus.DUPLICATE:
-        raise Conflict("This line was imported before; it is never recorded twice.")
+        raise Conflict(_("This line was imported before; it is never recorded twice."))
     errors = {}
     if "member_id" in given and line.kind != "contribution" and member_id is not None:
-        errors["member_id"] = ["Money out takes a category (payment_type), not a member."]
+        errors["member_id"] = [_("Money out takes a category (payment_type), not a member.")]
     if "payment_type" in given and line.kind != "expense" and payment_type:
-        errors["payment_type"] = ["Money in takes a member (member_id), not a category."]
+        errors["payment_type"] = [_("Money in takes a member (member_id), not a category.")]
     if "status" in given and status is not None and status != LineStatus.SKIPPED:
-        errors["status"] = ['Only "skipped" can be set; give a member or a category to match.']
+        errors["status"] = [_('Only "skipped" can be set; give a member or a category to match '
+                               'the line.')]
     if "member_id" in given and member_id is not None and "member_id" not in errors:
         try:
             members.usable(member_id, "member_id")
         except ValidationFailed as error:
             errors.update(error.fields)
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise ValidationFailed(_("Some fields are not valid."), errors)
     before = audit.snapshot(line, SNAPSHOT)
     if line.kind == "contribution" and "member_id" in given:
         line.member_id = member_id

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import Conflict
@@ -30,6 +31,7 @@ from app.models import BalanceSnapshot, Member, Period, PeriodStatus
 from app.services import balances, late_fees as late_fee_service
 from app.services import periods as period_service
 from app.services.closing import check_closable
+from app.words import status_name
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,9 @@ def applies(period: Period) -> bool:
 
 def preview(period: Period) -> list[PeriodChanges]:
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"The period “{period.name}” is {period.status}: only a reopened (open) "
-                       "period has a correction preview.")
+        raise Conflict(_("The period “%(name)s” is %(status)s: only a reopened (open) period "
+                         "has a correction preview.", name=period.name,
+                         status=status_name(period.status)))
     allocation = balances.live_allocation(period)
     check_closable(period, allocation)
     percent = late_fee_service.percent()

@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import g
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from app.errors import Conflict
@@ -37,8 +38,8 @@ def percent() -> Decimal:
 
 def ensure_editable(charge: ServiceCharge) -> None:
     if charge.is_late_fee:
-        raise Conflict("A late fee is charged by the close: change the period's records or the "
-                       "late fee setting, then close the period again.")
+        raise Conflict(_("A late fee is charged by the close: change the period's records or "
+                         "the late fee setting, then close the period again."))
 
 
 def current(period_id: int) -> dict[int, int]:

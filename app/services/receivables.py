@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.errors import ValidationFailed
@@ -43,7 +44,8 @@ def check_sort(sort: str | None) -> str:
     if sort in (None, ""):
         return "debt"
     if sort not in SORTS:
-        raise ValidationFailed("Unknown sort.", {"sort": [f"Sort by one of: {', '.join(SORTS)}."]})
+        raise ValidationFailed(_("Unknown sort."), {"sort": [
+            _("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS))]})
     return sort
 
 

@@ -1,6 +1,7 @@
 """The balance sheet as the API's JSON and as a CSV download (SPEC §5): the API, the period
 page and the owner's pages serve the same renderings of ``balances.sheet``."""
 from flask import g
+from flask_babel import gettext as _, lazy_gettext
 
 from app import downloads
 from app.money import format_cents
@@ -35,6 +36,26 @@ def sheet_csv(sheet: Sheet) -> str:
 
 
 def sheet_download(sheet: Sheet):
-    """The balance sheet as a CSV download: the API's, the period page's and the owner's."""
+    """The balance sheet as the API's CSV download (its keys, commas and points)."""
     name = downloads.filename(g.community.slug, sheet.period.name, "balance-sheet", ext="csv")
     return downloads.attachment(sheet_csv(sheet), name, "text/csv")
+
+
+# The page CSV's columns, as the sheet's table heads them (app/templates/_balance_table.html).
+SHEET_CSV_HEADER = (lazy_gettext("Member"), lazy_gettext("Opening"),
+                    lazy_gettext("Contributions"), lazy_gettext("Paid expenses"),
+                    lazy_gettext("Allocated"), lazy_gettext("Usage"),
+                    lazy_gettext("Service charges"), lazy_gettext("Payouts"),
+                    lazy_gettext("Adjustments"), lazy_gettext("Closing"))
+
+
+def page_sheet_download(sheet: Sheet):
+    """The balance sheet as a CSV download from a page (the period's tab, the owner's shared
+    sheet): one line per member and the total line, headed in the reader's words, in the
+    reader's spreadsheet conventions. The API's (``app.api.reports``) keeps its keys."""
+    amount = downloads.amount
+    body = downloads.csv_text([str(name) for name in SHEET_CSV_HEADER], [
+        *([r.name, *(amount(getattr(r.balance, c)) for c in COLUMNS)] for r in sheet.rows),
+        [_("Total"), *(amount(sheet.totals[c]) for c in COLUMNS)]], downloads.page_csv_style())
+    name = downloads.filename(g.community.slug, sheet.period.name, "balance-sheet", ext="csv")
+    return downloads.attachment(body, name, "text/csv")

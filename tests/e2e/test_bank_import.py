@@ -21,6 +21,7 @@ def test_review_fix_and_confirm_a_bank_statement(live_server, page, tmp_path):
     statement.write_bytes(STATEMENT)
     log_in(page, live_server, community.admin_email)
 
+    page.get_by_role("navigation").get_by_text("More").click()
     page.get_by_role("navigation").get_by_role("link", name="Bank").click()
     page.get_by_label("Bank statement (CSV or 1CClientBankExchange)").set_input_files(
         str(statement))

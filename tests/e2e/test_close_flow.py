@@ -86,9 +86,15 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
         expect(cells.nth(closing_at).locator(".debt")).to_have_count(1)
     expect(job).to_contain_text("Fund cash: -€50.00")
 
-    # The page around it knows too: closed, and no second close offered.
+    # The page around it knows too, at once and without a reload: closed, no second close
+    # offered, Reopen offered, and the tab shows no add, edit or void forms.
     expect(header.locator(".status")).to_have_text("closed")
     expect(page.get_by_role("button", name="Close period")).to_have_count(0)
+    expect(page.get_by_role("button", name="Reopen period")).to_be_visible()
+    expect(page.get_by_role("button", name="Add contribution")).to_have_count(0)
+    expect(page.locator("#period-tab").get_by_role("button", name="Void")).to_have_count(0)
+    expect(page.locator("#period-tab").get_by_role("note")).to_have_text(
+        "This period is closed; reopen it to make corrections.")
     assert page.evaluate("window.__levyNoReload === true"), "closing reloaded the page"
 
     # A fresh look at the period: closed, reopen offered, no add forms.
@@ -98,6 +104,26 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
     expect(page.get_by_role("button", name="Add contribution")).to_have_count(0)
     expect(page.get_by_role("note")).to_have_text(
         "This period is closed; reopen it to make corrections.")
+    assert not page.console_errors, page.console_errors
+
+    # Reopened, the page offers the correction preview; closed again, the preview goes and
+    # the expenses tab it was closed from loses its forms, still without a reload.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reopen period").click()
+    expect(page.locator("#correction-preview")).to_be_visible()
+    page.get_by_role("link", name="Expenses").click()
+    expect(page.get_by_text("Record an expense")).to_be_visible()
+    page.evaluate("window.__levyNoReload = true")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Close period").click()
+    expect(close_area.get_by_role("status")).to_have_text("Closed. Final balances below.")
+    expect(page.locator("#correction-preview")).to_have_count(0)
+    expect(page.get_by_text("Record an expense")).to_have_count(0)
+    expect(page.locator("#period-tab").get_by_role("note")).to_have_text(
+        "This period is closed; reopen it to make corrections.")
+    expect(page.get_by_role("button", name="Reopen period")).to_be_visible()
+    expect(page.locator("#period-tab [aria-current=page]")).to_have_text("Expenses")
+    assert page.evaluate("window.__levyNoReload === true"), "closing reloaded the page"
     assert not page.console_errors, page.console_errors
     log_out(page)
 

@@ -10,7 +10,9 @@ languages. A page fails when:
   scrollWidth > clientWidth: a table wrapper with a scrollbar counts);
 - at 390 px, the balance sheet or the readings grid scrolls inside its box (they have a card
   or stacked layout there; other tables may scroll inside their box on a phone);
-- at 1280 px, the header wraps onto a second line, or the open community switcher sticks out.
+- at 1280 px, the header wraps onto a second line (with the long Russian community name
+  below), its items are under 14 px, or the open community switcher or "More" menu sticks
+  out.
 
 Each page is saved as a screenshot under tests/e2e/screenshots/ (git-ignored), named
 `<role>-<lang>-<size>-<page>.png`, to look at.
@@ -165,6 +167,10 @@ MEASURE = """(desk) => {
     const tops = items.map((li) => { const r = li.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
     if (tops.length && Math.max(...tops) - Math.min(...tops) > 8)
       problems.push('the header wraps: ' + items.map((li, i) => `${name(li)}@${tops[i]}`).join(', '));
+    for (const li of items) {
+      const size = parseFloat(getComputedStyle(li).fontSize);
+      if (size < 13.9) problems.push(`${name(li)} in the header is ${size}px, under 14px`);
+    }
   }
   return problems;
 }"""
@@ -213,6 +219,19 @@ def test_every_page_fits(live_server, browser, world, role, size, lang):
         failures += [f"{role} {lang} {size} open switcher: {p}"
                      for p in page.evaluate(MEASURE, not phone)]
         page.screenshot(path=SHOTS / f"{role}-{lang}-{size}-switcher.png")
+        # The "More" menu (admins: bank, audit, settings, tokens) opens within the screen.
+        more = page.locator("body > header details.more-menu")
+        if role == "admin":
+            switcher.locator("summary").first.click()  # closed again
+            more.locator("summary").click()
+            expect(more.locator("ul")).to_be_visible()
+            failures += [f"{role} {lang} {size} open More menu: {p}"
+                         for p in page.evaluate(MEASURE, not phone)]
+            box, width = more.locator("ul").bounding_box(), page.evaluate(
+                "document.documentElement.clientWidth")
+            if box["x"] < 0 or box["x"] + box["width"] > width + 1:
+                failures.append(f"{role} {lang} {size}: the More menu sticks out: {box}")
+            page.screenshot(path=SHOTS / f"{role}-{lang}-{size}-more.png")
     finally:
         _close_page(context, page)
     assert not failures, "\n".join(failures)

@@ -266,6 +266,11 @@ def test_admins_cannot_edit_or_void_a_late_fee(closed_world):
                      w.api.delete(w.url(f"/charges/{fee_id}"))):
         assert response.status_code == 409
         assert "late fee" in response.get_json()["error"]["message"].lower()
+    refused = w.api.delete(w.url(f"/charges/{fee_id}"), headers={"Accept-Language": "ru"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["message"] == (
+        "Пени начисляются при закрытии: измените записи периода или настройку пеней, затем "
+        "закройте период снова.")
     assert w.fees(w.q2)[0][1] == "24.00"
 
 
@@ -409,3 +414,12 @@ def test_reopened_period_page_loads_the_preview_panel(closed_world, client):
     # a closed period's page offers no panel
     closed = client.get(w.community.page(f"/periods/{w.q2}/")).get_data(as_text=True)
     assert "recompute-preview" not in closed
+
+
+def test_the_charges_tab_names_a_late_fee_in_the_readers_language(closed_world, client):
+    w = closed_world
+    login(client, "admin@example.org")
+    ru = client.get(w.community.page(f"/periods/{w.q2}/charges?lang=ru")).get_data(as_text=True)
+    assert "<td>Пени <small>" in ru and "Late fee" not in ru
+    en = client.get(w.community.page(f"/periods/{w.q2}/charges?lang=en")).get_data(as_text=True)
+    assert "<td>Late fee <small>" in en

@@ -157,11 +157,30 @@ def test_the_balance_sheet_downloads_as_csv(admin, world):
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    assert _text(response).splitlines()[1:] == [
-        f"{world.community.admin_member_id},Ada Admin,0.00,0.00,0.00,225.00,0.00,0.00,0.00,0.00,"
-        "-225.00",
-        f"{world.owner.id},Olga Owner,0.00,1250.00,0.00,75.00,0.00,25.00,0.00,0.00,1150.00",
-        ",Total,0.00,1250.00,0.00,300.00,0.00,25.00,0.00,0.00,925.00"]
+    assert _text(response).splitlines() == [
+        "Member,Opening,Contributions,Paid expenses,Allocated,Usage,Service charges,Payouts,"
+        "Adjustments,Closing",
+        "Ada Admin,0.00,0.00,0.00,225.00,0.00,0.00,0.00,0.00,-225.00",
+        "Olga Owner,0.00,1250.00,0.00,75.00,0.00,25.00,0.00,0.00,1150.00",
+        "Total,0.00,1250.00,0.00,300.00,0.00,25.00,0.00,0.00,925.00"]
+
+
+def test_the_balance_sheet_csv_from_a_russian_page_is_what_russian_excel_opens(admin, world):
+    """In Russian: a BOM, ";" between cells, decimal commas, the columns and the total line in
+    words; the API's CSV of the same sheet keeps its keys, commas and dots."""
+    body = admin.get(world.page("/sheet.csv") + "?lang=ru").get_data(as_text=True)
+
+    assert body.startswith("\ufeff")
+    assert body[1:].splitlines() == [
+        "Член товарищества;Входящее сальдо;Взносы;Оплаченные расходы;Доля расходов;"
+        "По счётчику;Начисления;Выплаты;Корректировки;Исходящее сальдо",
+        "Ada Admin;0,00;0,00;0,00;225,00;0,00;0,00;0,00;0,00;-225,00",
+        "Olga Owner;0,00;1250,00;0,00;75,00;0,00;25,00;0,00;0,00;1150,00",
+        "Итого;0,00;1250,00;0,00;300,00;0,00;25,00;0,00;0,00;925,00"]
+    api = world.api.get(world.url(f"/periods/{world.period}/balance-sheet?format=csv"),
+                        headers={"Accept-Language": "ru"}).get_data(as_text=True)
+    assert api.splitlines()[0].startswith("member_id,name,opening,")
+    assert api.splitlines()[-1] == ",Total,0.00,1250.00,0.00,300.00,0.00,25.00,0.00,0.00,925.00"
 
 
 # --- htmx entry work ------------------------------------------------------------------------
@@ -406,6 +425,64 @@ def test_a_closed_period_shows_no_forms_and_refuses_writes_with_409(app, admin, 
     assert "“2026 Q1” is closed; reopen it to change its records." in _text(htmx)
     assert "“2026 Q1” is closed; reopen it to change its records." in _text(plain)
     assert len(_rows(_text(plain), "contribution")) == 1
+
+
+def _oob(html, element_id) -> str:
+    """The element sent out of band with that id (its whole outer HTML), or ''."""
+    match = re.search(rf'<(\w+) id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>', html)
+    if not match:
+        return ""
+    tag, depth, at = match.group(1), 0, match.start()
+    for found in re.finditer(rf"<{tag}\b|</{tag}>", html[at:]):
+        depth += -1 if found.group(0).startswith("</") else 1
+        if depth == 0:
+            return html[at:at + found.end()]
+    return html[at:]
+
+
+def test_a_close_ending_on_the_period_page_brings_every_part_up_to_date(admin, world):
+    """The close posted from the expenses tab (eager: done at once): the title, the close
+    control, the actions (Reopen), the open tab (no forms) and the preview area all come out
+    of band, so the page is the closed period's without a reload."""
+    response = admin.post(world.page("/close"), headers={
+        **HTMX, "HX-Current-URL": "http://localhost" + world.page("/expenses")})
+
+    html = _text(response)
+    assert response.status_code == 200
+    assert "Closed." in html
+    assert "closed" in _oob(html, "period-title")
+    assert "Close period" not in _oob(html, "close-control")
+    actions = _oob(html, "period-actions")
+    assert "Reopen period" in actions and "Rename" in actions
+    tab = _oob(html, "period-tab")
+    assert 'aria-current="page">Expenses<' in tab and "Guard Co" in tab
+    assert "This period is closed; reopen it to make corrections." in tab
+    assert "<form" not in tab.split("</nav>", 1)[1]  # no add, edit or void
+    assert _oob(html, "correction-preview-area").count("correction-preview-slot") == 0
+
+
+def test_a_close_polled_from_the_job_page_sends_nothing_out_of_band(admin, world):
+    response = admin.post(world.page("/close"), headers={
+        **HTMX, "HX-Current-URL": "http://localhost/c/maple/jobs/1"})
+    assert "hx-swap-oob" not in _text(response)
+
+
+def test_a_period_page_loaded_while_its_close_runs_keeps_polling(admin, world, monkeypatch):
+    import app.tasks
+    monkeypatch.setattr(app.tasks.close_period, "delay", lambda *args: None)
+    assert admin.post(world.page("/close")).status_code == 302  # queued, never run
+
+    page = _text(admin.get(world.page("/expenses")))
+
+    job = re.search(r'<div id="job-(\d+)" class="job"\s+hx-get="(/c/maple/jobs/\d+)" '
+                    r'hx-trigger="every 1s"', page)
+    assert job, page
+    assert "Closing… 0% (queued)" in page
+    assert "Close period" not in page
+    polled = _text(admin.get(job.group(2), headers={
+        **HTMX, "HX-Current-URL": "http://localhost" + world.page("/expenses")}))
+    assert 'hx-trigger="every 1s"' in polled
+    assert _oob(polled, "period-tab") == ""  # the tab is left alone while the job runs
 
 
 def test_reopen_opens_the_period_again(app, admin, world):

@@ -9,6 +9,7 @@ no code word (fixed_fee, usage_based, proportional, stale) is shown to anyone.
 """
 import html as html_lib
 import re
+from decimal import Decimal
 
 import pytest
 from conftest import login
@@ -185,3 +186,87 @@ def test_refusals_and_form_errors_speak_russian(admin, world):
     assert answer.get_json()["error"]["message"] == "Статья сметы заполнена неверно."
     assert answer.get_json()["error"]["fields"] == {
         "payment_type": ["У этой статьи уже есть строка сметы в этом периоде."]}
+
+
+# --- decimal commas in non-money inputs -----------------------------------------------------
+
+def test_the_readings_grid_in_russian_takes_a_decimal_comma(admin, world):
+    """A treasurer types a meter reading as she writes it, ``12,5``; it is saved as 12.5,
+    and the grid shows it back with the comma."""
+    response = admin.post(world.page("/readings") + "?lang=ru", headers={"HX-Request": "true"},
+                          data={"budget_item_id": str(world.water),
+                                f"start-{world.plot1}": "2,25", f"end-{world.plot1}": "12,5"})
+
+    assert response.status_code == 200, visible_text(response)[:2000]
+    text = visible_text(response)
+    assert "Сохранено" in text
+    assert "Plot 1 Olga Owner 10,25 25,63 ₽" in text  # consumption and 2.5 × 10.25
+    assert 'value="12,5"' in response.get_data(as_text=True)
+    readings = world.api.get(world.url(f"/periods/{world.q1}/readings")).get_json()
+    assert [(r["start_reading"], r["end_reading"]) for r in readings] == [("2.25", "12.5")]
+
+    # The live preview reads the same way.
+    preview = admin.post(world.page("/readings/preview") + "?lang=ru", data={
+        "budget_item_id": str(world.water), f"start-{world.plot1}": "0",
+        f"end-{world.plot1}": "1 000,5"})
+    assert preview.status_code == 200
+    assert "1 000,5" in visible_text(preview)
+
+
+def test_the_reading_form_reads_the_page_language(app):
+    from werkzeug.datastructures import MultiDict
+
+    from app.forms.ledger import ReadingForm
+
+    def read(lang, end):
+        form = ReadingForm(formdata=MultiDict({"property_id": "1", "budget_item_id": "2",
+                                               "end_reading": end}),
+                           meta={"csrf": False, "input_locale": lang})
+        return form.validate(), form.end_reading.data
+
+    with app.test_request_context("/"):
+        assert read("ru", "12,5") == (True, Decimal("12.500"))
+        assert read("ru", "12.5") == (True, Decimal("12.500"))
+        assert read("en", "12,5")[0] is False
+        assert read(None, "12,5")[0] is False
+
+
+def test_an_owner_reads_the_readings_in_russian(app, world):
+    """The owner's read-only grid shows each reading as a number of the page's language."""
+    world.api.patch(world.url("/settings"), json={"owners_see_balance_sheet": True})
+    items = world.api.get(world.url(f"/periods/{world.q1}/budget-items")).get_json()
+    power = next(i["id"] for i in items if i["payment_type"] == "Power")
+    world.record("readings", property_id=world.plot1, budget_item_id=power,
+                 start_reading="0.5", end_reading="12.25")
+    owner = app.test_client()
+    login(owner, "owner@example.org")
+    page = owner.get(world.page("/readings") + f"?item={power}&lang=ru")
+    assert page.status_code == 200
+    assert "Plot 1 Olga Owner 0,5 12,25 11,75" in visible_text(page)
+
+
+def test_not_found_and_refusals_in_russian(admin, world):
+    """A period that is not there: the page and the API say so in Russian; the correction
+    preview of an open period that never closed, and of a closed one, says why not."""
+    page = admin.get(world.page("/expenses", period=999999) + "?lang=ru")
+    assert page.status_code == 404
+    assert "Период не найден." in visible_text(page)
+    answer = world.api.get(world.url("/periods/999999"), headers={"Accept-Language": "ru"})
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["message"] == "Период не найден."
+    answer = world.api.get(world.url("/periods/999999"))
+    assert answer.get_json()["error"]["message"] == "Period not found."
+    sorted_wrong = world.api.get(world.url("/receivables?sort=shoe"),
+                                 headers={"Accept-Language": "ru"})
+    assert sorted_wrong.status_code == 400
+    assert sorted_wrong.get_json()["error"]["message"] == "Неизвестный порядок сортировки."
+
+
+def test_the_correction_preview_of_a_closed_period_says_why_not_in_russian(admin, world):
+    assert world.api.post(world.url(f"/periods/{world.q1}/close")).status_code == 202
+    answer = world.api.get(world.url(f"/periods/{world.q1}/recompute-preview"),
+                           headers={"Accept-Language": "ru"})
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["message"] == (
+        "Период «2026 Q1» сейчас в состоянии «закрыт»: предпросмотр исправлений есть только "
+        "у переоткрытого (открытого) периода.")

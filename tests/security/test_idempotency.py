@@ -62,6 +62,13 @@ def test_the_same_key_with_another_body_is_a_409_and_writes_nothing(community, p
                                                  "amount": "999.00"})
     assert other.status_code == 409
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"
+    assert other.get_json()["error"]["message"] == (
+        "This Idempotency-Key was used for a different request.")
+    in_russian = community.api.post(community.url(f"/periods/{period}/contributions"), json={
+        **BODY, "member_id": community.admin_member_id, "amount": "1.00"},
+        headers={"Idempotency-Key": "k1", "Accept-Language": "ru"})
+    assert in_russian.get_json()["error"]["message"] == (
+        "Этот Idempotency-Key уже использован для другого запроса.")
     # the same body to another path is another request too
     moved = community.api.post(community.url("/periods"), headers={"Idempotency-Key": "k1"},
                                json={"name": "Q2", "start_date": "2026-04-01",

@@ -40,6 +40,7 @@ CHECKED_TEMPLATE_FOLDERS = [
     "app/web/tokens/templates",
     "app/web/periods/templates",
     "app/web/closing/templates",
+    "app/web/bank_imports/templates",
 ]
 
 # Text that is the same in every language.
@@ -273,5 +274,7 @@ def test_numbers_and_dates_in_each_language():
     ("1,234.56", "1,234.56"), ("12 34", "12 34"), ("1,2,3", "1,2,3"),
 ])
 def test_the_decimal_comma_reading(typed, read):
-    from app.forms.base import decimal_comma_to_dot
-    assert decimal_comma_to_dot(typed) == read
+    from app.i18n import input_number
+    assert input_number(typed, "ru") == read
+    assert input_number(typed, "en") == typed
+    assert input_number(typed, None) == typed

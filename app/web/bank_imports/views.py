@@ -4,6 +4,7 @@ review lists every line with its suggestion; fix one with a select, skip one, co
 The upload always goes through the job (``bank_imports.queue``): without Redis it runs in
 the request and the review shows at once; with a worker the review page polls the job."""
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext, ngettext
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 
@@ -20,8 +21,8 @@ bp = community_blueprint("bank_imports", __name__, template_folder="templates")
 
 
 class StatementForm(BaseForm):
-    file = FileField("Bank statement (CSV or 1CClientBankExchange)",
-                     [FileRequired("Choose a file.")])
+    file = FileField(lazy_gettext("Bank statement (CSV or 1CClientBankExchange)"),
+                     [FileRequired(lazy_gettext("Choose a file."))])
 
 
 class ConfirmForm(BaseForm):
@@ -138,10 +139,11 @@ def fix(import_id, line_id):
 def confirm(import_id):
     bank_import = get_or_404(BankImport, import_id)
     if not ConfirmForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(_("The form expired; try again."), "error")
         return redirect(url_for("bank_imports.review", import_id=import_id))
     created = bank_imports.confirm(bank_import)
     db.session.commit()
-    flash(f"Recorded {created} line{'s' if created != 1 else ''} from the statement."
-          if created else "Nothing new to record.", "success")
+    flash(ngettext("Recorded %(num)d line from the statement.",
+                   "Recorded %(num)d lines from the statement.", created)
+          if created else _("Nothing new to record."), "success")
     return redirect(url_for("bank_imports.review", import_id=import_id))

@@ -164,7 +164,7 @@ def to_csv(data: dict) -> str:
         line.property, line.strategy, plain(line.basis), plain(line.basis_total),
         plain(line.unit_rate), amount(line.total) if line.total is not None else None,
         amount(line.rounding) if line.rounding else None, amount(line.amount)]
-        for line in data["lines"]))
+        for line in data["lines"]), downloads.page_csv_style())
 
 
 # --- PDF -----------------------------------------------------------------------------

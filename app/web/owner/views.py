@@ -12,7 +12,7 @@ from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Member, Period
 from app.services import balances, dashboard, history, jobs, reminders
-from app.services.sheet_downloads import sheet_download
+from app.services.sheet_downloads import page_sheet_download
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
@@ -114,7 +114,7 @@ def balance_sheet(period_id):
 
 @bp.get("/me/periods/<int:period_id>/balance-sheet.csv")
 def balance_sheet_csv(period_id):
-    return sheet_download(_visible_sheet(period_id))
+    return page_sheet_download(_visible_sheet(period_id))
 
 
 # --- reminders (admins) ----------------------------------------------------------------

@@ -13,7 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
+from app.forms.base import page_input_locale
 from app.forms.ledger import ReadingForm
+from app.i18n import input_text
 from app.ledger.split import Strategy, split_cents, tariff_charge
 from app.models import BudgetItem, Period, Property, Reading
 from app.money import decimal_text
@@ -33,6 +35,13 @@ class GridRow:
     end: str                   # what the end input shows
     cost: int | None           # the tariff charge, when the item has a unit rate
     errors: list[str] = field(default_factory=list)
+
+
+def _text(value: Decimal | None) -> str:
+    """A reading as the input shows it: plain digits, a decimal comma on a Russian page."""
+    if value is None:
+        return ""
+    return input_text(format(Decimal(value).normalize(), "f"), page_input_locale())
 
 
 def usage_items(period: Period) -> list[BudgetItem]:
@@ -135,8 +144,7 @@ def save_readings(period_id):
 
 def _save_row(period, item, row: GridRow, start: str, end: str) -> list[str] | None:
     """Create or edit one row's reading. None when written, [] when unchanged, else errors."""
-    form = ReadingForm.for_api({"property_id": row.prop.id, "budget_item_id": item.id,
-                                "start_reading": start or None, "end_reading": end})
+    form = reading_form(row, item, start, end)
     if not form.validate():
         return [message for messages in form.errors.values() for message in messages]
     values = dict(property_id=row.prop.id, budget_item_id=item.id,
@@ -171,6 +179,14 @@ def void_reading(period_id, reading_id):
     return _answer(period, item, True)
 
 
+def reading_form(row: GridRow, item: BudgetItem, start: str, end: str) -> ReadingForm:
+    """One grid row as a ReadingForm read in the page's language (``12,5`` in Russian); the
+    grid's own CSRF token covers the whole post."""
+    return ReadingForm(formdata=MultiDict({
+        "property_id": str(row.prop.id), "budget_item_id": str(item.id),
+        "start_reading": start, "end_reading": end}), meta={"csrf": False})
+
+
 def _posted_item(period: Period, item_id) -> BudgetItem:
     for item in usage_items(period):
         if str(item.id) == str(item_id):
@@ -197,9 +213,7 @@ def preview_readings(period_id):
     for row in rows:
         start = request.form.get(f"start-{row.prop.id}", "").strip()
         end = request.form.get(f"end-{row.prop.id}", "").strip()
-        form = ReadingForm(formdata=MultiDict({
-            "property_id": str(row.prop.id), "budget_item_id": str(item.id),
-            "start_reading": start, "end_reading": end}), meta={"csrf": False})
+        form = reading_form(row, item, start, end)
         if end and start and form.validate() and form.end_reading.data >= form.start_reading.data:
             consumption[row.prop.id] = form.end_reading.data - form.start_reading.data
     costs = preview_costs(period, item, consumption)

@@ -1,11 +1,12 @@
-"""The balance sheet tab (SPEC §5) and its CSV download, the same CSV the API serves."""
+"""The balance sheet tab (SPEC §5) and its CSV download: the API's numbers, with the columns
+in words and in the reader's spreadsheet conventions (``page_sheet_download``)."""
 from flask import g
 from flask_babel import gettext as _
 
 from app.errors import Forbidden
 from app.models import Period
 from app.services import balances, billing, dashboard
-from app.services.sheet_downloads import sheet_download
+from app.services.sheet_downloads import page_sheet_download
 from app.tenancy import get_or_404
 from app.web.periods.page import bp, panel, render_tab
 
@@ -30,4 +31,5 @@ def sheet_csv(period_id):
     period = get_or_404(Period, period_id)
     if not dashboard.can_see_sheet(g.member):
         raise Forbidden(_("This community shows owners only their own balance."))
-    return sheet_download(balances.sheet(period))
+    return page_sheet_download(balances.sheet(period))
+

@@ -5,7 +5,7 @@ total (members already reminded today, or no longer in debt, are named and left 
 confirmation queues them through the reminders job, like the reminders page does.
 """
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext
 
 from app import downloads
 from app.errors import ValidationFailed
@@ -18,8 +18,9 @@ from app.web.receivables.forms import RemindForm
 
 bp = community_blueprint("receivables", __name__, template_folder="templates")
 
-CSV_HEADER = ("member_id", "name", "debt", "since_period_id", "since_period", "since_end_date",
-              "days_overdue", "bucket")
+# The page CSV's columns in the reader's words (the API's receivables keep their keys).
+CSV_HEADER = (lazy_gettext("Member"), lazy_gettext("Debt"), lazy_gettext("Since"),
+              lazy_gettext("Period end"), lazy_gettext("Days overdue"), lazy_gettext("Bucket"))
 
 
 def _sort() -> str:
@@ -43,9 +44,10 @@ def index():
 @requires("admin")
 def download():
     rows = service.rows(_sort())
-    body = downloads.csv_text(CSV_HEADER, ([
-        r.member.id, r.member.name, downloads.amount(r.debt), r.since.id, r.since.name,
-        r.since.end_date.isoformat(), r.days_overdue, r.bucket] for r in rows))
+    body = downloads.csv_text([str(name) for name in CSV_HEADER], ([
+        r.member.name, downloads.amount(r.debt), r.since.name, r.since.end_date.isoformat(),
+        r.days_overdue, r.bucket] for r in rows),
+        downloads.page_csv_style())
     name = downloads.filename(g.community.slug, "receivables", service.today().isoformat(),
                               ext="csv")
     return downloads.attachment(body, name, "text/csv")
