@@ -39,9 +39,8 @@ class GridRow:
 
 def _text(value: Decimal | None) -> str:
     """A reading as the input shows it: plain digits, a decimal comma on a Russian page."""
-    if value is None:
-        return ""
-    return input_text(format(Decimal(value).normalize(), "f"), page_input_locale())
+    text = decimal_text(value)
+    return "" if text is None else input_text(text, page_input_locale())
 
 
 def usage_items(period: Period) -> list[BudgetItem]:
@@ -69,11 +68,9 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
         if not prop.active and reading is None:
             continue
         if reading is not None:
-            start = decimal_text(reading.start_reading) or ""
-            end = decimal_text(reading.end_reading) or ""
+            start, end = _text(reading.start_reading), _text(reading.end_reading)
         else:
-            start = decimal_text(billing.previous_end_reading(
-                period, prop.id, item.payment_type_key)) or ""
+            start = _text(billing.previous_end_reading(period, prop.id, item.payment_type_key))
             end = ""
         if posted and prop.id in posted:
             start, end = posted[prop.id]
