@@ -18,7 +18,7 @@ WORKDIR /srv/levy
 COPY pyproject.toml ./
 COPY app ./app
 COPY migrations ./migrations
-COPY wsgi.py celery_worker.py ./
+COPY wsgi.py celery_worker.py gunicorn.conf.py ./
 RUN pip install . \
     && pybabel -q compile -d app/translations -D messages \
     && useradd --system --create-home --uid 10001 levy \
@@ -27,4 +27,5 @@ RUN pip install . \
 
 USER levy
 EXPOSE 8000
-CMD ["gunicorn", "-b", "0.0.0.0:8000", "--access-logfile", "-", "wsgi:app"]
+# gunicorn.conf.py (read from /srv/levy): gthread, one process per core, 4 threads each.
+CMD ["gunicorn", "wsgi:app"]
