@@ -16,8 +16,10 @@ of a write. On PostgreSQL they are one statement instead, a chain of data-modify
 The rows are exactly those of the ORM path (a test compares both); SQLite, which has no
 INSERT in a CTE, keeps the ORM path. ``RECORD_WRITES = "orm"`` forces it everywhere.
 """
+from functools import lru_cache
+
 from flask import current_app
-from sqlalchemy import func, insert, literal, select, union_all
+from sqlalchemy import bindparam, func, insert, select, union_all
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.extensions import db
@@ -49,8 +51,41 @@ def fill_defaults(row) -> dict:
     return values
 
 
-def _consts(table, values: dict) -> list:
-    return [literal(value, table.c[key].type).label(key) for key, value in values.items()]
+def _binds(table, prefix: str, keys) -> list:
+    return [bindparam(f"{prefix}{key}", type_=table.c[key].type).label(key) for key in keys]
+
+
+ENTRY_KEYS = ("community_id", "period_id", "date", "source_type", "reversal_of_id", "created_at")
+
+
+@lru_cache(maxsize=64)
+def _statement(record_table, entity: str, record_keys: tuple, leg_keys: tuple, legs: int,
+               audit_keys: tuple):
+    """The statement for one shape of write, built once: only the values change between
+    writes, so SQLAlchemy does not rebuild the chain (~200 expressions) every request."""
+    record = insert(record_table).values(
+        {key: bindparam(f"r_{key}", type_=record_table.c[key].type) for key in record_keys}
+    ).returning(record_table.c.id).cte("rec")
+
+    entry_table = JournalEntry.__table__
+    entry = insert(entry_table).from_select(
+        [*ENTRY_KEYS, "source_id", "memo"],
+        select(*_binds(entry_table, "e_", ENTRY_KEYS), record.c.id,
+               func.concat(f"{entity} #", record.c.id))
+    ).returning(entry_table.c.id).cte("entry")
+
+    # One INSERT for all legs, in their order (ids ascending as the ORM path gives them).
+    posting_table = Posting.__table__
+    selects = [select(*_binds(posting_table, f"l{n}_", leg_keys), entry.c.id)
+               for n in range(legs)]
+    ctes = [insert(posting_table).from_select(
+        [*leg_keys, "entry_id"], union_all(*selects) if legs > 1 else selects[0]).cte("legs")]
+
+    audit_table = AuditEntry.__table__
+    ctes.append(insert(audit_table).from_select(
+        [*audit_keys, "entity_id"], select(*_binds(audit_table, "a_", audit_keys), record.c.id)
+    ).cte("audit"))
+    return select(record.c.id).add_cte(*ctes)
 
 
 def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
@@ -61,40 +96,25 @@ def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
     the audit row's values (``audit.values``) without ``entity_id``, which is the new id.
     """
     journal.check_balanced(legs)
-    record_table = row.__table__
-    record = insert(record_table).values(fill_defaults(row)).returning(record_table.c.id).cte("rec")
-
     now = utcnow()
-    entry_table = JournalEntry.__table__
+    record_values = fill_defaults(row)
     entry_values = {"community_id": row.community_id, "period_id": row.period_id,
                     "date": row.date, "source_type": entity, "reversal_of_id": None,
                     "created_at": now}
-    entry = insert(entry_table).from_select(
-        [*entry_values, "source_id", "memo"],
-        select(*_consts(entry_table, entry_values), record.c.id,
-               func.concat(f"{entity} #", record.c.id))
-    ).returning(entry_table.c.id).cte("entry")
-
-    # One INSERT for all legs, in their order (ids ascending as the ORM path gives them).
-    posting_table = Posting.__table__
-    legs = journal.posting_rows(row.period_id, 0, legs)
-    for leg in legs:
+    leg_rows = journal.posting_rows(row.period_id, 0, legs)
+    for leg in leg_rows:
         del leg["entry_id"]
-    columns = list(legs[0])
-    ctes = [insert(posting_table).from_select(
-        [*columns, "entry_id"],
-        union_all(*[select(*_consts(posting_table, {c: leg[c] for c in columns}), entry.c.id)
-                    for leg in legs]) if len(legs) > 1 else
-        select(*_consts(posting_table, legs[0]), entry.c.id)
-    ).cte("legs")]
-
-    audit_table = AuditEntry.__table__
+    leg_keys = tuple(leg_rows[0])
     audit_values = {**audit_row, "created_at": now}
     audit_values.pop("entity_id", None)
-    ctes.append(insert(audit_table).from_select(
-        [*audit_values, "entity_id"], select(*_consts(audit_table, audit_values), record.c.id)
-    ).cte("audit"))
 
-    row.id = db.session.execute(select(record.c.id).add_cte(*ctes)).scalar_one()
+    params = {f"r_{key}": value for key, value in record_values.items()}
+    params.update({f"e_{key}": entry_values[key] for key in ENTRY_KEYS})
+    for n, leg in enumerate(leg_rows):
+        params.update({f"l{n}_{key}": leg[key] for key in leg_keys})
+    params.update({f"a_{key}": value for key, value in audit_values.items()})
+    statement = _statement(row.__table__, entity, tuple(record_values), leg_keys, len(leg_rows),
+                           tuple(audit_values))
+    row.id = db.session.execute(statement, params).scalar_one()
     make_transient_to_detached(row)
     db.session.add(row)
