@@ -35,7 +35,6 @@ def available() -> bool:
 
 def fill_defaults(row) -> dict:
     """Fill the row's Python-side defaults as an ORM flush would; its column values."""
-    now = utcnow()
     values = {}
     for column in row.__table__.columns:
         if column.primary_key:
@@ -44,8 +43,6 @@ def fill_defaults(row) -> dict:
         default = column.default
         if value is None and default is not None and not default.is_sequence:
             value = default.arg(None) if default.is_callable else default.arg
-            if default.is_callable and column.key == "created_at":
-                value = now
             setattr(row, column.key, value)
         values[column.key] = value
     return values
