@@ -28,11 +28,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # Then the code, once.
 COPY app ./app
 COPY migrations ./migrations
-COPY wsgi.py celery_worker.py ./
+COPY wsgi.py celery_worker.py gunicorn.conf.py ./
 RUN pybabel -q compile -d app/translations -D messages \
     && mkdir -p /srv/levy/instance \
     && chown levy /srv/levy/instance
 
 USER levy
 EXPOSE 8000
-CMD ["gunicorn", "-b", "0.0.0.0:8000", "--access-logfile", "-", "wsgi:app"]
+# gunicorn.conf.py (read from /srv/levy): gthread, one process per core, 4 threads each.
+CMD ["gunicorn", "wsgi:app"]

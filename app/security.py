@@ -15,6 +15,7 @@ from limits import parse
 from sqlalchemy import select, update
 from werkzeug.exceptions import TooManyRequests
 
+from app import tenancy
 from app.extensions import csrf, db, limiter, login_manager
 from app.models import ApiToken, LoginSession, User
 from app.models.base import utcnow
@@ -156,12 +157,19 @@ def _user_from_session(user_id: str) -> User | None:
     if not key:
         return None
     oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
-    login_session = db.session.execute(select(LoginSession).where(
-        LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None),
-        LoginSession.created_at > oldest)).scalar_one_or_none()
-    if login_session is None or str(login_session.user_id) != user_id:
+    # Like a bearer token: the user, and under a community URL the membership, in one read.
+    slug = g.get("community_slug")
+    query = (select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+             .where(LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None),
+                    LoginSession.created_at > oldest))
+    if slug is not None:
+        query = tenancy.with_membership(query, slug, User.id)
+    row = db.session.execute(query).one_or_none()
+    if row is None or str(row[0].user_id) != user_id:
         return None
-    return login_session.user
+    if slug is not None:
+        tenancy.remember_membership(slug, row[1].id, *tuple(row)[2:4])
+    return row[1]
 
 
 def _forget_dead_session() -> None:
@@ -176,19 +184,31 @@ def _bearer_token() -> str | None:
 
 
 def _user_from_bearer(req) -> User | None:
+    """The user a bearer token stands for, in one statement.
+
+    Under a community URL the same statement also reads that community and the user's live
+    membership of it (outer joins: a token is still a login where the user is no member),
+    and hands them to app.tenancy, so a request does not read the same rows twice.
+    """
     token = _bearer_token()
     if not token:
         return None
-    api_token = db.session.execute(
-        select(ApiToken).where(ApiToken.token_hash == digest(token),
-                               ApiToken.revoked_at.is_(None))).scalar_one_or_none()
-    if api_token is None:
+    slug = g.get("community_slug")
+    query = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+             .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)))
+    if slug is not None:
+        query = tenancy.with_membership(query, slug, User.id)
+    row = db.session.execute(query).one_or_none()
+    if row is None:
         return None
+    api_token, user = row[0], row[1]
+    if slug is not None:
+        tenancy.remember_membership(slug, user.id, *tuple(row)[2:4])
     now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_USE_PRECISION:
         api_token.last_used_at = now
         g.api_token_touched = True
-    return api_token.user
+    return user
 
 
 def _carries_credentials() -> bool:

@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_f
 from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import event, select
+from sqlalchemy import and_, event, select
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from werkzeug.exceptions import Unauthorized
 
@@ -127,22 +127,49 @@ def _load_community(endpoint, values):
         g.community_slug = values.pop("community_slug")
 
 
+def with_membership(query, slug: str, user_id_column):
+    """``query`` joined with the community named ``slug`` and the user's live membership of
+    it (outer joins: None where there is none). Explicitly scoped, so it runs unscoped."""
+    return (query.add_columns(Community, Member)
+            .outerjoin(Community, Community.slug == slug)
+            .outerjoin(Member, and_(Member.community_id == Community.id,
+                                    Member.user_id == user_id_column,
+                                    Member.removed_at.is_(None)))
+            .execution_options(unscoped=True))
+
+
+def remember_membership(slug: str, user_id: int, community, member) -> None:
+    """What a log-in already read with ``with_membership``, for ``_enter_community``."""
+    g.tenancy_membership = (slug, user_id, community, member)
+
+
+def _membership(slug, user_id):
+    known = g.pop("tenancy_membership", None)
+    if known is not None and known[:2] == (slug, user_id):
+        return known[2], known[3]
+    community = db.session.execute(
+        select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    if community is None:
+        return None, None
+    member = db.session.execute(
+        select(Member).where(Member.community_id == community.id,
+                             Member.user_id == user_id,
+                             Member.removed_at.is_(None))).scalar_one_or_none()
+    return community, member
+
+
 def _enter_community():
     if not current_user.is_authenticated:
         if is_api_request():
             raise Unauthorized(_("Log in or send a bearer token."))
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    community = db.session.execute(
-        select(Community).where(Community.slug == g.get("community_slug"))).scalar_one_or_none()
+    # A removed member is a stranger here from the moment of removal, whatever their
+    # session or token: the membership is read on every request (with the token when the
+    # request shows one, see security._user_from_bearer).
+    community, member = _membership(g.get("community_slug"), current_user.id)
     if community is None:
         raise NotFound(_("Community not found."))
     g.community, g.community_id = community, community.id
-    # A removed member is a stranger here from the moment of removal, whatever their
-    # session or token: the membership is looked up on every request.
-    member = db.session.execute(
-        select(Member).where(Member.community_id == community.id,
-                             Member.user_id == current_user.id,
-                             Member.removed_at.is_(None))).scalar_one_or_none()
     if member is None:
         raise NotFound(_("Community not found."))
     g.member = member

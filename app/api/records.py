@@ -42,8 +42,9 @@ def register(name, path, ops, form_class, to_json, *, values, filters=(), owner_
     def create_view(period_id):
         period = get_or_404(Period, period_id)
         row = ops.create(period, **values(validate(form_class, body())))
+        answer = to_json(row)  # before the commit expires the row: no re-read
         db.session.commit()
-        return created(to_json(row))
+        return created(answer)
 
     @doc(f"List the period's {name}s", query=[q for q, _ in filters])
     def list_view(period_id):

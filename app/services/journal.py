@@ -33,13 +33,13 @@ def post(period_id: int, day: date, source_type: str, source_id: int | None, mem
          legs: list[dict], reversal_of_id: int | None = None) -> JournalEntry:
     """Write one balanced entry. Each leg: account, amount_cents, and optionally member_id,
     property_id, category, payment_type."""
-    _check_balanced(legs)
+    check_balanced(legs)
     entry = JournalEntry(community_id=g.community_id, period_id=period_id, date=day,
                          source_type=source_type, source_id=source_id, memo=memo,
                          reversal_of_id=reversal_of_id)
     db.session.add(entry)
     db.session.flush()
-    bulk.insert_rows(Posting, _postings(period_id, entry.id, legs))
+    bulk.insert_rows(Posting, posting_rows(period_id, entry.id, legs))
     return entry
 
 
@@ -49,14 +49,14 @@ def post_entries(period_id: int, entries: list[dict]) -> list[int]:
     date, source_type, source_id, memo, legs, and optionally reversal_of_id. Returns the
     entries' ids in order."""
     for entry in entries:
-        _check_balanced(entry["legs"])
+        check_balanced(entry["legs"])
     ids = bulk.insert_rows(JournalEntry, [
         {"community_id": g.community_id, "period_id": period_id, "date": e["date"],
          "source_type": e["source_type"], "source_id": e["source_id"], "memo": e["memo"],
          "reversal_of_id": e.get("reversal_of_id")} for e in entries], ids=True)
     postings = []
     for entry, entry_id in zip(entries, ids):
-        postings += _postings(period_id, entry_id, entry["legs"])
+        postings += posting_rows(period_id, entry_id, entry["legs"])
     bulk.insert_rows(Posting, postings)
     return ids
 
@@ -69,12 +69,13 @@ def post_records(period_id: int, source_type: str, records: list, legs) -> None:
          "memo": f"{source_type} #{r.id}", "legs": legs(r)} for r in records])
 
 
-def _check_balanced(legs: list[dict]) -> None:
+def check_balanced(legs: list[dict]) -> None:
+    """Refuse an entry whose legs do not sum to zero (pure: any writer calls it first)."""
     if sum(leg["amount_cents"] for leg in legs) != 0:
         raise ValueError("unbalanced journal entry")
 
 
-def _postings(period_id: int, entry_id: int, legs: list[dict]) -> list[dict]:
+def posting_rows(period_id: int, entry_id: int, legs: list[dict]) -> list[dict]:
     return [{**LEG_DEFAULTS, **leg, "community_id": g.community_id, "period_id": period_id,
              "entry_id": entry_id} for leg in legs]
 
