@@ -2,13 +2,13 @@
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from app import downloads
+from app import downloads, policy
 from app.api import serializers as out
 from app.api.base import doc
 from app.errors import Forbidden
 from app.models import Member, Period
 from app.money import format_cents
-from app.services import balances, billing, dashboard, statements
+from app.services import balances, billing, statements
 from app.tenancy import community_blueprint, get_or_404, is_admin
 
 bp = community_blueprint("api_reports", __name__, api=True)
@@ -18,7 +18,7 @@ COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "s
 
 
 def can_see_sheet() -> bool:
-    return dashboard.can_see_sheet(g.member)
+    return policy.sees_books(g.member)
 
 
 def sheet_json(sheet) -> dict:

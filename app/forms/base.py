@@ -26,6 +26,7 @@ from wtforms.validators import (InputRequired, Length, Optional, StopValidation,
                                 ValidationError)
 from werkzeug.datastructures import MultiDict
 
+from app.tenancy import is_id
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
 
 ONE_LINE_MAX = 200
@@ -313,7 +314,7 @@ class IdField(_ParsedField):
     """An integer id (member, property, budget item): ASCII digits, a size a BIGINT holds."""
 
     def parse(self, text):
-        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        if not is_id(text):
             raise ValueError(NOT_ID)
         return int(text)
 

@@ -7,11 +7,11 @@ member's; an owner asking for someone else gets a 403, an id of another communit
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app import downloads, i18n
+from app import downloads, i18n, policy
 from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.models import Member, Period
-from app.services import balances, dashboard, history, reminders
+from app.services import balances, history, reminders
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
@@ -60,7 +60,7 @@ def statement(period_id):
                            sections=documents.SECTIONS, number=i18n.number,
                            exact_text=documents.exact_text, late_fee_text=documents.late_fee_text,
                            periods=[p.period for p in history.member_history(member.id)],
-                           can_see_sheet=dashboard.can_see_sheet(g.member, period))
+                           can_see_sheet=policy.sees_books(g.member))
 
 
 @bp.get("/me/periods/<int:period_id>/statement.csv")
@@ -89,14 +89,14 @@ def history_page():
     return render_template("owner/history.html", member=member, points=points,
                            chart=history.chart(points) if points else None,
                            member_args=_member_args(member),
-                           can_see_sheet=lambda p: dashboard.can_see_sheet(g.member, p))
+                           can_see_sheet=lambda p: policy.sees_books(g.member))
 
 
 # --- the full balance sheet (transparency) -------------------------------------------
 
 def _visible_sheet(period_id):
     period = get_or_404(Period, period_id)
-    if not dashboard.can_see_sheet(g.member, period):
+    if not policy.sees_books(g.member):
         raise Forbidden(_("This community shows owners only their own balance.")
                         if not g.community.owners_see_balance_sheet else
                         _("The full balance sheet is shared once the period is closed."))
