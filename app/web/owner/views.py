@@ -11,7 +11,7 @@ from app import downloads, i18n, policy
 from app.api.reports import sheet_download
 from app.errors import Forbidden, NotFound
 from app.models import Member, Period
-from app.services import balances, history, reminders
+from app.services import balances, history, periods as period_service, reminders, statements
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
 from app.web.owner import documents
@@ -55,11 +55,11 @@ def why():
 def statement(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    data = documents.statement(period, member)
-    return render_template("owner/statement.html", **data, member_args=_member_args(member),
-                           sections=documents.SECTIONS, number=i18n.number,
-                           exact_text=documents.exact_text, late_fee_text=documents.late_fee_text,
-                           periods=[p.period for p in history.member_history(member.id)],
+    return render_template("owner/statement.html", **statements.statement(period, member).context(),
+                           member_args=_member_args(member),
+                           sections=statements.SECTIONS, number=i18n.number,
+                           exact_text=documents.exact_text, late_fee_text=statements.late_fee_text,
+                           periods=period_service.periods(),
                            can_see_sheet=policy.sees_books(g.member))
 
 
@@ -67,7 +67,7 @@ def statement(period_id):
 def statement_csv(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    return downloads.attachment(documents.to_csv(documents.statement(period, member)),
+    return downloads.attachment(documents.to_csv(statements.statement(period, member)),
                                 _filename(period, member, "csv"), "text/csv")
 
 
@@ -75,7 +75,7 @@ def statement_csv(period_id):
 def statement_pdf(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    pdf = documents.to_pdf(documents.statement(period, member), g.community,
+    pdf = documents.to_pdf(statements.statement(period, member), g.community,
                            current_app.config.get("PDF_FONT"))
     return downloads.attachment(pdf, _filename(period, member, "pdf"), "application/pdf")
 
@@ -106,7 +106,7 @@ def _visible_sheet(period_id):
 @bp.get("/me/periods/<int:period_id>/balance-sheet")
 def balance_sheet(period_id):
     sheet = _visible_sheet(period_id)
-    rates = {item.id: item.unit_rate for item in balances.budget_items(sheet.period.id)}
+    rates = {item.id: item.unit_rate for item in sheet.items}
     return render_template("owner/balance_sheet.html", sheet=sheet, period=sheet.period,
                            rates=rates)
 
