@@ -52,6 +52,7 @@ class _BudgetItems(RecordLife):
         return values
 
     def guard(self, item: BudgetItem, values: dict | None = None) -> None:
+        periods.ensure_writable(db.session.get(Period, item.period_id))  # that is said first
         if not _has_readings(item):
             return
         if values is None:

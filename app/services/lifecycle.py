@@ -35,7 +35,8 @@ class RecordLife:
         return values
 
     def guard(self, row, values: dict | None = None) -> None:
-        """Refuse (Conflict) an edit (with its ``values``) or a void (None) of ``row``."""
+        """Refuse (Conflict) an edit (with its ``values``) or a void (None) of ``row``;
+        asked before whether the period is open."""
 
     def create(self, period: Period, **values):
         ensure_writable(period)
@@ -51,9 +52,9 @@ class RecordLife:
         return row
 
     def edit(self, row, **values):
+        self.guard(row, values)
         period = db.session.get(Period, row.period_id)
         ensure_writable(period)
-        self.guard(row, values)
         values = self.check(period, values, row)
         before = audit.snapshot(row, self.fields)
         for name, value in values.items():
@@ -71,8 +72,8 @@ class RecordLife:
         return row
 
     def void(self, row) -> None:
-        ensure_writable(db.session.get(Period, row.period_id))
         self.guard(row)
+        ensure_writable(db.session.get(Period, row.period_id))
         row.voided_at = utcnow()
         if self.legs is not None:
             journal.reverse(self.entity, row.id, row.date, f"void of {self.entity} #{row.id}")
