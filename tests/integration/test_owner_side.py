@@ -37,13 +37,9 @@ from app.models import Reminder
 from app.services import history
 from app.tenancy import community_scope
 from tests.conftest import PASSWORD, login
+from tests.helpers import page_ok as ok
 
 PAYMENT_DETAILS = "IBAN DE89 3704 0044 0532 0130 00\nReference: {name} {properties}"
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response
 
 
 def text(response) -> str:
