@@ -58,11 +58,18 @@ class BaseForm(FlaskForm):
     class Meta:
         input_locale = None
 
+    #: The fields a service takes as keyword arguments of the same names (see ``values``).
+    FIELDS: tuple[str, ...] | dict[str, str] = ()
+
     def __init__(self, *args, **kwargs):
         meta = dict(kwargs.pop("meta", None) or {})
         if "input_locale" not in meta:
             meta["input_locale"] = page_input_locale()
         super().__init__(*args, meta=meta, **kwargs)
+
+    def values(self) -> dict:
+        """A valid form as the service's keyword arguments: the data of each of ``FIELDS``."""
+        return {name: self[name].data for name in self.FIELDS}
 
     @classmethod
     def for_api(cls, data: dict, **kwargs):

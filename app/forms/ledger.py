@@ -53,6 +53,7 @@ def _same(*names: str) -> dict[str, str]:
 
 
 class PeriodForm(BaseForm):
+    FIELDS = ("name", "start_date", "end_date", "copy_budget_from")
     name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
     start_date = _date(lazy_gettext("Start date"))
     end_date = _date(lazy_gettext("End date"))

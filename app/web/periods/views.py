@@ -40,9 +40,7 @@ def index():
 def create():
     form = PeriodForm()
     created = []
-    ok = submit(form, lambda: created.append(service.create(
-        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
-        copy_budget_from=form.copy_budget_from.data)))
+    ok = submit(form, lambda: created.append(service.create(**form.values())))
     redirect_to = url_for("periods.show", period_id=created[0].id) if ok else ""
     form = None if ok else form
     return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
