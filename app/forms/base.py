@@ -363,8 +363,8 @@ class StrictDateField(DateField):
         raise ValueError(str(hint or _("Enter a date as YYYY-MM-DD.")))
 
 
-class TrimmedStringField(StringField):
-    """A one-line text (names, labels, slugs, categories), blanks around it removed."""
+class _Stripped:
+    """A text field whose blanks around the text are removed; a non-scalar is refused."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -374,17 +374,14 @@ class TrimmedStringField(StringField):
             self.data = self.data.strip()
 
 
-class MultiLineField(TextAreaField):
+class TrimmedStringField(_Stripped, StringField):
+    """A one-line text (names, labels, slugs, categories), blanks around it removed."""
+
+
+class MultiLineField(_Stripped, TextAreaField):
     """A multi-line text (comments, descriptions, reasons): newlines and tabs inside kept
     as sent, blanks around it removed."""
     multi_line = True
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data == _NOT_SCALAR:
-            raise ValueError(NOT_SCALAR)
-        if isinstance(self.data, str):
-            self.data = self.data.strip()
 
 
 class StrictBooleanField(BooleanField):
