@@ -155,7 +155,7 @@ def _expense_extras(period, rows) -> dict:
     for row in rows:
         category = categories.setdefault(row.payment_type_key, [row.payment_type, 0])
         category[1] += row.amount_cents
-    return {"total": _total(rows), "items": items,
+    return {"total": _total(rows), "items": items, "own_only": not policy.sees_books(g.member),
             "categories": sorted(((name, total, items.get(key)) for key, (name, total)
                                   in categories.items()), key=lambda c: c[0].casefold())}
 
