@@ -223,3 +223,10 @@ def requires(role: EnforcedRole):
 
 def is_admin() -> bool:
     return bool(g.get("member")) and g.member.is_admin
+
+
+def is_id(value) -> bool:
+    """An id as a URL or a form gives it: ASCII digits, a size a BIGINT holds (at most 18
+    digits), so a huge number is refused as input instead of failing in the database."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) <= 18

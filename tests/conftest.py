@@ -1,4 +1,8 @@
-"""Fixtures that read like the domain: app, client, community, admin, owner, open_period.
+"""Fixtures that read like the domain: ``app``, ``client``, ``ctx`` (an app context),
+``community`` (a new community and its admin's API), ``owner`` (a member who joined it),
+``other_community`` and ``scoped`` (code run inside one community, as a job would); and the
+helpers ``signup``, ``invite_and_join``, ``login`` and ``Api``. Status checks and the API
+world builder shared by many tests are in tests/helpers.py.
 
 The suite runs on SQLite with eager Celery by default; set LEVY_TEST_DATABASE_URL (and
 LEVY_TEST_REDIS_URL) to run it on PostgreSQL and Redis, as CI does.

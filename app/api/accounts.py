@@ -34,9 +34,7 @@ def _logged_in_user():
      SignupForm, 201)
 def signup():
     form = validate(SignupForm, body())
-    user, community, member = accounts.sign_up(
-        community_name=form.community_name.data, slug=form.slug.data, name=form.name.data,
-        email=form.email.data, password=form.password.data, currency=form.currency.data or "EUR")
+    user, community, member = accounts.sign_up(**form.values())
     token = issue_api_token(user, "sign-up")
     db.session.commit()
     return created({"community": out.community(community), "member": out.member(member),
@@ -61,9 +59,7 @@ def create_token():
 def create_community():
     user = _logged_in_user()
     form = validate(CommunityForm, body())
-    community, member = accounts.add_community(
-        user, community_name=form.community_name.data, slug=form.slug.data,
-        currency=form.currency.data or "EUR")
+    community, member = accounts.add_community(user, **form.values())
     db.session.commit()
     return created({"community": out.community(community), "member": out.member(member)})
 

@@ -4,7 +4,7 @@ from flask import g, jsonify
 from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
 from app.extensions import db
-from app.forms.community import PAYEE_FIELDS, MemberForm, PropertyForm, SettingsForm
+from app.forms.community import MemberForm, PropertyForm, SettingsForm
 from app.models import Member, Property
 from app.services import community as service, members
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
@@ -23,12 +23,7 @@ def get_settings():
 @doc("Change community settings", SettingsForm, role="admin")
 def patch_settings():
     form = validate(SettingsForm, merged(out.settings(g.community), body()))
-    service.update_settings(name=form.name.data, currency=form.currency.data,
-                            locale=form.locale.data,
-                            owners_see_balance_sheet=form.owners_see_balance_sheet.data,
-                            payment_details=form.payment_details.data,
-                            late_fee_percent=form.late_fee_percent.data,
-                            **{name: form[name].data for name in PAYEE_FIELDS})
+    service.update_settings(**form.values())
     db.session.commit()
     return jsonify(out.settings(g.community))
 
@@ -46,8 +41,7 @@ def list_members():
 @doc("Add a member; with an email, answers the invite link too", MemberForm, 201, "admin")
 def create_member():
     form = validate(MemberForm, body())
-    member, url = members.add_member(name=form.name.data, email=form.email.data,
-                                     role=form.role.data)
+    member, url = members.add_member(**form.values())
     db.session.commit()
     return created(_with_invite(member, url))
 
@@ -71,8 +65,7 @@ def get_member(member_id):
 def patch_member(member_id):
     member = get_or_404(Member, member_id)
     form = validate(MemberForm, merged(out.member(member), body()))
-    _, url = members.update_member(member, name=form.name.data, email=form.email.data,
-                                   role=form.role.data)
+    _, url = members.update_member(member, **form.values())
     db.session.commit()
     return jsonify(_with_invite(member, url))
 
@@ -99,9 +92,7 @@ def list_properties():
 def create_property():
     data = {"active": True, **body()}
     form = validate(PropertyForm, data)
-    prop = service.create_property(label=form.label.data, share_weight=form.share_weight.data,
-                                   owner_member_id=form.owner_member_id.data,
-                                   active=form.active.data)
+    prop = service.create_property(**form.values())
     db.session.commit()
     return created(out.prop(prop))
 
@@ -118,7 +109,6 @@ def get_property(property_id):
 def patch_property(property_id):
     prop = get_or_404(Property, property_id)
     form = validate(PropertyForm, merged(out.prop(prop), body()))
-    service.update_property(prop, label=form.label.data, share_weight=form.share_weight.data,
-                            owner_member_id=form.owner_member_id.data, active=form.active.data)
+    service.update_property(prop, **form.values())
     db.session.commit()
     return jsonify(out.prop(prop))

@@ -26,9 +26,7 @@ def list_periods():
      201, "admin")
 def create_period():
     form = validate(PeriodForm, body())
-    period = service.create(name=form.name.data, start_date=form.start_date.data,
-                            end_date=form.end_date.data,
-                            copy_budget_from=form.copy_budget_from.data)
+    period = service.create(**form.values())
     db.session.commit()
     return created(out.period(period))
 

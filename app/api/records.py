@@ -7,6 +7,7 @@ routes are made by one function per kind rather than written seven times.
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
+from app import policy
 from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
 from app.errors import Forbidden, ValidationFailed
@@ -16,32 +17,27 @@ from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, 
 from app.models import BudgetItem, Period
 from app.money import format_cents
 from app.services import billing, records
-from app.tenancy import community_blueprint, get_or_404, is_admin, requires
+from app.tenancy import community_blueprint, get_or_404, is_id, requires
 
 bp = community_blueprint("api_records", __name__, api=True)
 
 
-def register(name, path, ops, form_class, to_json, *, values, filters=(), owner_scope=None,
-             many=None):
+def register(name, path, ops, form_class, to_json, *, filters=(), many=None):
     """List/create under /periods/<id>/<path>; get/patch/delete under /<path>/<id>.
 
-    ``owner_scope(member)`` gives the filters an owner's reads are held to; None means owners
-    may not read this kind at all (unless the community shows them the balance sheet).
+    Owners read only the rows app.policy lets them see (the form maps fields to the service).
     """
     def owner_filters() -> dict:
-        if is_admin():
-            return {}
-        if owner_scope is None:
-            if g.community.owners_see_balance_sheet:
-                return {}
+        visible = policy.visible_rows(g.member, ops.entity)
+        if visible is None:
             raise Forbidden(_("Only admins can list these records."))
-        return owner_scope(g.member)
+        return visible
 
     @requires("admin")
     @doc(f"Record a {name} in the period", form_class, 201, "admin")
     def create_view(period_id):
         period = get_or_404(Period, period_id)
-        row = ops.create(period, **values(validate(form_class, body())))
+        row = ops.create(period, **validate(form_class, body()).values())
         answer = to_json(row)  # before the commit expires the row: no re-read
         db.session.commit()
         return created(answer)
@@ -65,7 +61,7 @@ def register(name, path, ops, form_class, to_json, *, values, filters=(), owner_
     @doc(f"Change a {name}", form_class, role="admin")
     def patch_view(row_id):
         row = get_or_404(ops.model, row_id)
-        ops.edit(row, **values(validate(form_class, merged(to_json(row), body()))))
+        ops.edit(row, **validate(form_class, merged(to_json(row), body())).values())
         db.session.commit()
         return jsonify(to_json(row))
 
@@ -91,8 +87,7 @@ def _int_arg(name):
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    # ASCII digits and a size a BIGINT holds (like IdField): a huge id is a 400, not a 500.
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    if not is_id(value):  # like IdField: a huge id is a 400, not a 500
         raise ValidationFailed(_("Not a valid filter."), {name: [_("Must be a whole number id.")]})
     return int(value)
 
@@ -113,7 +108,7 @@ def _contributions_json(period, rows):
 
 
 def _reading_json(reading):
-    item = db.session.get(BudgetItem, reading.budget_item_id)
+    item = db.session.get_one(BudgetItem, reading.budget_item_id)
     return out.reading(reading, billing.reading_cost(reading, item))
 
 
@@ -126,42 +121,15 @@ def _expense_json(row):
     return out.expense(row, billing.budget_item_id_for(row))
 
 
-def _own(column):
-    return lambda member: {column: member.id}
-
-
 register("contribution", "contributions", records.CONTRIBUTION, ContributionForm, out.contribution,
-         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                               date=f.date.data, comment=f.comment.data or ""),
-         filters=[("member_id", "member_id")], owner_scope=_own("member_id"),
-         many=_contributions_json)
+         filters=[("member_id", "member_id")], many=_contributions_json)
 register("expense", "expenses", records.EXPENSE, ExpenseForm, _expense_json,
-         values=lambda f: dict(amount_cents=f.amount.data, date=f.date.data,
-                               payment_type=f.payment_type.data, vendor=f.vendor.data or "",
-                               description=f.description.data or "",
-                               paid_by_member_id=f.paid_by_member_id.data),
-         filters=[("paid_by", "paid_by_member_id")],
-         owner_scope=lambda m: {} if m.community.owners_see_balance_sheet
-         else {"paid_by_member_id": m.id}, many=_expenses_json)
+         filters=[("paid_by", "paid_by_member_id")], many=_expenses_json)
 register("service charge", "charges", records.CHARGE, ServiceChargeForm, out.charge,
-         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                               date=f.date.data, description=f.description.data),
-         filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
+         filters=[("member_id", "member_id")])
 register("payout", "payouts", records.PAYOUT, PayoutForm, out.payout,
-         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                               date=f.date.data, comment=f.comment.data or ""),
-         filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
+         filters=[("member_id", "member_id")])
 register("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm, out.adjustment,
-         values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                               date=f.date.data, reason=f.reason.data),
-         filters=[("member_id", "member_id")], owner_scope=_own("member_id"))
-register("budget item", "budget-items", billing.BUDGET_ITEMS, BudgetItemForm, out.budget_item,
-         values=lambda f: dict(payment_type=f.payment_type.data,
-                               budgeted_cost_cents=f.budgeted_cost.data,
-                               strategy=f.strategy.data, unit_rate=f.unit_rate.data),
-         owner_scope=lambda member: {})
-register("reading", "readings", billing.READINGS, ReadingForm, _reading_json,
-         values=lambda f: dict(property_id=f.property_id.data,
-                               budget_item_id=f.budget_item_id.data,
-                               start_reading=f.start_reading.data, end_reading=f.end_reading.data),
-         many=_readings_json)
+         filters=[("member_id", "member_id")])
+register("budget item", "budget-items", billing.BUDGET_ITEMS, BudgetItemForm, out.budget_item)
+register("reading", "readings", billing.READINGS, ReadingForm, _reading_json, many=_readings_json)

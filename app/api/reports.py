@@ -2,13 +2,13 @@
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
-from app import downloads
+from app import downloads, policy
 from app.api import serializers as out
 from app.api.base import doc
 from app.errors import Forbidden
 from app.models import Member, Period
 from app.money import format_cents
-from app.services import balances, billing, dashboard, exports, statements
+from app.services import balances, exports, statements
 from app.services.sheet_downloads import COLUMNS, sheet_download, sheet_json
 from app.tenancy import community_blueprint, get_or_404, is_admin
 
@@ -16,7 +16,7 @@ bp = community_blueprint("api_reports", __name__, api=True)
 
 
 def can_see_sheet() -> bool:
-    return dashboard.can_see_sheet(g.member)
+    return policy.sees_books(g.member)
 
 
 @bp.get("/periods/<int:period_id>/balance-sheet")
@@ -31,35 +31,34 @@ def balance_sheet(period_id):
     return jsonify(sheet_json(sheet))
 
 
-def statement_json(data: dict) -> dict:
-    row = data["row"]
-    sheet = data["sheet"]
-    item_ids = billing.budget_item_ids_by_key(data["period"].id)
+def statement_json(data: statements.Statement) -> dict:
+    row, sheet = data.row, data.sheet
+    item_ids = {item.key: item.id for item in sheet.items}
     return {
-        "period": {"id": data["period"].id, "name": data["period"].name,
-                   "status": data["period"].status},
+        "period": {"id": data.period.id, "name": data.period.name,
+                   "status": data.period.status},
         "provisional": sheet.provisional, "stale": sheet.stale,
-        "member_id": data["member"].id, "name": data["member"].name,
+        "member_id": data.member.id, "name": data.member.name,
         **{c: format_cents(getattr(row, c) if row else 0) for c in COLUMNS},
         "lines": {
             "opening": format_cents(row.opening if row else 0),
-            "contributions": [out.contribution(c) for c in data["contributions"]],
+            "contributions": [out.contribution(c) for c in data.contributions],
             "paid_expenses": [out.expense(e, item_ids.get(e.payment_type_key))
-                              for e in data["paid_expenses"]],
-            "service_charges": [out.charge(c) for c in data["service_charges"]],
-            "payouts": [out.payout(p) for p in data["payouts"]],
-            "adjustments": [out.adjustment(a) for a in data["adjustments"]],
+                              for e in data.paid_expenses],
+            "service_charges": [out.charge(c) for c in data.service_charges],
+            "payouts": [out.payout(p) for p in data.payouts],
+            "adjustments": [out.adjustment(a) for a in data.adjustments],
             "allocations": [{
                 "budget_item_id": line.item_id, "payment_type": line.payment_type,
                 "strategy": line.strategy, "property_id": line.property_id, "property": label,
                 "basis": out.decimal_text(line.basis), "basis_total": out.decimal_text(line.basis_total),
                 "total": format_cents(line.total), "share": format_cents(line.cents),
-                "rounding": format_cents(line.rounding)} for line, label in data["allocations"]],
+                "rounding": format_cents(line.rounding)} for line, label in data.allocations],
             "usage": [{
                 "budget_item_id": line.item_id, "payment_type": line.payment_type,
                 "property_id": line.property_id, "property": label,
                 "consumption": out.decimal_text(line.basis), "amount": format_cents(line.cents)}
-                for line, label in data["usage"]],
+                for line, label in data.usage],
         },
     }
 

@@ -41,9 +41,14 @@ class CommunityForm(BaseForm):
         SLUG_RE, message=lazy_gettext("3 to 40 lowercase letters, digits or dashes."))])
     currency = TrimmedStringField(lazy_gettext("Currency"), [valid_currency],
                                   default=lambda: default_currency())
+    FIELDS: tuple[str, ...] = ("community_name", "slug", "currency")
+
+    def values(self) -> dict:
+        return {**super().values(), "currency": self.currency.data or "EUR"}
 
 
 class SignupForm(CommunityForm):
+    FIELDS = ("community_name", "slug", "name", "email", "password", "currency")
     name = TrimmedStringField(lazy_gettext("Your name"), [required(), Length(max=120)])
     email = EmailField(lazy_gettext("Email"), _email())
     password = PasswordField(lazy_gettext("Password"), _new_password())

@@ -29,6 +29,7 @@ from werkzeug.datastructures import MultiDict
 from app.i18n import current_language, input_number
 from app.money import MoneyError, format_cents, parse_amount, parse_decimal
 from app.requests import is_api_request
+from app.tenancy import is_id
 
 ONE_LINE_MAX = 200
 MULTI_LINE_MAX = 2000
@@ -59,11 +60,18 @@ class BaseForm(FlaskForm):
     class Meta:
         input_locale = None
 
+    #: The fields a service takes as keyword arguments of the same names (see ``values``).
+    FIELDS: tuple[str, ...] | dict[str, str] = ()
+
     def __init__(self, *args, **kwargs):
         meta = dict(kwargs.pop("meta", None) or {})
         if "input_locale" not in meta:
             meta["input_locale"] = page_input_locale()
         super().__init__(*args, meta=meta, **kwargs)
+
+    def values(self) -> dict:
+        """A valid form as the service's keyword arguments: the data of each of ``FIELDS``."""
+        return {name: self[name].data for name in self.FIELDS}
 
     @classmethod
     def for_api(cls, data: dict, **kwargs):
@@ -298,7 +306,7 @@ class IdField(_ParsedField):
     """An integer id (member, property, budget item): ASCII digits, a size a BIGINT holds."""
 
     def parse(self, text):
-        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        if not is_id(text):
             raise ValueError(NOT_ID)
         return int(text)
 
@@ -340,8 +348,8 @@ class StrictDateField(DateField):
         raise ValueError(str(hint or _("Enter a date as YYYY-MM-DD.")))
 
 
-class TrimmedStringField(StringField):
-    """A one-line text (names, labels, slugs, categories), blanks around it removed."""
+class _Stripped(StringField):
+    """A text field whose blanks around the text are removed; a non-scalar is refused."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -351,17 +359,14 @@ class TrimmedStringField(StringField):
             self.data = self.data.strip()
 
 
-class MultiLineField(TextAreaField):
+class TrimmedStringField(_Stripped):
+    """A one-line text (names, labels, slugs, categories), blanks around it removed."""
+
+
+class MultiLineField(_Stripped, TextAreaField):
     """A multi-line text (comments, descriptions, reasons): newlines and tabs inside kept
     as sent, blanks around it removed."""
     multi_line = True
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if self.data == _NOT_SCALAR:
-            raise ValueError(NOT_SCALAR)
-        if isinstance(self.data, str):
-            self.data = self.data.strip()
 
 
 class StrictBooleanField(BooleanField):

@@ -14,6 +14,7 @@ ROLES = [("owner", lazy_gettext("Owner")), ("admin", lazy_gettext("Admin"))]
 
 
 class MemberForm(BaseForm):
+    FIELDS = ("name", "email", "role")
     name = TrimmedStringField(lazy_gettext("Name"), [required(), Length(max=120)])
     # Optional: a member without an account has none (SPEC §1); with one, they are invited.
     email = TrimmedStringField(lazy_gettext("Email (optional)"), [Optional(), Email(
@@ -23,6 +24,7 @@ class MemberForm(BaseForm):
 
 
 class PropertyForm(BaseForm):
+    FIELDS = ("label", "share_weight", "owner_member_id", "active")
     label = TrimmedStringField(lazy_gettext("Label"), [required(), Length(max=80)])
     share_weight = DecimalPlacesField(lazy_gettext("Share weight"), [required()], places=4, positive=True)
     owner_member_id = IdField(lazy_gettext("Owner"), [required()])
@@ -34,7 +36,13 @@ def percent_range(form, field):
         raise ValidationError(lazy_gettext("Enter a percentage from 0 to 100."))
 
 
+PAYEE_PARTS = ("name", "account", "bank_name", "bic", "corr_account", "tax_id", "tax_reg")
+PAYEE_FIELDS = tuple(f"payee_{name}" for name in PAYEE_PARTS)
+
+
 class SettingsForm(BaseForm):
+    FIELDS = ("name", "currency", "locale", "owners_see_balance_sheet", "payment_details",
+              "late_fee_percent", *PAYEE_FIELDS)
     name = TrimmedStringField(lazy_gettext("Community name"), [required(), Length(max=120)])
     currency = TrimmedStringField(lazy_gettext("Currency"), [required(), valid_currency])
     owners_see_balance_sheet = StrictBooleanField(lazy_gettext("Owners see the full balance sheet"))
@@ -74,7 +82,3 @@ class SettingsForm(BaseForm):
     def payee(self) -> payment_codes.Payee:
         return payment_codes.Payee(**{
             name: self[f"payee_{name}"].data or "" for name in PAYEE_PARTS})
-
-
-PAYEE_PARTS = ("name", "account", "bank_name", "bic", "corr_account", "tax_id", "tax_reg")
-PAYEE_FIELDS = tuple(f"payee_{name}" for name in PAYEE_PARTS)

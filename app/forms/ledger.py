@@ -27,7 +27,33 @@ class SignedAmountField(AmountField):
         return -cents if value < 0 else cents
 
 
+_TEXT = (TrimmedStringField, TextAreaField)
+
+
+class RecordForm(BaseForm):
+    """The form of one kind of period record, and its mapping to the record service.
+
+    ``FIELDS`` maps each form field to the service's keyword argument, which is also the
+    row's attribute: ``values()`` turns a valid form into the service's arguments (a blank
+    text is ""), ``initial(row)`` a row into the edit form's data.
+    """
+    FIELDS: dict[str, str] = {}
+
+    def values(self) -> dict:
+        return {arg: "" if self[name].data is None and isinstance(self[name], _TEXT)
+                else self[name].data for name, arg in self.FIELDS.items()}
+
+    @classmethod
+    def initial(cls, row) -> dict:
+        return {name: getattr(row, arg) for name, arg in cls.FIELDS.items()}
+
+
+def _same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
 class PeriodForm(BaseForm):
+    FIELDS = ("name", "start_date", "end_date", "copy_budget_from")
     name = TrimmedStringField(lazy_gettext("Period name"), [required(), Length(max=80)])
     start_date = _date(lazy_gettext("Start date"))
     end_date = _date(lazy_gettext("End date"))
@@ -39,14 +65,17 @@ class PeriodPatchForm(BaseForm):
     status = SelectField(lazy_gettext("Status"), choices=list(STATUSES.items()))
 
 
-class ContributionForm(BaseForm):
+class ContributionForm(RecordForm):
+    FIELDS = {"amount": "amount_cents", **_same("member_id", "date", "comment")}
     member_id = IdField(lazy_gettext("Member"), [required()])
     amount = AmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
     comment = MultiLineField(lazy_gettext("Comment"), [Length(max=2000)])
 
 
-class ExpenseForm(BaseForm):
+class ExpenseForm(RecordForm):
+    FIELDS = {"amount": "amount_cents",
+              **_same("date", "payment_type", "vendor", "description", "paid_by_member_id")}
     amount = AmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
     payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
@@ -55,21 +84,24 @@ class ExpenseForm(BaseForm):
     paid_by_member_id = IdField(lazy_gettext("Paid out of pocket by"), [Optional()])
 
 
-class ServiceChargeForm(BaseForm):
+class ServiceChargeForm(RecordForm):
+    FIELDS = {"amount": "amount_cents", **_same("member_id", "date", "description")}
     member_id = IdField(lazy_gettext("Member"), [required()])
     amount = AmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
     description = MultiLineField(lazy_gettext("Description"), [required(), Length(max=2000)])
 
 
-class PayoutForm(BaseForm):
+class PayoutForm(RecordForm):
+    FIELDS = {"amount": "amount_cents", **_same("member_id", "date", "comment")}
     member_id = IdField(lazy_gettext("Member"), [required()])
     amount = AmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
     comment = MultiLineField(lazy_gettext("Comment"), [Length(max=2000)])
 
 
-class AdjustmentForm(BaseForm):
+class AdjustmentForm(RecordForm):
+    FIELDS = {"amount": "amount_cents", **_same("member_id", "date", "reason")}
     member_id = IdField(lazy_gettext("Member"), [required()])
     amount = SignedAmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
@@ -79,7 +111,9 @@ class AdjustmentForm(BaseForm):
 STRATEGIES = STRATEGY_CHOICES  # values are the codes; labels are words
 
 
-class BudgetItemForm(BaseForm):
+class BudgetItemForm(RecordForm):
+    FIELDS = {"budgeted_cost": "budgeted_cost_cents",
+              **_same("payment_type", "strategy", "unit_rate")}
     payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
     budgeted_cost = AmountField(lazy_gettext("Budgeted cost"), [required()])
     strategy = SelectField(lazy_gettext("Split strategy"), [required()], choices=STRATEGIES,
@@ -88,7 +122,8 @@ class BudgetItemForm(BaseForm):
                                    positive=True)
 
 
-class ReadingForm(BaseForm):
+class ReadingForm(RecordForm):
+    FIELDS = _same("property_id", "budget_item_id", "start_reading", "end_reading")
     property_id = IdField(lazy_gettext("Property"), [required()])
     budget_item_id = IdField(lazy_gettext("Budget item"), [required()])
     start_reading = DecimalPlacesField(lazy_gettext("Start reading"), [Optional()], places=3,

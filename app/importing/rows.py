@@ -74,15 +74,21 @@ class ContributionRow(Row):
     comment: str = ""
 
 
-def property_rows(table: Table) -> list[PropertyRow]:
-    columns = _columns(table, PROPERTY_COLUMNS, required=("label", "share_weight"),
-                       one_of=("owner", "email"))
+def _read(table: Table, known: dict, row_class, fill, *, required: tuple, one_of: tuple) -> list:
+    """A row_class per table row, each filled by ``fill(row, cell, comma)``."""
+    columns = _columns(table, known, required=required, one_of=one_of)
     comma = _russian(table, columns)
     headers = {name: table.headers[index] for name, index in columns.items()}
     rows = []
     for line, cells in table.rows:
-        row = PropertyRow(line, headers=headers)
-        cell = _Cells(table, columns, cells, row.errors)
+        row = row_class(line, headers=headers)
+        fill(row, _Cells(table, columns, cells, row.errors), comma)
+        rows.append(row)
+    return rows
+
+
+def property_rows(table: Table) -> list[PropertyRow]:
+    def fill(row, cell, comma):
         row.label = cell.text("label", 80, required=True) or ""
         row.share_weight = cell.number("share_weight", comma, places=4)
         row.owner = cell.text("owner", 120) or ""
@@ -92,19 +98,12 @@ def property_rows(table: Table) -> list[PropertyRow]:
             row.active = cell.read("active", read_bool)
         if not row.owner and not row.email and not row.errors:
             row.errors.append(row.header('owner', 'email') + ": " + _("Name the owner."))
-        rows.append(row)
-    return rows
+    return _read(table, PROPERTY_COLUMNS, PropertyRow, fill, required=("label", "share_weight"),
+                 one_of=("owner", "email"))
 
 
 def contribution_rows(table: Table) -> list[ContributionRow]:
-    columns = _columns(table, CONTRIBUTION_COLUMNS, required=("date", "amount"),
-                       one_of=("member", "property"))
-    comma = _russian(table, columns)
-    headers = {name: table.headers[index] for name, index in columns.items()}
-    rows = []
-    for line, cells in table.rows:
-        row = ContributionRow(line, headers=headers)
-        cell = _Cells(table, columns, cells, row.errors)
+    def fill(row, cell, comma):
         if cell.present("date", required=True):
             row.date = cell.read("date", read_date)
         row.amount_cents = cell.amount("amount", comma)
@@ -114,8 +113,8 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
         if not row.member and not row.property and not row.errors:
             row.errors.append(row.header('member', 'property') + ": "
                               + _("Name the member or the property."))
-        rows.append(row)
-    return rows
+    return _read(table, CONTRIBUTION_COLUMNS, ContributionRow, fill, required=("date", "amount"),
+                 one_of=("member", "property"))
 
 
 # --- columns -----------------------------------------------------------------------------

@@ -20,14 +20,10 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.i18n import date as show_date, money, number
 from app.models import AuditEntry, BudgetItem, Member, Period, Property
+from app.tenancy import is_id
 from app.words import role_name, status_name, strategy_name
 
 PAGE_SIZE = 50
-
-
-def _valid_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def _filtered(query, entity=None, period_id=None, member_id=None, user_id=None):
@@ -43,7 +39,7 @@ def _filtered(query, entity=None, period_id=None, member_id=None, user_id=None):
 def entries(entity: str | None = None, period_id: str | int | None = None,
             limit: int = 500) -> list[AuditEntry]:
     """The API's list (its shape is part of the contract): newest first, at most ``limit``."""
-    if period_id is not None and not _valid_id(period_id):
+    if period_id is not None and not is_id(period_id):
         raise ValidationFailed(_("Not a valid filter."), {"period_id": [_("Must be a whole number id.")]})
     query = _filtered(select(AuditEntry), entity, period_id)
     return list(db.session.execute(

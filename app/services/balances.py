@@ -49,6 +49,7 @@ class Sheet:
     fund_cash: int
     provisional: bool
     stale: bool
+    items: list[Item] = field(default_factory=list, repr=False)  # the budget, with unit rates
     _allocation: PeriodAllocation | None = field(default=None, repr=False)
 
     def row_for(self, member_id: int) -> SheetRow | None:
@@ -235,5 +236,5 @@ def sheet(period: Period) -> Sheet:
                   for name, cents, reason in not_split]
     return Sheet(period=period, rows=rows, totals=totals(r.balance for r in rows), budget=budget,
                  unassigned=unassigned, fund_cash=fund_cash(period),
-                 provisional=is_provisional(period), stale=bool(period.stale),
+                 provisional=is_provisional(period), stale=bool(period.stale), items=items,
                  _allocation=allocation)

@@ -11,8 +11,8 @@ from app.i18n import number
 from app.ledger.split import Strategy, tariff_charge
 from app.money import MAX_AMOUNT_CENTS
 from app.models import BudgetItem, Period, Property, Reading
-from app.models.base import utcnow
-from app.services import audit, periods
+from app.services import periods
+from app.services.lifecycle import RecordLife
 from app.services.records import payment_type_key
 
 ITEM_FIELDS = periods.BUDGET_ITEM_FIELDS
@@ -35,16 +35,14 @@ def budget_item_id_for(expense) -> int | None:
         BudgetItem.payment_type_key == expense.payment_type_key)).scalar_one_or_none()
 
 
-class _BudgetItems:
-    model = BudgetItem
-
-    def _check(self, period: Period, values: dict, exclude_id: int | None = None) -> dict:
+class _BudgetItems(RecordLife):
+    def check(self, period: Period, values: dict, row=None) -> dict:
         errors = {}
         values["payment_type_key"] = payment_type_key(values["payment_type"])
         clash = db.session.execute(select(BudgetItem.id).where(
             BudgetItem.period_id == period.id, BudgetItem.voided_at.is_(None),
             BudgetItem.payment_type_key == values["payment_type_key"],
-            BudgetItem.id != (exclude_id or 0))).first()
+            BudgetItem.id != (row.id if row else 0))).first()
         if clash:
             errors["payment_type"] = [_("This category already has a budget item in the period.")]
         if values.get("unit_rate") is not None and values["strategy"] != Strategy.USAGE_BASED:
@@ -53,45 +51,20 @@ class _BudgetItems:
             raise ValidationFailed(_("The budget item is not valid."), errors)
         return values
 
-    def create(self, period: Period, **values) -> BudgetItem:
-        periods.ensure_writable(period)
-        item = BudgetItem(community_id=g.community_id, period_id=period.id,
-                          **self._check(period, values))
-        db.session.add(item)
-        db.session.flush()
-        audit.record("create", "budget_item", item.id, period_id=period.id,
-                     after=audit.snapshot(item, ITEM_FIELDS), amount_cents=item.budgeted_cost_cents)
-        return item
-
-    def edit(self, item: BudgetItem, **values) -> BudgetItem:
-        period = db.session.get_one(Period, item.period_id)
-        periods.ensure_writable(period)
-        before = audit.snapshot(item, ITEM_FIELDS)
-        if values.get("strategy") != Strategy.USAGE_BASED and self._has_readings(item):
+    def guard(self, item: BudgetItem, values: dict | None = None) -> None:
+        periods.ensure_writable(db.session.get_one(Period, item.period_id))  # that is said first
+        if not _has_readings(item):
+            return
+        if values is None:
+            raise Conflict(_("This budget item has meter readings; void them first."))
+        if values.get("strategy") != Strategy.USAGE_BASED:
             raise Conflict(_("This budget item has meter readings; void them before changing "
                              "its strategy."))
-        for name, value in self._check(period, values, exclude_id=item.id).items():
-            setattr(item, name, value)
-        audit.record("edit", "budget_item", item.id, period_id=period.id, before=before,
-                     after=audit.snapshot(item, ITEM_FIELDS), amount_cents=item.budgeted_cost_cents)
-        return item
 
-    @staticmethod
-    def _has_readings(item: BudgetItem) -> bool:
-        return db.session.execute(select(Reading.id).where(
-            Reading.budget_item_id == item.id, Reading.voided_at.is_(None))).first() is not None
 
-    def void(self, item: BudgetItem) -> None:
-        periods.ensure_writable(db.session.get_one(Period, item.period_id))
-        if self._has_readings(item):
-            raise Conflict(_("This budget item has meter readings; void them first."))
-        item.voided_at = utcnow()
-        audit.record("void", "budget_item", item.id, period_id=item.period_id,
-                     before=audit.snapshot(item, ITEM_FIELDS))
-
-    def listing(self, period: Period) -> list[BudgetItem]:
-        return active_items(period.id)
-
+def _has_readings(item: BudgetItem) -> bool:
+    return db.session.execute(select(Reading.id).where(
+        Reading.budget_item_id == item.id, Reading.voided_at.is_(None))).first() is not None
 
 
 def reading_cost(reading: Reading, item: BudgetItem) -> int | None:
@@ -112,10 +85,8 @@ def previous_end_reading(period: Period, property_id: int, key: str) -> Decimal 
         .order_by(Reading.id.desc()).limit(1)).scalar_one_or_none()
 
 
-class _Readings:
-    model = Reading
-
-    def _check(self, period: Period, values: dict, exclude_id: int | None = None) -> dict:
+class _Readings(RecordLife):
+    def check(self, period: Period, values: dict, row=None) -> dict:
         errors = {}
         prop = db.session.execute(select(Property).where(
             Property.id == values["property_id"], Property.community_id == g.community_id)
@@ -146,7 +117,7 @@ class _Readings:
         duplicate = db.session.execute(select(Reading.id).where(
             Reading.period_id == period.id, Reading.property_id == prop.id,
             Reading.budget_item_id == item.id, Reading.voided_at.is_(None),
-            Reading.id != (exclude_id or 0))).first()
+            Reading.id != (row.id if row else 0))).first()
         if duplicate:
             errors["property_id"] = [_("This property already has a reading for this item; "
                                        "edit that one.")]
@@ -154,41 +125,8 @@ class _Readings:
             raise ValidationFailed(_("The reading is not valid."), errors)
         return values
 
-    def create(self, period: Period, **values) -> Reading:
-        periods.ensure_writable(period)
-        reading = Reading(community_id=g.community_id, period_id=period.id,
-                          **self._check(period, values))
-        db.session.add(reading)
-        db.session.flush()
-        audit.record("create", "reading", reading.id, period_id=period.id,
-                     after=audit.snapshot(reading, READING_FIELDS))
-        return reading
 
-    def edit(self, reading: Reading, **values) -> Reading:
-        period = db.session.get_one(Period, reading.period_id)
-        periods.ensure_writable(period)
-        before = audit.snapshot(reading, READING_FIELDS)
-        for name, value in self._check(period, values, exclude_id=reading.id).items():
-            setattr(reading, name, value)
-        audit.record("edit", "reading", reading.id, period_id=period.id, before=before,
-                     after=audit.snapshot(reading, READING_FIELDS))
-        return reading
-
-    def void(self, reading: Reading) -> None:
-        periods.ensure_writable(db.session.get_one(Period, reading.period_id))
-        reading.voided_at = utcnow()
-        audit.record("void", "reading", reading.id, period_id=reading.period_id,
-                     before=audit.snapshot(reading, READING_FIELDS))
-
-    def listing(self, period: Period, **filters) -> list[Reading]:
-        query = select(Reading).where(Reading.period_id == period.id, Reading.voided_at.is_(None))
-        for name, value in filters.items():
-            if value is not None:
-                query = query.where(getattr(Reading, name) == value)
-        return list(db.session.execute(query.order_by(Reading.budget_item_id,
-                                                      Reading.property_id)).scalars())
-
-
-
-BUDGET_ITEMS = _BudgetItems()
-READINGS = _Readings()
+BUDGET_ITEMS = _BudgetItems(BudgetItem, "budget_item", ITEM_FIELDS, order=("payment_type",),
+                            amount="budgeted_cost_cents")
+READINGS = _Readings(Reading, "reading", READING_FIELDS, order=("budget_item_id", "property_id"),
+                     amount=None)

@@ -22,6 +22,7 @@ from flask import g
 from flask_babel import lazy_gettext
 from sqlalchemy import exists, select
 
+from app import policy
 from app.extensions import db
 from app.models import (Community, Contribution, Job, Member, Period, PeriodStatus, Property,
                         Reminder)
@@ -102,16 +103,8 @@ def payment_details(member: Member, props: list[Property], owed: int) -> str:
     return text.strip()
 
 
-def can_see_sheet(member: Member, period: Period | None = None) -> bool:
-    """Transparency, the one rule for pages and API: admins see every sheet; owners see the
-    full sheet only when the community shares it (owners_see_balance_sheet, SPEC §4).
-    Owners are pointed at closed periods' sheets (provisional ones change), but an open
-    period's sheet is not hidden from them once the community shares its books."""
-    return member.is_admin or bool(member.community.owners_see_balance_sheet)
-
-
 def visible_sheet_periods(member: Member) -> list[Period]:
-    if member.is_admin or not member.community.owners_see_balance_sheet:
+    if member.is_admin or not policy.sees_books(member):
         return []  # admins reach every sheet from the periods pages
     return list(db.session.execute(select(Period).where(Period.status == PeriodStatus.CLOSED)
                                    .order_by(Period.start_date.desc())).scalars())

@@ -21,17 +21,12 @@ import pytest
 pytest.importorskip("beancount")
 from beancount import loader
 from beancount.core import data
+from tests.helpers import ok
 
 Q1_END, Q2_END = date(2026, 3, 31), date(2026, 6, 30)
 CATEGORIES = [("Security", "proportional", None), ("Snow removal & ice", "fixed_fee", None),
               ("Water", "usage_based", "1.2345"), ("Électricité", "usage_based", None),
               ("Reserve", "none", None), ("24h Concierge", "proportional", None)]
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
 
 
 def money(rng, low=1, high=50000):

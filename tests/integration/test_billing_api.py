@@ -9,46 +9,10 @@ import io
 import pytest
 
 from tests.conftest import invite_and_join
+from tests.helpers import ApiWorld, error_fields, ok
 
 
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
-
-
-def error_fields(response):
-    body = response.get_json()
-    assert response.status_code == 400, body
-    assert body["error"]["code"] == "validation_error"
-    return set(body["error"]["fields"])
-
-
-class Builder:
-    def __init__(self, community):
-        self.community = community
-        self.api, self.url = community.api, community.url
-        self.admin = community.admin_member_id
-
-    def post(self, path, status=201, **body):
-        return ok(self.api.post(self.url(path), json=body), status)
-
-    def member(self, name, email):
-        return self.post("/members", name=name, email=email, role="owner")["id"]
-
-    def prop(self, label, weight, owner, active=True):
-        return self.post("/properties", label=label, share_weight=weight,
-                         owner_member_id=owner, active=active)["id"]
-
-    def period(self, name, start, end):
-        return self.post("/periods", name=name, start_date=start, end_date=end)["id"]
-
-    def item(self, period_id, payment_type, strategy, budgeted, unit_rate=None):
-        body = {"payment_type": payment_type, "strategy": strategy, "budgeted_cost": budgeted}
-        if unit_rate is not None:
-            body["unit_rate"] = unit_rate
-        return self.post(f"/periods/{period_id}/budget-items", **body)["id"]
-
+class Builder(ApiWorld):
     def reading(self, period_id, prop, item, end, start=None):
         body = {"property_id": prop, "budget_item_id": item, "end_reading": end}
         if start is not None:
@@ -58,14 +22,6 @@ class Builder:
     def expense(self, period_id, payment_type, amount, day, paid_by=None):
         return self.post(f"/periods/{period_id}/expenses", payment_type=payment_type,
                          amount=amount, date=day, paid_by_member_id=paid_by)["id"]
-
-    def contribution(self, period_id, member_id, amount, day):
-        return self.post(f"/periods/{period_id}/contributions", member_id=member_id,
-                         amount=amount, date=day)["id"]
-
-    def charge(self, period_id, member_id, amount, day, description):
-        return self.post(f"/periods/{period_id}/charges", member_id=member_id, amount=amount,
-                         date=day, description=description)["id"]
 
 
 @pytest.fixture

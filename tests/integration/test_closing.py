@@ -31,56 +31,19 @@ from app.extensions import db
 from app.models import BalanceSnapshot, JournalEntry, Job, Period, Posting
 from app.money import format_money
 from tests.conftest import login
+from tests.helpers import ApiWorld, ok
 
 Q1_CLOSING = {"Ada Admin": "20.00", "Bea Brown": "4.29", "Cyd Clark": "52.59",
               "Dan Drake": "-38.89"}
 
 
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
-
-
-class World:
+class World(ApiWorld):
     """Ids of the community built by ``build``."""
-
-    def __init__(self, community):
-        self.community = community
-        self.api, self.url = community.api, community.url
-        self.admin = community.admin_member_id
-
-    def post(self, path, status=201, **json):
-        return ok(self.api.post(self.url(path), json=json), status)
-
-    def member(self, name, email):
-        return self.post("/members", name=name, email=email, role="owner")["id"]
-
-    def prop(self, label, weight, owner, active=True):
-        return self.post("/properties", label=label, share_weight=weight,
-                         owner_member_id=owner, active=active)["id"]
-
-    def period(self, name, start, end):
-        return self.post("/periods", name=name, start_date=start, end_date=end)["id"]
-
-    def item(self, period_id, payment_type, strategy, budgeted="100.00", unit_rate=None):
-        body = {"payment_type": payment_type, "strategy": strategy, "budgeted_cost": budgeted}
-        if unit_rate is not None:
-            body["unit_rate"] = unit_rate
-        return self.post(f"/periods/{period_id}/budget-items", **body)["id"]
 
     def expense(self, period_id, payment_type, amount, day, paid_by=None):
         return self.post(f"/periods/{period_id}/expenses", payment_type=payment_type,
                          amount=amount, date=day, vendor="Vendor",
                          paid_by_member_id=paid_by)["id"]
-
-    def contribution(self, period_id, member_id, amount, day):
-        return self.post(f"/periods/{period_id}/contributions", member_id=member_id,
-                         amount=amount, date=day)["id"]
-
-    def charge(self, period_id, member_id, amount, day, description="Key"):
-        return self.post(f"/periods/{period_id}/charges", member_id=member_id, amount=amount,
-                         date=day, description=description)["id"]
 
     def reading(self, period_id, property_id, item_id, start, end):
         return self.post(f"/periods/{period_id}/readings", property_id=property_id,
@@ -91,9 +54,6 @@ class World:
 
     def job(self, job_id):
         return ok(self.api.get(self.url(f"/jobs/{job_id}")))
-
-    def sheet(self, period_id):
-        return ok(self.api.get(self.url(f"/periods/{period_id}/balance-sheet")))
 
     def get_period(self, period_id):
         return ok(self.api.get(self.url(f"/periods/{period_id}")))

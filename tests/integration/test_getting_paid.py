@@ -27,6 +27,7 @@ import zxingcpp
 
 from app.services import payment_requests, receivables
 from tests.conftest import invite_and_join, login
+from tests.helpers import page_ok as ok
 
 EUR_PAYEE = {"payee_name": "Maple Court HOA", "payee_account": "DE89 3704 0044 0532 0130 00",
              "payee_bic": "COBADEFFXXX"}
@@ -34,11 +35,6 @@ RUB_PAYEE = {"currency": "RUB", "payee_name": "ТСЖ «Клён»",
              "payee_account": "40703810038000000001", "payee_bank_name": "ПАО СБЕРБАНК",
              "payee_bic": "044525225", "payee_corr_account": "30101810400000000225",
              "payee_tax_id": "7701234567", "payee_tax_reg": "770101001"}
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response
 
 
 class World:

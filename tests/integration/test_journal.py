@@ -34,6 +34,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import JournalEntry, Posting
 from tests.conftest import invite_and_join
+from tests.helpers import ApiWorld, ok
 
 COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
            "closing")
@@ -43,22 +44,15 @@ CATEGORY_COLUMN = {"contribution": "contributions", "paid_expense": "paid_expens
 CREDITS = {"contribution", "paid_expense"}
 
 
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
-
-
 def cents(text: str) -> int:
     units, _, rest = text.lstrip("-").partition(".")
     value = int(units) * 100 + int(rest)
     return -value if text.startswith("-") else value
 
 
-class World:
+class World(ApiWorld):
     def __init__(self, community):
-        self.community = community
-        self.api, self.url = community.api, community.url
+        super().__init__(community)
         self.ada = community.admin_member_id
         slug = community.slug
         self.bea = invite_and_join(self.api, slug, "Bea Brown", "bea@example.org")[0]["id"]
@@ -69,15 +63,6 @@ class World:
                                owner_member_id=self.cyd)["id"]
         self.q1 = self.post("/periods", name="2026 Q1", start_date="2026-01-01",
                             end_date="2026-03-31")["id"]
-
-    def post(self, path, status=201, **body):
-        return ok(self.api.post(self.url(path), json=body), status)
-
-    def patch(self, path, **body):
-        return ok(self.api.patch(self.url(path), json=body))
-
-    def void(self, path):
-        assert self.api.delete(self.url(path)).status_code == 204
 
     def in_q1(self, kind, **body):
         return self.post(f"/periods/{self.q1}/{kind}", **body)["id"]
@@ -121,9 +106,7 @@ class World:
         return ok(self.api.get(self.url(f"/periods/{period_id or self.q1}/balance-sheet")))
 
     def close(self, period_id):
-        body = ok(self.api.post(self.url(f"/periods/{period_id}/close")), 202)
-        job = ok(self.api.get(self.url(f"/jobs/{body['job_id']}")))
-        assert job["status"] == "succeeded", job
+        super().close(period_id)
         assert ok(self.api.get(self.url(f"/periods/{period_id}")))["status"] == "closed"
 
 

@@ -31,22 +31,16 @@ from app.extensions import db
 from app.models import (AuditEntry, BalanceSnapshot, JournalEntry, Period, Posting,
                         ServiceCharge)
 from tests.conftest import login
+from tests.helpers import ApiWorld, ok
 
 ZERO = {"opening": "0.00", "contributions": "0.00", "paid_expenses": "0.00",
         "allocated": "0.00", "usage": "0.00", "service_charges": "0.00", "payouts": "0.00",
         "adjustments": "0.00"}
 
 
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
-
-
-class World:
+class World(ApiWorld):
     def __init__(self, community):
-        self.community = community
-        self.api, self.url = community.api, community.url
+        super().__init__(community)
         self.ada = community.admin_member_id
         self.bea = self.post("/members", name="Bea Brown", role="owner")["id"]
         self.cyd = self.post("/members", name="Cyd Clark", role="owner")["id"]
@@ -66,26 +60,10 @@ class World:
         self.q3 = self.period("2026 Q3", "2026-07-01", "2026-09-30")
         self.pay(self.q3, self.cyd, "236.00", "2026-07-10")
 
-    def post(self, path, status=201, **body):
-        return ok(self.api.post(self.url(path), json=body), status)
-
-    def period(self, name, start, end):
-        return self.post("/periods", name=name, start_date=start, end_date=end)["id"]
-
-    def pay(self, period_id, member_id, amount, day):
-        return self.post(f"/periods/{period_id}/contributions", member_id=member_id,
-                         amount=amount, date=day)["id"]
-
-    def close(self, period_id):
-        answer = ok(self.api.post(self.url(f"/periods/{period_id}/close")), 202)
-        job = ok(self.api.get(self.url(f"/jobs/{answer['job_id']}")))
-        assert job["status"] == "succeeded", job
+    pay = ApiWorld.contribution
 
     def reopen(self, period_id):
         ok(self.api.patch(self.url(f"/periods/{period_id}"), json={"status": "open"}))
-
-    def sheet(self, period_id):
-        return ok(self.api.get(self.url(f"/periods/{period_id}/balance-sheet")))
 
     def rows(self, period_id):
         return {r["name"]: {k: v for k, v in r.items() if k not in ("member_id", "name")}

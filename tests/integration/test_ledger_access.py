@@ -7,12 +7,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 
 import pytest
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
+from tests.helpers import ok
 
 
 class Ledger:

@@ -8,12 +8,7 @@ import re
 
 import pytest
 from conftest import PASSWORD, invite_and_join, login
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
+from tests.helpers import ok
 
 
 def fields(response, status=400):

@@ -13,17 +13,13 @@ import io
 from conftest import signup
 
 from tests.conftest import Api
+from tests.helpers import ok
 
 PLOTS = 60
 
 
 def weight(i: int) -> int:
     return 5 + (i % 3) * 5
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:1000]
-    return response.get_json()
 
 
 def upload(api, path, text: str):

@@ -9,14 +9,9 @@ import re
 
 import pytest
 from conftest import login
+from tests.helpers import ok
 
 HTMX = {"HX-Request": "true"}
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
 
 
 def text(response) -> str:

@@ -21,13 +21,9 @@ from flask_babel import ngettext
 from pypdf import PdfReader
 
 from tests.conftest import invite_and_join, login
+from tests.helpers import page_ok as ok
 
 RU_OWES = "1 234,56 ₽"
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response
 
 
 def plain(text: str) -> str:

@@ -37,13 +37,9 @@ from app.models import Reminder
 from app.services import history
 from app.tenancy import community_scope
 from tests.conftest import PASSWORD, login
+from tests.helpers import page_ok as ok
 
 PAYMENT_DETAILS = "IBAN DE89 3704 0044 0532 0130 00\nReference: {name} {properties}"
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response
 
 
 def text(response) -> str:
@@ -460,12 +456,13 @@ def test_pdf_without_a_unicode_font_falls_back_to_latin_helvetica(app, world):
     from flask import g
 
     from app.models import Community, Member, Period
+    from app.services import statements
     from app.web.owner import documents
     with app.test_request_context(), community_scope(world.community.id):
         g.community = db.session.get(Community, world.community.id)
         member = db.session.get(Member, world.olga)
         member.name = "Ольга Owner"  # not in Windows-1252: replaced, never a 500
-        data = documents.statement(db.session.get(Period, world.q1), member)
+        data = statements.statement(db.session.get(Period, world.q1), member)
 
         pdf = documents.to_pdf(data, g.community, font_candidates=())
 

@@ -38,16 +38,11 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import BalanceSnapshot, JournalEntry, Posting
 from tests.conftest import login
+from tests.helpers import ApiWorld, ok
 
 ZERO_COLUMNS = {"opening": "0.00", "contributions": "0.00", "paid_expenses": "0.00",
                 "allocated": "0.00", "usage": "0.00", "service_charges": "0.00",
                 "payouts": "0.00", "adjustments": "0.00"}
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
 
 
 def error_fields(response):
@@ -55,10 +50,9 @@ def error_fields(response):
     return response.get_json()["error"]["fields"]
 
 
-class World:
+class World(ApiWorld):
     def __init__(self, community):
-        self.community = community
-        self.api, self.url = community.api, community.url
+        super().__init__(community)
         self.ada = community.admin_member_id
         self.bea = self.post("/members", name="Bea Brown", email="bea@example.org",
                              role="owner")["id"]
@@ -69,22 +63,6 @@ class World:
             self.post("/properties", label=label, share_weight=weight, owner_member_id=owner)
         self.q1 = self.post("/periods", name="2026 Q1", start_date="2026-01-01",
                             end_date="2026-03-31")["id"]
-
-    def post(self, path, status=201, **body):
-        return ok(self.api.post(self.url(path), json=body), status)
-
-    def patch(self, path, **body):
-        return ok(self.api.patch(self.url(path), json=body))
-
-    def void(self, path):
-        assert self.api.delete(self.url(path)).status_code == 204
-
-    def sheet(self, period_id):
-        return ok(self.api.get(self.url(f"/periods/{period_id}/balance-sheet")))
-
-    def close(self, period_id):
-        answer = ok(self.api.post(self.url(f"/periods/{period_id}/close")), 202)
-        assert ok(self.api.get(self.url(f"/jobs/{answer['job_id']}")))["status"] == "succeeded"
 
     def record_q1(self):
         q = f"/periods/{self.q1}"

@@ -9,12 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Period
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
+from tests.helpers import ok
 
 
 def fields(response, status=400):

@@ -3,12 +3,7 @@ import re
 
 import pytest
 from conftest import login
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
+from tests.helpers import ok
 
 
 def add(community, label, owner=None):

@@ -9,19 +9,7 @@ import json
 import pytest
 
 from tests.conftest import invite_and_join
-
-
-def ok(response, status=200):
-    body = response.get_json(silent=True)
-    assert response.status_code == status, body or response.get_data(as_text=True)[:800]
-    return body
-
-
-def error_fields(response):
-    body = response.get_json()
-    assert response.status_code == 400, body
-    assert body["error"]["code"] == "validation_error"
-    return set(body["error"]["fields"])
+from tests.helpers import error_fields, ok
 
 
 class World:

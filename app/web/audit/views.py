@@ -6,7 +6,7 @@ member (entries by or about them) and by period. Odd query values filter nothing
 from flask import g, render_template, request, url_for
 
 from app.services import audit_log, members, periods
-from app.tenancy import community_blueprint, requires
+from app.tenancy import community_blueprint, is_id, requires
 
 bp = community_blueprint("audit", __name__, "/audit", template_folder="templates")
 
@@ -14,7 +14,7 @@ bp = community_blueprint("audit", __name__, "/audit", template_folder="templates
 def _id_arg(name: str) -> int | None:
     """A whole-number query value, else None (the selects offer only ids)."""
     value = request.args.get(name, "")
-    if value.isascii() and value.isdigit() and len(value) < 19:
+    if is_id(value):
         return int(value)
     return None
 

@@ -38,10 +38,7 @@ def signup():
     account_exists = False
     if form.validate_on_submit():
         try:
-            user, community, _ = accounts.sign_up(
-                community_name=form.community_name.data, slug=form.slug.data,
-                name=form.name.data, email=form.email.data, password=form.password.data,
-                currency=form.currency.data or "EUR")
+            user, community, _ = accounts.sign_up(**form.values())
         except AccountExists:
             db.session.rollback()
             account_exists = True

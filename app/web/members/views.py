@@ -30,8 +30,7 @@ def index():
 def create():
     form = MemberForm()
     added = []
-    ok = submit(form, lambda: added.append(service.add_member(
-        name=form.name.data, email=form.email.data, role=form.role.data)))
+    ok = submit(form, lambda: added.append(service.add_member(**form.values())))
     member, invite_url = added[0] if ok else (None, None)
     form = MemberForm(formdata=None) if ok else form
     return section_or_page("members/index.html", "members/_section.html", ok,
@@ -59,8 +58,7 @@ def update(member_id):
     form = MemberForm()
     updated = []
     try:
-        ok = submit(form, lambda: updated.append(service.update_member(
-            member, name=form.name.data, email=form.email.data, role=form.role.data)))
+        ok = submit(form, lambda: updated.append(service.update_member(member, **form.values())))
     except Conflict as error:
         return _refused(error)
     if ok:

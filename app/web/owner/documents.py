@@ -1,42 +1,22 @@
-"""A member's statement for a period as lines, and those lines as CSV and PDF.
+"""A member's statement (app.services.statements) as CSV and PDF, and the page's helpers.
 
-One list of lines serves the page, the CSV and the PDF, so the three never disagree. Each
-line's ``amount`` is its effect on the balance (credit +, charge −): opening plus every
-line's amount is the closing balance, to the cent.
+The page, the CSV and the PDF render one ``Statement``'s lines, so the three never disagree.
 """
 from __future__ import annotations
 
 import importlib.util
 import os
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 from babel import numbers as babel_numbers
-from flask import g
 from flask_babel import gettext as _, lazy_gettext
-from sqlalchemy import select
 
 from app import downloads, i18n
-from app.extensions import db
-from app.models import Member, Period, Reading
 from app.money import decimal_text
-from app.services import balances, statements
-from app.services import periods as period_service
+from app.services.statements import SECTIONS, Statement
 from app.words import status_name, strategy_name
 
-SECTIONS = {
-    "opening": lazy_gettext("Opening balance"),
-    "contribution": lazy_gettext("Contributions"),
-    "paid_expense": lazy_gettext("Expenses you paid"),
-    "allocated": lazy_gettext("Your share of costs"),
-    "usage": lazy_gettext("Metered usage"),
-    "service_charge": lazy_gettext("Service charges"),
-    "payout": lazy_gettext("Paid back to you"),
-    "adjustment": lazy_gettext("Adjustments"),
-    "closing": lazy_gettext("Closing balance"),
-}
 # The CSV's header row follows the reader's language (in English: these keys, unchanged);
 # the ``section`` and ``strategy`` cells stay keys, the same as the API's, so a spreadsheet
 # can filter on them in any language.
@@ -48,96 +28,8 @@ CSV_COLUMNS = (
     lazy_gettext("rounding"), lazy_gettext("amount"))
 
 
-@dataclass(frozen=True)
-class StatementLine:
-    section: str
-    amount: int                       # cents; + raises the balance, − lowers it
-    description: str
-    date: date | None = None
-    property: str = ""
-    strategy: str = ""
-    basis: Decimal | None = None      # share weight, 1 (fixed fee) or consumption
-    basis_total: Decimal | None = None
-    unit_rate: Decimal | None = None
-    total: int | None = None          # the category's total that was split
-    exact: Fraction | None = None     # the exact share in cents, before rounding
-    rounding: int = 0                 # the rounding cent that came to this property
-    readings: tuple = field(default=())  # (start, end) meter readings behind the basis
-
-
-def statement(period: Period, member: Member) -> dict:
-    """Everything the statement page, CSV and PDF show."""
-    data = statements.statement(period, member)
-    row = data["row"]
-    before = period_service.previous(period)
-    rates = {item.id: item.unit_rate for item in balances.budget_items(period.id)}
-    readings = _readings(period, [p.id for p in data["properties"]]
-                         + [line.property_id for line, _ in data["allocations"] + data["usage"]])
-    lines = [StatementLine("opening", row.opening if row else 0,
-                           _("Closing balance of %(period)s", period=before.name) if before
-                           else _("No earlier period"))]
-    lines += [StatementLine("contribution", c.amount_cents, c.comment or _("Payment"), c.date)
-              for c in data["contributions"]]
-    lines += [StatementLine("paid_expense", e.amount_cents,
-                            " — ".join(x for x in (e.payment_type, e.vendor, e.description) if x),
-                            e.date) for e in data["paid_expenses"]]
-    for line, label in data["allocations"]:
-        exact = Fraction(line.total) * Fraction(line.basis) / Fraction(line.basis_total)
-        lines.append(StatementLine(
-            "allocated", -line.cents, line.payment_type, property=label, strategy=line.strategy,
-            basis=line.basis, basis_total=line.basis_total, total=line.total, exact=exact,
-            rounding=line.rounding,
-            readings=tuple(readings.get((line.property_id, line.item_id), ()))))
-    for line, label in data["usage"]:
-        lines.append(StatementLine(
-            "usage", -line.cents, line.payment_type, property=label, strategy=line.strategy,
-            basis=line.basis, unit_rate=rates.get(line.item_id),
-            readings=tuple(readings.get((line.property_id, line.item_id), ()))))
-    lines += [StatementLine("service_charge", -c.amount_cents, charge_text(c), c.date)
-              for c in data["service_charges"]]
-    lines += [StatementLine("payout", -p.amount_cents, p.comment or _("Paid back to you by the fund"),
-                            p.date) for p in data["payouts"]]
-    lines += [StatementLine("adjustment", a.amount_cents, a.reason, a.date)
-              for a in data["adjustments"]]
-    computed = sum(line.amount for line in lines)
-    closing = row.closing if row else computed
-    lines.append(StatementLine("closing", closing, _("Closing balance") if period.status == "closed"
-                               else _("Balance so far (provisional)"), period.end_date))
-    # A closed period's balance comes from its snapshot; its split details are recomputed
-    # from today's properties and weights. Say so if those have changed since.
-    consistent = computed == closing
-    return {**data, "lines": lines, "closing": closing,
-            "previous": before, "consistent": consistent,
-            "by_section": {s: [x for x in lines if x.section == s] for s in SECTIONS}}
-
-
-def late_fee_text(charge, currency: str | None = None) -> str:
-    """A late fee's arithmetic: "3% of €1,200.00 overdue = €36.00"."""
-    currency = currency or g.community.currency
-    return _("%(percent)s%% of %(overdue)s overdue = %(amount)s",
-             percent=i18n.number(charge.late_fee_percent),
-             overdue=i18n.money(charge.overdue_cents or 0, currency),
-             amount=i18n.money(charge.amount_cents, currency))
-
-
-def charge_text(charge) -> str:
-    """A service charge's description; a late fee's with its arithmetic."""
-    if getattr(charge, "is_late_fee", False):
-        return f"{_('Late fee')}: {late_fee_text(charge)}"
-    return charge.description
-
-
-def _readings(period: Period, property_ids: list[int]) -> dict[tuple[int, int], list]:
-    if not property_ids:
-        return {}
-    rows = db.session.execute(select(Reading).where(
-        Reading.period_id == period.id, Reading.voided_at.is_(None),
-        Reading.property_id.in_(set(property_ids))).order_by(Reading.id)).scalars()
-    result: dict[tuple[int, int], list] = {}
-    for r in rows:
-        result.setdefault((r.property_id, r.budget_item_id), []).append(
-            (r.start_reading, r.end_reading))
-    return result
+def number(value: Decimal | None) -> str:
+    return decimal_text(value) or ""
 
 
 def exact_text(exact: Fraction | None) -> str:
@@ -153,10 +45,9 @@ def exact_text(exact: Fraction | None) -> str:
 
 # --- CSV -----------------------------------------------------------------------------
 
-def to_csv(data: dict) -> str:
-    def plain(value: Decimal | None) -> Decimal | None:  # a number cell, as the API writes it
-        text = decimal_text(value)
-        return None if text is None else Decimal(text)
+def to_csv(data: Statement) -> str:
+    def plain(value: Decimal | None) -> Decimal | None:  # a number cell, as ``number`` writes it
+        return None if value is None else Decimal(number(value))
 
     amount = downloads.amount
     return downloads.csv_text([str(name) for name in CSV_COLUMNS], ([
@@ -164,7 +55,7 @@ def to_csv(data: dict) -> str:
         line.property, line.strategy, plain(line.basis), plain(line.basis_total),
         plain(line.unit_rate), amount(line.total) if line.total is not None else None,
         amount(line.rounding) if line.rounding else None, amount(line.amount)]
-        for line in data["lines"]), downloads.page_csv_style())
+        for line in data.lines), downloads.page_csv_style())
 
 
 # --- PDF -----------------------------------------------------------------------------
@@ -185,7 +76,7 @@ FONT_CANDIDATES = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                    "/usr/share/fonts/TTF/DejaVuSans.ttf")
 
 
-def to_pdf(data: dict, community, font_path: str | None = None,
+def to_pdf(data: Statement, community, font_path: str | None = None,
            font_candidates: tuple | None = None) -> bytes:
     """A one-document PDF of the statement, in a Unicode TrueType font: ``PDF_FONT`` when
     set, else the packaged Source Sans Pro, else a system DejaVu Sans. Only when none is
@@ -198,7 +89,7 @@ def to_pdf(data: dict, community, font_path: str | None = None,
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=15)
     pdf.set_title(_("%(community)s — statement %(period)s", community=community.name,
-                    period=data["period"].name))
+                    period=data.period.name))
     pdf.set_creator("Levy")
     font, clean = _font(pdf, font_path, font_candidates)
     pdf.add_page()
@@ -211,23 +102,23 @@ def to_pdf(data: dict, community, font_path: str | None = None,
     pdf.cell(0, 10, clean(_("%(community)s: statement", community=community.name)),
              new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, size=10)
-    period, member = data["period"], data["member"]
+    period, member = data.period, data.member
     status = (status_name("closed") if period.status == "closed" else
               _("%(status)s, provisional", status=status_name(period.status)))
     pdf.cell(0, 6, clean(_("%(member)s — %(period)s (%(start)s to %(end)s, %(status)s)",
                            member=member.name, period=period.name, start=day(period.start_date),
                            end=day(period.end_date), status=status)),
              new_x="LMARGIN", new_y="NEXT")
-    if data["properties"]:
+    if data.properties:
         pdf.cell(0, 6, clean(_("Properties: %(list)s", list=", ".join(
             _("%(label)s (weight %(weight)s)", label=p.label, weight=num(p.share_weight))
-            for p in data["properties"]))), new_x="LMARGIN", new_y="NEXT")
+            for p in data.properties))), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     with pdf.table(col_widths=(40, 25, 75, 50), text_align=("LEFT", "LEFT", "LEFT", "RIGHT"),
                    line_height=6) as table:
         table.row([clean(str(x)) for x in (_("Section"), _("Date"), _("What"), _("Amount"))])
-        for line in data["lines"]:
+        for line in data.lines:
             what = line.description
             if line.property:
                 what += f" · {line.property}"
@@ -244,7 +135,7 @@ def to_pdf(data: dict, community, font_path: str | None = None,
                        money(line.amount)])
     pdf.ln(4)
     pdf.set_font(font, size=12)
-    closing = data["closing"]
+    closing = data.closing
     verdict = (_("you owe") if closing < 0 else _("in your favour") if closing > 0
                else _("settled"))
     pdf.cell(0, 8, clean(_("Balance: %(amount)s (%(verdict)s)", amount=money(closing),

@@ -7,11 +7,11 @@ member's; an owner asking for someone else gets a 403, an id of another communit
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from app import downloads, i18n
+from app import downloads, i18n, policy
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import Member, Period
-from app.services import balances, dashboard, history, jobs, reminders
+from app.services import balances, history, jobs, periods as period_service, reminders, statements
 from app.services.sheet_downloads import page_sheet_download
 from app.tenancy import community_blueprint, get_or_404, is_admin, requires
 from app.web.reminding import flash_reminders_sent
@@ -56,19 +56,19 @@ def why():
 def statement(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    data = documents.statement(period, member)
-    return render_template("owner/statement.html", **data, member_args=_member_args(member),
-                           sections=documents.SECTIONS, number=i18n.number,
-                           exact_text=documents.exact_text, late_fee_text=documents.late_fee_text,
-                           periods=[p.period for p in history.member_history(member.id)],
-                           can_see_sheet=dashboard.can_see_sheet(g.member, period))
+    return render_template("owner/statement.html", **statements.statement(period, member).context(),
+                           member_args=_member_args(member),
+                           sections=statements.SECTIONS, number=i18n.number,
+                           exact_text=documents.exact_text, late_fee_text=statements.late_fee_text,
+                           periods=period_service.periods(),
+                           can_see_sheet=policy.sees_books(g.member))
 
 
 @bp.get("/me/periods/<int:period_id>/statement.csv")
 def statement_csv(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    return downloads.attachment(documents.to_csv(documents.statement(period, member)),
+    return downloads.attachment(documents.to_csv(statements.statement(period, member)),
                                 _filename(period, member, "csv"), "text/csv")
 
 
@@ -76,7 +76,7 @@ def statement_csv(period_id):
 def statement_pdf(period_id):
     period = get_or_404(Period, period_id)
     member = _member()
-    pdf = documents.to_pdf(documents.statement(period, member), g.community,
+    pdf = documents.to_pdf(statements.statement(period, member), g.community,
                            current_app.config.get("PDF_FONT"))
     return downloads.attachment(pdf, _filename(period, member, "pdf"), "application/pdf")
 
@@ -90,14 +90,14 @@ def history_page():
     return render_template("owner/history.html", member=member, points=points,
                            chart=history.chart(points) if points else None,
                            member_args=_member_args(member),
-                           can_see_sheet=lambda p: dashboard.can_see_sheet(g.member, p))
+                           can_see_sheet=lambda p: policy.sees_books(g.member))
 
 
 # --- the full balance sheet (transparency) -------------------------------------------
 
 def _visible_sheet(period_id):
     period = get_or_404(Period, period_id)
-    if not dashboard.can_see_sheet(g.member, period):
+    if not policy.sees_books(g.member):
         raise Forbidden(_("This community shows owners only their own balance.")
                         if not g.community.owners_see_balance_sheet else
                         _("The full balance sheet is shared once the period is closed."))
@@ -107,7 +107,7 @@ def _visible_sheet(period_id):
 @bp.get("/me/periods/<int:period_id>/balance-sheet")
 def balance_sheet(period_id):
     sheet = _visible_sheet(period_id)
-    rates = {item.id: item.unit_rate for item in balances.budget_items(sheet.period.id)}
+    rates = {item.id: item.unit_rate for item in sheet.items}
     return render_template("owner/balance_sheet.html", sheet=sheet, period=sheet.period,
                            rates=rates)
 

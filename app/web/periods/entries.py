@@ -17,9 +17,11 @@ from flask_babel import gettext as _
 from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
-                              PayoutForm, ServiceChargeForm)
+                              PayoutForm, RecordForm, ServiceChargeForm)
+from app import policy
 from app.models import Period
 from app.services import balances, billing, members as member_service, periods, records
+from app.services.lifecycle import RecordLife
 from app.tenancy import get_or_404, is_admin, requires
 from app.web import section_or_page
 from app.web.forms import submit
@@ -30,12 +32,9 @@ from app.web.periods.page import bp, conflict, context, default_day, panel, rend
 class Entry:
     name: str                 # "contribution": endpoints add_<name>, edit_<name>, ...
     tab: str                  # "contributions": the tab, its URL segment and its section
-    ops: object               # the service: create, edit, void, listing
-    form_class: type
-    values: Callable          # a valid form → the service's keyword arguments
-    initial: Callable         # a row → the edit form's data
+    ops: RecordLife           # the service: create, edit, void, listing
+    form_class: type[RecordForm]  # a RecordForm: it maps its fields to the service's arguments
     extras: Callable          # (period, rows) → totals and whatever else the section shows
-    owner_filters: Callable   # member → the listing filters an owner is held to
     dated: bool = True        # the add form starts on a day inside the period
 
     @property
@@ -47,8 +46,8 @@ class Entry:
         return self.form_class(formdata=None, **defaults)
 
     def rows(self, period: Period) -> list:
-        filters = {} if is_admin() else self.owner_filters(g.member)
-        return self.ops.listing(period, **filters)
+        filters = policy.visible_rows(g.member, self.ops.entity)
+        return [] if filters is None else self.ops.listing(period, **filters)
 
 
 def register(entry: Entry) -> None:
@@ -81,7 +80,7 @@ def register(entry: Entry) -> None:
         if wanted and is_admin() and period.is_open:   # editing without JavaScript
             _, row = find(period_id, wanted)
             extra = {"editing": row, "edit_form": entry.form_class(formdata=None,
-                                                                   **entry.initial(row))}
+                                                                   **entry.form_class.initial(row))}
         return render_tab(period, entry.tab, **extra)
 
     @requires("admin")
@@ -89,7 +88,7 @@ def register(entry: Entry) -> None:
         period = get_or_404(Period, period_id)
         form = entry.form_class()
         try:
-            ok = submit(form, lambda: entry.ops.create(period, **entry.values(form)))
+            ok = submit(form, lambda: entry.ops.create(period, **form.values()))
         except Conflict as error:
             return conflict(period, entry.tab, error)
         return answer(period, ok, **({} if ok else {"form": form}))
@@ -105,7 +104,7 @@ def register(entry: Entry) -> None:
         period, row = find(period_id, row_id)
         if not period.is_open:
             return conflict(period, entry.tab, Conflict(periods.closed_message(period)))
-        form = entry.form_class(formdata=None, **entry.initial(row))
+        form = entry.form_class(formdata=None, **entry.form_class.initial(row))
         return render_template(f"periods/_{entry.name}_edit.html",
                                **context(period, entry.tab, row=row, edit_form=form))
 
@@ -114,7 +113,7 @@ def register(entry: Entry) -> None:
         period, row = find(period_id, row_id)
         form = entry.form_class()
         try:
-            ok = submit(form, lambda: entry.ops.edit(row, **entry.values(form)))
+            ok = submit(form, lambda: entry.ops.edit(row, **form.values()))
         except Conflict as error:
             return conflict(period, entry.tab, error)
         return answer(period, ok, **({} if ok else {"editing": row, "edit_form": form}))
@@ -157,7 +156,7 @@ def _expense_extras(period, rows) -> dict:
     for row in rows:
         category = categories.setdefault(row.payment_type_key, [row.payment_type, 0])
         category[1] += row.amount_cents
-    return {"total": _total(rows), "items": items,
+    return {"total": _total(rows), "items": items, "own_only": not policy.sees_books(g.member),
             "categories": sorted(((name, total, items.get(key)) for key, (name, total)
                                   in categories.items()), key=lambda c: c[0].casefold())}
 
@@ -183,60 +182,12 @@ def _budget_extras(period, rows) -> dict:
     return {"lines": lines, "totals": totals, "unassigned": sheet.unassigned}
 
 
-def _own(column: str):
-    return lambda member: {column: member.id}
-
-
-register(Entry(
-    "contribution", "contributions", records.CONTRIBUTION, ContributionForm,
-    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                          date=f.date.data, comment=f.comment.data or ""),
-    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
-                           comment=r.comment),
-    extras=_contribution_extras, owner_filters=_own("member_id")))
-
-register(Entry(
-    "expense", "expenses", records.EXPENSE, ExpenseForm,
-    values=lambda f: dict(amount_cents=f.amount.data, date=f.date.data,
-                          payment_type=f.payment_type.data, vendor=f.vendor.data or "",
-                          description=f.description.data or "",
-                          paid_by_member_id=f.paid_by_member_id.data),
-    initial=lambda r: dict(amount=r.amount_cents, date=r.date, payment_type=r.payment_type,
-                           vendor=r.vendor, description=r.description,
-                           paid_by_member_id=r.paid_by_member_id),
-    extras=_expense_extras,
-    owner_filters=lambda m: {} if g.community.owners_see_balance_sheet
-    else {"paid_by_member_id": m.id}))
-
-register(Entry(
-    "charge", "charges", records.CHARGE, ServiceChargeForm,
-    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                          date=f.date.data, description=f.description.data),
-    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
-                           description=r.description),
-    extras=_charge_extras, owner_filters=_own("member_id")))
-
-register(Entry(
-    "payout", "payouts", records.PAYOUT, PayoutForm,
-    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                          date=f.date.data, comment=f.comment.data or ""),
-    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
-                           comment=r.comment),
-    extras=_payout_extras, owner_filters=_own("member_id")))
-
-register(Entry(
-    "adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm,
-    values=lambda f: dict(member_id=f.member_id.data, amount_cents=f.amount.data,
-                          date=f.date.data, reason=f.reason.data),
-    initial=lambda r: dict(member_id=r.member_id, amount=r.amount_cents, date=r.date,
-                           reason=r.reason),
-    extras=_adjustment_extras, owner_filters=_own("member_id")))
-
-register(Entry(
-    "budget_item", "budget", billing.BUDGET_ITEMS, BudgetItemForm,
-    values=lambda f: dict(payment_type=f.payment_type.data,
-                          budgeted_cost_cents=f.budgeted_cost.data, strategy=f.strategy.data,
-                          unit_rate=f.unit_rate.data),
-    initial=lambda r: dict(payment_type=r.payment_type, budgeted_cost=r.budgeted_cost_cents,
-                           strategy=r.strategy, unit_rate=r.unit_rate),
-    extras=_budget_extras, owner_filters=lambda member: {}, dated=False))
+register(Entry("contribution", "contributions", records.CONTRIBUTION, ContributionForm,
+               _contribution_extras))
+register(Entry("expense", "expenses", records.EXPENSE, ExpenseForm, _expense_extras))
+register(Entry("charge", "charges", records.CHARGE, ServiceChargeForm, _charge_extras))
+register(Entry("payout", "payouts", records.PAYOUT, PayoutForm, _payout_extras))
+register(Entry("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm,
+               _adjustment_extras))
+register(Entry("budget_item", "budget", billing.BUDGET_ITEMS, BudgetItemForm, _budget_extras,
+               dated=False))

@@ -11,6 +11,7 @@ from flask import g, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from app import policy
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.forms.base import page_input_locale
@@ -20,7 +21,7 @@ from app.ledger.split import Strategy, split_cents, tariff_charge
 from app.models import BudgetItem, Period, Property, Reading
 from app.money import decimal_text
 from app.services import balances, billing, community, members as member_service
-from app.tenancy import get_or_404, is_admin, requires
+from app.tenancy import get_or_404, requires
 from app.web import section_or_page
 from app.web.periods.forms import ReadingsGridForm
 from app.web.periods.page import bp, conflict, context, panel, render_tab
@@ -81,7 +82,7 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
 
 
 def may_see_readings() -> bool:
-    return is_admin() or g.community.owners_see_balance_sheet
+    return policy.sees_books(g.member)
 
 
 @panel("readings")
@@ -144,8 +145,7 @@ def _save_row(period, item, row: GridRow, start: str, end: str) -> list[str] | N
     form = reading_form(row, item, start, end)
     if not form.validate():
         return [message for messages in form.errors.values() for message in messages]
-    values = dict(property_id=row.prop.id, budget_item_id=item.id,
-                  start_reading=form.start_reading.data, end_reading=form.end_reading.data)
+    values = form.values()
     reading = row.reading
     if reading is not None and reading.end_reading == values["end_reading"] and (
             values["start_reading"] in (None, reading.start_reading)):

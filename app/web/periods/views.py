@@ -40,13 +40,10 @@ def index():
 def create():
     form = PeriodForm()
     created = []
-    ok = submit(form, lambda: created.append(service.create(
-        name=form.name.data, start_date=form.start_date.data, end_date=form.end_date.data,
-        copy_budget_from=form.copy_budget_from.data)))
+    ok = submit(form, lambda: created.append(service.create(**form.values())))
     redirect_to = url_for("periods.show", period_id=created[0].id) if ok else ""
-    form = None if ok else form
     return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
-                           **_list_context(form))
+                           **_list_context(None if ok else form))
 
 
 @bp.get("/<int:period_id>/")

@@ -19,11 +19,9 @@ def _context(form=None):
 
 
 def _save(form, prop=None):
-    values = dict(label=form.label.data, share_weight=form.share_weight.data,
-                  owner_member_id=form.owner_member_id.data, active=form.active.data)
     if prop is None:
-        return service.create_property(**values)
-    return service.update_property(prop, **values)
+        return service.create_property(**form.values())
+    return service.update_property(prop, **form.values())
 
 
 @bp.get("/")

@@ -3,7 +3,7 @@ from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db
-from app.forms.community import PAYEE_FIELDS, SettingsForm
+from app.forms.community import SettingsForm
 from app.services import community as service
 from app.tenancy import community_blueprint, requires
 
@@ -15,12 +15,7 @@ bp = community_blueprint("settings", __name__, "/settings", template_folder="tem
 def index():
     form = SettingsForm(obj=g.community)
     if form.validate_on_submit():
-        service.update_settings(name=form.name.data, currency=form.currency.data,
-                                locale=form.locale.data,
-                                owners_see_balance_sheet=form.owners_see_balance_sheet.data,
-                                payment_details=form.payment_details.data,
-                                late_fee_percent=form.late_fee_percent.data,
-                                **{name: form[name].data for name in PAYEE_FIELDS})
+        service.update_settings(**form.values())
         db.session.commit()
         flash(_("Settings saved."), "success")
         return redirect(url_for("settings.index"))
