@@ -3,6 +3,7 @@
 ``create_app`` builds the Flask app and its Celery app and registers the tasks; Celery's
 ``-A`` finds ``celery_app`` here (the module's one Celery instance).
 """
+
 from app import create_app
 
 flask_app = create_app()

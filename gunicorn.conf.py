@@ -10,6 +10,7 @@ more threads than four per process mostly add contention for the GIL and for con
 docs/operations.md, "Gunicorn concurrency". Override with WEB_CONCURRENCY (processes),
 GUNICORN_THREADS and GUNICORN_BIND, or gunicorn's own GUNICORN_CMD_ARGS.
 """
+
 import multiprocessing
 import os
 

@@ -1,4 +1,5 @@
 """Levy: common money for communities of property owners."""
+
 import logging
 import os
 
@@ -17,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     from app import models  # noqa: F401  (registers the tables)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login_manager.init_app(app)
@@ -25,26 +27,33 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app import idempotency, security, tenancy
+
     security.init_app(app)
     tenancy.init_app(app)
     idempotency.init_app(app)  # after security: a key is claimed once the user is known
     from app import i18n
+
     i18n.init_app(app)  # after security: a ?lang= choice is saved on the user
     from app import words
+
     words.init_app(app)  # code words in words: Jinja filters and globals
 
     from app.celery import celery_init_app
+
     celery_init_app(app)
     from app import tasks  # noqa: F401  (registers the tasks)
 
     from app.errors import register_error_handlers
+
     register_error_handlers(app)
 
     from app.web import register_web
     from app.api import register_api
+
     register_web(app)
     register_api(app)
 
     from app.cli import register_cli
+
     register_cli(app)
     return app

@@ -1,4 +1,5 @@
 """Celery bound to the Flask app: every task runs inside an application context."""
+
 from celery import Celery, Task, signals
 from flask import Flask
 
@@ -22,6 +23,7 @@ def celery_init_app(app: Flask) -> Celery:
 
 def _connect_worker_signals(app: Flask) -> None:
     """Only a worker process sends these: the web app and the tests never do."""
+
     def sweep_stalled_jobs(**_):
         # Beside the consumer, in the worker's main process: a dead worker's close is
         # dispatched again within a lease and a sweep, however long the broker's

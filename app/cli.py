@@ -1,4 +1,5 @@
 """`flask demo` and other operator commands."""
+
 import click
 from flask import Flask
 

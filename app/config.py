@@ -4,6 +4,7 @@ No variables set: SQLite in ``instance/``, Celery eager, mail to the log, rate l
 ``DATABASE_URL`` switches to PostgreSQL, ``REDIS_URL`` to a real Celery broker/result store and
 shared rate-limit storage.
 """
+
 import os
 from pathlib import Path
 
@@ -14,31 +15,44 @@ def _database_url(instance_path: str) -> str:
         return "sqlite:///" + str(Path(instance_path) / "levy.sqlite3")
     # Heroku-style URLs name the old driver; we ship psycopg 3.
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
 def from_environment(instance_path: str) -> dict:
     redis_url = os.environ.get("REDIS_URL")
     production = os.environ.get("LEVY_ENV") == "production"
-    celery: dict[str, object] = {"task_ignore_result": True, "task_acks_late": True,
-              "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
-              "broker_connection_retry_on_startup": True}
+    celery: dict[str, object] = {
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+    }
     if redis_url:
         # An unacknowledged task (its worker died) goes to another worker after this long.
         visibility = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "600"))
-        transport = {"visibility_timeout": visibility,
-                     # Running workers sweep for a dead worker's tasks this often (seconds).
-                     "unacked_restore_interval": max(1, min(60, visibility // 2)),
-                     "unacked_restore_throttle": 1}
-        celery.update(broker_url=redis_url, result_backend=redis_url,
-                      broker_transport_options=transport,
-                      result_backend_transport_options={"visibility_timeout": visibility})
+        transport = {
+            "visibility_timeout": visibility,
+            # Running workers sweep for a dead worker's tasks this often (seconds).
+            "unacked_restore_interval": max(1, min(60, visibility // 2)),
+            "unacked_restore_throttle": 1,
+        }
+        celery.update(
+            broker_url=redis_url,
+            result_backend=redis_url,
+            broker_transport_options=transport,
+            result_backend_transport_options={"visibility_timeout": visibility},
+        )
     else:
-        celery.update(task_always_eager=True, task_eager_propagates=True,
-                      broker_url="memory://", result_backend="cache+memory://")
+        celery.update(
+            task_always_eager=True,
+            task_eager_propagates=True,
+            broker_url="memory://",
+            result_backend="cache+memory://",
+        )
     secret = os.environ.get("SECRET_KEY")
     if production and not secret:
         raise RuntimeError("SECRET_KEY must be set when LEVY_ENV=production")
@@ -83,8 +97,7 @@ def from_environment(instance_path: str) -> dict:
         "CREDENTIAL_FAILURE_LIMIT": os.environ.get("CREDENTIAL_FAILURE_LIMIT", "10 per 15 minutes"),
         # Password-reset mails asked for, per email and per address.
         "PASSWORD_RESET_EMAIL_LIMIT": os.environ.get("PASSWORD_RESET_EMAIL_LIMIT", "5 per hour"),
-        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT",
-                                                       "20 per hour"),
+        "PASSWORD_RESET_ADDRESS_LIMIT": os.environ.get("PASSWORD_RESET_ADDRESS_LIMIT", "20 per hour"),
         # A log-in session ends on the server after this long, logged out or not.
         "SESSION_MAX_AGE_DAYS": int(os.environ.get("SESSION_MAX_AGE_DAYS", "30")),
     }

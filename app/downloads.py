@@ -12,6 +12,7 @@
   (``page_csv_style``): Russian Excel splits on ``;`` (its list separator, since the comma is
   its decimal sign), reads ``-1234,56`` as a number, and reads UTF-8 only after a BOM.
 """
+
 from __future__ import annotations
 
 import csv
@@ -59,6 +60,7 @@ def page_csv_style() -> CsvStyle:
     """The conventions of a download from a page, by its reader's language; the API's (and
     English pages') stay ``MACHINE``."""
     from app.i18n import current_language, is_api_request
+
     if is_api_request():
         return MACHINE
     return SPREADSHEET_STYLES.get(current_language(), MACHINE)
@@ -93,17 +95,52 @@ def csv_text(header: Iterable[str], rows: Iterable[Iterable], style: CsvStyle = 
 def filename(*parts: str, ext: str) -> str:
     """A file name from parts joined by "-": letters and digits of any script kept, every
     run of anything else one "_" (``"Квартал 1"`` → ``Квартал_1``)."""
-    stem = "-".join(_UNSAFE.sub("_", unicodedata.normalize("NFC", part)).strip("_")
-                    for part in parts)
+    stem = "-".join(_UNSAFE.sub("_", unicodedata.normalize("NFC", part)).strip("_") for part in parts)
     return f"{stem or 'download'}.{ext}"
 
 
 # Russian letters in Latin for the ASCII fallback (our first users are Russian
 # cooperatives); other scripts lose their letters there, and keep them in filename*.
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p",
-     "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+    )
+)
 
 
 def _latin(char: str) -> str:
@@ -123,11 +160,9 @@ def ascii_fallback(name: str) -> str:
 
 
 def content_disposition(name: str) -> str:
-    return (f'attachment; filename="{ascii_fallback(name)}"; '
-            f"filename*=UTF-8''{quote(name, safe='')}")
+    return f"attachment; filename=\"{ascii_fallback(name)}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def attachment(body: str | bytes, name: str, mimetype: str) -> Response:
     """A download named ``name`` (from ``filename``)."""
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": content_disposition(name)})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": content_disposition(name)})

@@ -7,6 +7,7 @@ Messages are people's words, so they follow the request's language (SPEC §7): a
 given as a lazy string (``lazy_gettext``) or as ``_("...")`` in the raising code is turned
 into text when the error is made, in the language of the request that raised it.
 """
+
 import re
 from contextlib import contextmanager
 
@@ -28,8 +29,7 @@ class LevyError(Exception):
         text = str(message or self.default_message)
         super().__init__(text)
         self.message = text
-        self.fields = {name: [str(m) for m in messages]
-                       for name, messages in (fields or {}).items()}
+        self.fields = {name: [str(m) for m in messages] for name, messages in (fields or {}).items()}
 
 
 class ValidationFailed(LevyError):
@@ -44,6 +44,7 @@ class Conflict(LevyError):
 
 class AccountExists(Conflict):
     """An email that already has an account (SPEC §4)."""
+
     code = "account_exists"
     default_message = lazy_gettext("This email already has an account: log in instead.")
 
@@ -68,8 +69,10 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
 
 
 # Unique columns that are also input fields: a violation names the field (SPEC §5).
-UNIQUE_FIELDS = {"slug": lazy_gettext("That web address is taken."),
-                 "email": lazy_gettext("This email is already in use.")}
+UNIQUE_FIELDS = {
+    "slug": lazy_gettext("That web address is taken."),
+    "email": lazy_gettext("This email is already in use."),
+}
 
 
 def unique_violation(error) -> Conflict:
@@ -105,9 +108,18 @@ def unique_fields(**messages: str):
         raise conflict from None
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 409: "conflict", 413: "too_large",
-               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "rate_limited",
+}
 
 
 # Werkzeug's own descriptions are English; ours, for each status it raises, are translated.
@@ -127,8 +139,9 @@ def _http_message(status: int, description: str | None) -> str:
     """Werkzeug's stock description becomes ours, translated; a description a view chose
     (``abort(404, _("..."))``) is kept as given."""
     stock = default_exceptions.get(status)
-    if status in _HTTP_MESSAGES and (status == 429 or stock is None
-                                     or description in (None, "", stock.description)):
+    if status in _HTTP_MESSAGES and (
+        status == 429 or stock is None or description in (None, "", stock.description)
+    ):
         return str(_HTTP_MESSAGES[status])
     return str(description or "")
 
@@ -173,5 +186,6 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error")
         if is_api_request():
             return error_body(500, "internal_error", _("Something went wrong on our side."))
-        return render_template("errors/generic.html", status=500,
-                               message=_("Something went wrong on our side.")), 500
+        return render_template(
+            "errors/generic.html", status=500, message=_("Something went wrong on our side.")
+        ), 500

@@ -10,6 +10,7 @@
 - ``compile_catalogs`` builds the ``.mo`` files from the committed ``.po`` files when they are
   missing or stale (see its docstring for why at start-up too).
 """
+
 from __future__ import annotations
 
 import logging
@@ -124,8 +125,9 @@ _DIGIT_THEN_CODE = re.compile(r"(?<=[0-9])(?=[A-Za-z])")
 def money(cents: int | None, currency: str, locale: str | None = None) -> str:
     if cents is None:
         return ""
-    text = babel_numbers.format_currency(money_rules.cents_to_decimal(cents), currency,
-                                         locale=locale or current_language())
+    text = babel_numbers.format_currency(
+        money_rules.cents_to_decimal(cents), currency, locale=locale or current_language()
+    )
     return _DIGIT_THEN_CODE.sub("\u00a0", _CODE_THEN_DIGIT.sub("\u00a0", text))
 
 
@@ -139,8 +141,9 @@ def number(value, locale: str | None = None) -> str:
         value = value.normalize()
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
-    return babel_numbers.format_decimal(value, locale=locale or current_language(),
-                                        decimal_quantization=False)
+    return babel_numbers.format_decimal(
+        value, locale=locale or current_language(), decimal_quantization=False
+    )
 
 
 def date(value, locale: str | None = None) -> str:
@@ -158,8 +161,7 @@ def date(value, locale: str | None = None) -> str:
 # Languages whose people write 1 234,56 (SPEC §7); their pages accept that and 1234.56.
 DECIMAL_COMMA_LOCALES = frozenset({"ru"})
 _GROUP_SPACES = "[ \u00a0\u202f]"
-_COMMA_NUMBER = re.compile(
-    rf"[+-]?(?:[0-9]{{1,3}}(?:{_GROUP_SPACES}[0-9]{{3}})+|[0-9]+)(?:,[0-9]+)?")
+_COMMA_NUMBER = re.compile(rf"[+-]?(?:[0-9]{{1,3}}(?:{_GROUP_SPACES}[0-9]{{3}})+|[0-9]+)(?:,[0-9]+)?")
 
 
 def input_number(text: str, locale: str | None) -> str:
@@ -181,6 +183,7 @@ def input_text(plain: str, locale: str | None) -> str:
 
 # --- catalogs -----------------------------------------------------------------------------
 
+
 def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> list[str]:
     """Compile each ``messages.po`` into ``messages.mo`` when the .mo is missing or older.
 
@@ -192,6 +195,7 @@ def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> 
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
+
     written: list[str] = []
     if not os.path.isdir(directory):
         return written
@@ -201,8 +205,7 @@ def compile_catalogs(directory: str = TRANSLATIONS_DIR, force: bool = False) -> 
         mo_path = os.path.join(folder, "messages.mo")
         if not os.path.isfile(po_path):
             continue
-        if (not force and os.path.isfile(mo_path)
-                and os.path.getmtime(mo_path) >= os.path.getmtime(po_path)):
+        if not force and os.path.isfile(mo_path) and os.path.getmtime(mo_path) >= os.path.getmtime(po_path):
             continue
         try:
             with open(po_path, "rb") as po_file:
@@ -226,19 +229,23 @@ def _translate(singular: str, plural: str | None = None, num: int | None = None)
 def init_app(app: Flask) -> None:
     compile_catalogs()
     money_rules.translate_with(_translate)  # app.money's messages, in the request's language
-    babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE,
-                   default_translation_directories=TRANSLATIONS_DIR)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_locale=DEFAULT_LOCALE,
+        default_translation_directories=TRANSLATIONS_DIR,
+    )
     app.before_request(remember_choice)
     # {% trans %} blocks collapse their blanks and line breaks, as babel.cfg extracts them.
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
     @app.context_processor
     def language_context():
-        return {"current_language": current_language(), "languages": LANGUAGE_NAMES,
-                "lang_url": lang_url}
+        return {"current_language": current_language(), "languages": LANGUAGE_NAMES, "lang_url": lang_url}
 
-    app.add_template_filter(lambda cents, currency=None: money(
-        cents, currency or _community_currency()), "money")
+    app.add_template_filter(
+        lambda cents, currency=None: money(cents, currency or _community_currency()), "money"
+    )
     app.add_template_filter(number, "number")
     app.add_template_filter(date, "date")
 
@@ -251,6 +258,7 @@ def _community_currency() -> str:
 def lang_url(lang: str) -> str:
     """This page in another language: the same path and query, ``lang`` replaced."""
     from urllib.parse import urlencode
+
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"]
     args.append(("lang", lang))
     return f"{request.path}?{urlencode(args)}"

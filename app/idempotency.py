@@ -16,6 +16,7 @@ the view, its answer is stored in the row; a repeat with the same key and the sa
 - requests without a logged-in user (sign-up, log-in, accepting an invite) are not recorded;
 - rows live 24 hours; older ones are deleted now and then on a claim, and are ignored.
 """
+
 import hashlib
 import json
 import logging
@@ -71,13 +72,16 @@ def init_app(app: Flask) -> None:
 
 # --- before the view ---------------------------------------------------------------------
 
+
 def _claim_or_replay():
     if request.method != "POST" or HEADER not in request.headers:
         return None
     key = request.headers.get(HEADER, "")
     if not KEY_PATTERN.fullmatch(key):
-        raise ValidationFailed(_("%(header)s must be 1 to 200 visible ASCII characters.", header=HEADER),
-                               {HEADER: [_("Use 1 to 200 visible ASCII characters.")]})
+        raise ValidationFailed(
+            _("%(header)s must be 1 to 200 visible ASCII characters.", header=HEADER),
+            {HEADER: [_("Use 1 to 200 visible ASCII characters.")]},
+        )
     if not current_user.is_authenticated:
         return None
     fingerprint = _fingerprint()
@@ -93,17 +97,26 @@ def _claim_or_replay():
         if row.status == "done":
             return _replay(row)
         if row.status == "lost" or (row.committed and row.locked_until < utcnow()):
-            raise OutcomeUnknown(_("The first request with this %(header)s changed data but "
-                                   "its answer was lost. Check the data before sending it "
-                                   "again with a new key.", header=HEADER))
+            raise OutcomeUnknown(
+                _(
+                    "The first request with this %(header)s changed data but "
+                    "its answer was lost. Check the data before sending it "
+                    "again with a new key.",
+                    header=HEADER,
+                )
+            )
         if row.locked_until < utcnow():
             # Abandoned before it wrote anything: whoever deletes it may claim the key.
             _take_over_abandoned(row)
             claim_id = _try_claim(current_user.id, key, fingerprint)
             continue
         if time.monotonic() >= deadline:
-            raise InProgress(_("A request with this %(header)s is still being processed. "
-                               "Try again in a moment.", header=HEADER))
+            raise InProgress(
+                _(
+                    "A request with this %(header)s is still being processed. Try again in a moment.",
+                    header=HEADER,
+                )
+            )
         time.sleep(0.1)
     g.idempotency_claim = claim_id
     return None
@@ -123,12 +136,22 @@ def _try_claim(user_id: int, key: str, fingerprint: str) -> int | None:
     now = utcnow()
     if random.randrange(PURGE_ONE_IN) == 0:  # noqa: S311 (sampling, not a secret)
         purge_expired()
-    db.session.execute(delete(IdempotentRequest).where(
-        IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,
-        IdempotentRequest.created_at < now - LIFETIME))
-    row = IdempotentRequest(user_id=user_id, key=key, fingerprint=fingerprint,
-                            status="processing", committed=False, created_at=now,
-                            locked_until=now + LEASE)
+    db.session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.user_id == user_id,
+            IdempotentRequest.key == key,
+            IdempotentRequest.created_at < now - LIFETIME,
+        )
+    )
+    row = IdempotentRequest(
+        user_id=user_id,
+        key=key,
+        fingerprint=fingerprint,
+        status="processing",
+        committed=False,
+        created_at=now,
+        locked_until=now + LEASE,
+    )
     db.session.add(row)
     try:
         db.session.commit()
@@ -141,18 +164,31 @@ def _try_claim(user_id: int, key: str, fingerprint: str) -> int | None:
 def _existing(user_id: int, key: str):
     db.session.rollback()  # read what is committed now, not an older snapshot
     return db.session.execute(
-        select(IdempotentRequest.fingerprint, IdempotentRequest.status,
-               IdempotentRequest.committed, IdempotentRequest.locked_until,
-               IdempotentRequest.response_status, IdempotentRequest.response_headers,
-               IdempotentRequest.response_body, IdempotentRequest.id)
-        .where(IdempotentRequest.user_id == user_id, IdempotentRequest.key == key,
-               IdempotentRequest.created_at >= utcnow() - LIFETIME)).one_or_none()
+        select(
+            IdempotentRequest.fingerprint,
+            IdempotentRequest.status,
+            IdempotentRequest.committed,
+            IdempotentRequest.locked_until,
+            IdempotentRequest.response_status,
+            IdempotentRequest.response_headers,
+            IdempotentRequest.response_body,
+            IdempotentRequest.id,
+        ).where(
+            IdempotentRequest.user_id == user_id,
+            IdempotentRequest.key == key,
+            IdempotentRequest.created_at >= utcnow() - LIFETIME,
+        )
+    ).one_or_none()
 
 
 def _take_over_abandoned(row) -> None:
-    db.session.execute(delete(IdempotentRequest).where(
-        IdempotentRequest.id == row.id, IdempotentRequest.status == "processing",
-        IdempotentRequest.committed.is_(False)))
+    db.session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.id == row.id,
+            IdempotentRequest.status == "processing",
+            IdempotentRequest.committed.is_(False),
+        )
+    )
     db.session.commit()
 
 
@@ -166,12 +202,14 @@ def _replay(row) -> Response:
 
 def purge_expired() -> int:
     """Delete rows older than 24 hours (also run on one claim in PURGE_ONE_IN)."""
-    result = db.session.execute(delete(IdempotentRequest).where(
-        IdempotentRequest.created_at < utcnow() - LIFETIME))
+    result = db.session.execute(
+        delete(IdempotentRequest).where(IdempotentRequest.created_at < utcnow() - LIFETIME)
+    )
     return cast(CursorResult, result).rowcount
 
 
 # --- the view's first commit marks the key as having written -------------------------------
+
 
 @event.listens_for(FlaskSession, "before_commit")
 def _mark_committed(session) -> None:
@@ -181,8 +219,7 @@ def _mark_committed(session) -> None:
     if claim_id is None or g.get("idempotency_marked"):
         return
     # In the same transaction as the view's writes: if they commit, so does this flag.
-    session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claim_id)
-                    .values(committed=True))
+    session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claim_id).values(committed=True))
     g.idempotency_marking = True
 
 
@@ -200,6 +237,7 @@ def _not_marked(session, previous_transaction) -> None:
 
 # --- after the view ----------------------------------------------------------------------
 
+
 def _store_answer(response: Response) -> Response:
     claim_id = g.pop("idempotency_claim", None)
     if claim_id is None:
@@ -212,12 +250,17 @@ def _store_answer(response: Response) -> Response:
         if response.status_code >= 500 or response.is_streamed:
             _release(claim_id)
         else:
-            headers = {name: response.headers[name] for name in KEPT_HEADERS
-                       if name in response.headers}
-            db.session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claim_id)
-                               .values(status="done", response_status=response.status_code,
-                                       response_headers=json.dumps(headers),
-                                       response_body=response.get_data()))
+            headers = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+            db.session.execute(
+                update(IdempotentRequest)
+                .where(IdempotentRequest.id == claim_id)
+                .values(
+                    status="done",
+                    response_status=response.status_code,
+                    response_headers=json.dumps(headers),
+                    response_body=response.get_data(),
+                )
+            )
             db.session.commit()
     except Exception:  # the answer still goes out; the row is settled by its lease
         log.exception("could not store the answer for idempotent request %s", claim_id)
@@ -240,9 +283,13 @@ def _release_if_unanswered(error) -> None:
 def _release(claim_id: int) -> None:
     """Free the key if the request wrote nothing; otherwise it must never run again."""
     if g.get("idempotency_marked"):
-        db.session.execute(update(IdempotentRequest).where(IdempotentRequest.id == claim_id)
-                           .values(status="lost"))
+        db.session.execute(
+            update(IdempotentRequest).where(IdempotentRequest.id == claim_id).values(status="lost")
+        )
     else:
-        db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.id == claim_id,
-                                                           IdempotentRequest.committed.is_(False)))
+        db.session.execute(
+            delete(IdempotentRequest).where(
+                IdempotentRequest.id == claim_id, IdempotentRequest.committed.is_(False)
+            )
+        )
     db.session.commit()

@@ -140,8 +140,11 @@ _DECIMALS = {
 def _decimals_message(noun: str, places: int) -> LazyText:
     if (noun, places) in _DECIMALS:
         return _DECIMALS[noun, places]
-    return lazy_ngettext("Enter a number with at most %(num)d decimal.",
-                         "Enter a number with at most %(num)d decimals.", places)
+    return lazy_ngettext(
+        "Enter a number with at most %(num)d decimal.",
+        "Enter a number with at most %(num)d decimals.",
+        places,
+    )
 
 
 class MoneyError(ValueError):

@@ -10,6 +10,7 @@ Flask, no SQLAlchemy.
 A zero amount leaves the amount out (the payer types what they want to pay ahead) rather
 than asking for a transfer of nothing, which banking apps refuse.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,13 +34,14 @@ _SPACES = re.compile(r"\s+")
 @dataclass(frozen=True)
 class Payee:
     """Who receives the money: the community's payee settings."""
+
     name: str = ""
-    account: str = ""        # RUB: the 20-digit settlement account; EUR: the IBAN
+    account: str = ""  # RUB: the 20-digit settlement account; EUR: the IBAN
     bank_name: str = ""
     bic: str = ""
-    corr_account: str = ""   # RUB: the bank's correspondent account
-    tax_id: str = ""         # RUB: ИНН
-    tax_reg: str = ""        # RUB: КПП
+    corr_account: str = ""  # RUB: the bank's correspondent account
+    tax_id: str = ""  # RUB: ИНН
+    tax_reg: str = ""  # RUB: КПП
 
 
 def one_line(text: str) -> str:
@@ -69,11 +71,13 @@ def _st_value(text: str, limit: int | None = None) -> str:
 def st00012(payee: Payee, amount_cents: int, purpose_text: str) -> str:
     """GOST R 56042-2014 payload. The required block (Name, PersonalAcc, BankName, BIC,
     CorrespAcc — "0" when the bank has none) comes first, then the optional fields given."""
-    fields = [("Name", _st_value(payee.name, ST_NAME)),
-              ("PersonalAcc", compact(payee.account)),
-              ("BankName", _st_value(payee.bank_name, ST_BANK_NAME)),
-              ("BIC", compact(payee.bic)),
-              ("CorrespAcc", compact(payee.corr_account) or "0")]
+    fields = [
+        ("Name", _st_value(payee.name, ST_NAME)),
+        ("PersonalAcc", compact(payee.account)),
+        ("BankName", _st_value(payee.bank_name, ST_BANK_NAME)),
+        ("BIC", compact(payee.bic)),
+        ("CorrespAcc", compact(payee.corr_account) or "0"),
+    ]
     if payee.tax_id.strip():
         fields.append(("PayeeINN", compact(payee.tax_id)))
     if payee.tax_reg.strip():
@@ -92,9 +96,19 @@ def epc(payee: Payee, amount_cents: int, remittance: str) -> str:
     if amount_cents > EPC_MAX_CENTS:
         raise ValueError("EPC QR amounts stop at 999999999.99")
     amount = f"EUR{format_cents(amount_cents)}" if amount_cents > 0 else ""
-    elements = ["BCD", "002", "1", "SCT", compact(payee.bic),
-                one_line(payee.name)[:EPC_NAME].rstrip(), compact(payee.account), amount,
-                "", "", one_line(remittance)[:EPC_TEXT].rstrip()]
+    elements = [
+        "BCD",
+        "002",
+        "1",
+        "SCT",
+        compact(payee.bic),
+        one_line(payee.name)[:EPC_NAME].rstrip(),
+        compact(payee.account),
+        amount,
+        "",
+        "",
+        one_line(remittance)[:EPC_TEXT].rstrip(),
+    ]
     while elements[-1] == "":
         elements.pop()
     return "\n".join(elements)
@@ -103,8 +117,12 @@ def epc(payee: Payee, amount_cents: int, remittance: str) -> str:
 def missing(currency: str, payee: Payee) -> list[str]:
     """The payee settings a payload needs and does not have (the setting names)."""
     if currency == "RUB":
-        needed = {"payee_name": payee.name, "payee_account": payee.account,
-                  "payee_bank_name": payee.bank_name, "payee_bic": payee.bic}
+        needed = {
+            "payee_name": payee.name,
+            "payee_account": payee.account,
+            "payee_bank_name": payee.bank_name,
+            "payee_bic": payee.bic,
+        }
     elif currency == "EUR":
         needed = {"payee_name": payee.name, "payee_account": payee.account}
     else:
@@ -112,8 +130,9 @@ def missing(currency: str, payee: Payee) -> list[str]:
     return [name for name, value in needed.items() if not value.strip()]
 
 
-def payload(currency: str, payee: Payee, amount_cents: int,
-            purpose_text: str) -> tuple[str | None, str | None]:
+def payload(
+    currency: str, payee: Payee, amount_cents: int, purpose_text: str
+) -> tuple[str | None, str | None]:
     """(format, payload) for the community's currency; (None, None) for a currency no
     supported QR standard covers, or when payee details are missing."""
     if currency not in ("RUB", "EUR") or missing(currency, payee):
@@ -124,6 +143,7 @@ def payload(currency: str, payee: Payee, amount_cents: int,
 
 
 # --- checking what a treasurer types -----------------------------------------------------
+
 
 def iban_valid(text: str) -> bool:
     """ISO 13616: country, two check digits, up to 30 letters and digits; mod 97 == 1."""
@@ -148,27 +168,56 @@ def payee_errors(currency: str, payee: Payee) -> dict[str, list[str]]:
             errors[field] = [message]
 
     if currency == "RUB":
+
         def digits(value: str, *lengths: int) -> bool:
             code = compact(value)
             return code.isascii() and code.isdigit() and len(code) in lengths
 
-        check("payee_account", payee.account, digits(payee.account, 20),
-              _("A settlement account has 20 digits."))
+        check(
+            "payee_account",
+            payee.account,
+            digits(payee.account, 20),
+            _("A settlement account has 20 digits."),
+        )
         check("payee_bic", payee.bic, digits(payee.bic, 9), _("A BIC (БИК) has 9 digits."))
-        check("payee_corr_account", payee.corr_account, digits(payee.corr_account, 20),
-              _("A correspondent account has 20 digits."))
-        check("payee_tax_id", payee.tax_id, digits(payee.tax_id, 10, 12),
-              _("An INN (ИНН) has 10 or 12 digits."))
-        check("payee_tax_reg", payee.tax_reg,
-              re.fullmatch(r"\d{4}[0-9A-Z]{2}\d{3}", compact(payee.tax_reg)) is not None,
-              _("A KPP (КПП) has 9 characters: digits, letters only in places 5 and 6."))
-        check("payee_bank_name", payee.bank_name, len(one_line(payee.bank_name)) <= ST_BANK_NAME,
-              _("At most %(num)d characters in a Russian payment QR.", num=ST_BANK_NAME))
+        check(
+            "payee_corr_account",
+            payee.corr_account,
+            digits(payee.corr_account, 20),
+            _("A correspondent account has 20 digits."),
+        )
+        check(
+            "payee_tax_id", payee.tax_id, digits(payee.tax_id, 10, 12), _("An INN (ИНН) has 10 or 12 digits.")
+        )
+        check(
+            "payee_tax_reg",
+            payee.tax_reg,
+            re.fullmatch(r"\d{4}[0-9A-Z]{2}\d{3}", compact(payee.tax_reg)) is not None,
+            _("A KPP (КПП) has 9 characters: digits, letters only in places 5 and 6."),
+        )
+        check(
+            "payee_bank_name",
+            payee.bank_name,
+            len(one_line(payee.bank_name)) <= ST_BANK_NAME,
+            _("At most %(num)d characters in a Russian payment QR.", num=ST_BANK_NAME),
+        )
     elif currency == "EUR":
-        check("payee_account", payee.account, iban_valid(payee.account),
-              _("Not a valid IBAN (check the country code, check digits and length)."))
-        check("payee_bic", payee.bic, swift_bic_valid(payee.bic),
-              _("A BIC has 8 or 11 letters and digits, e.g. COBADEFFXXX."))
-        check("payee_name", payee.name, len(one_line(payee.name)) <= EPC_NAME,
-              _("At most %(num)d characters in a SEPA payment QR.", num=EPC_NAME))
+        check(
+            "payee_account",
+            payee.account,
+            iban_valid(payee.account),
+            _("Not a valid IBAN (check the country code, check digits and length)."),
+        )
+        check(
+            "payee_bic",
+            payee.bic,
+            swift_bic_valid(payee.bic),
+            _("A BIC has 8 or 11 letters and digits, e.g. COBADEFFXXX."),
+        )
+        check(
+            "payee_name",
+            payee.name,
+            len(one_line(payee.name)) <= EPC_NAME,
+            _("At most %(num)d characters in a SEPA payment QR.", num=EPC_NAME),
+        )
     return errors

@@ -4,12 +4,12 @@ Admins see every record and sheet. Owners see their own rows; the whole books (e
 member's balance, every expense, the meter readings) only when the community shares them
 (``owners_see_balance_sheet``). Budget items are everyone's: they are what is split.
 """
+
 from app.models import Member
 
 # The column that makes a row an owner's own, by kind of record (entity names as in the
 # audit log). Kinds named nowhere here are read whole by everyone (budget items).
-_OWN = {"contribution": "member_id", "charge": "member_id", "payout": "member_id",
-        "adjustment": "member_id"}
+_OWN = {"contribution": "member_id", "charge": "member_id", "payout": "member_id", "adjustment": "member_id"}
 # ... the kinds an owner reads whole once the books are shared, else only their own rows,
 _OWN_UNLESS_SHARED = {"expense": "paid_by_member_id"}
 # ... and the kinds an owner may not read at all unless the books are shared.

@@ -1,5 +1,6 @@
 """What kind of request this is, decided in one place (errors, tenancy, security and the
 language choice all ask)."""
+
 from flask import has_request_context, request
 
 API_PREFIX = "/api/"

@@ -1,5 +1,6 @@
 """Passwords, bearer tokens, server-side sessions, failed-credential limits, who the current
 user is, CSRF policy and response headers."""
+
 import hashlib
 import secrets
 import time
@@ -28,6 +29,8 @@ _CHEAP = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 def _hasher() -> PasswordHasher:
     return _CHEAP if current_app.config.get("PASSWORD_HASH_CHEAP") else _STRONG
+
+
 TOKEN_PREFIX = "levy_"  # noqa: S105 (a visible prefix, not a secret)
 # "Last used" on the tokens page is shown by the day; writing it more often is wasted work.
 TOKEN_USE_PRECISION = timedelta(minutes=10)
@@ -63,8 +66,7 @@ def normalize_email(email: str | None) -> str:
 
 
 def user_by_email(email: str | None) -> User | None:
-    return db.session.execute(
-        select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
+    return db.session.execute(select(User).where(User.email == normalize_email(email))).scalar_one_or_none()
 
 
 def issue_api_token(user: User, name: str = "API token") -> str:
@@ -79,9 +81,12 @@ def issue_api_token(user: User, name: str = "API token") -> str:
 # limiter's storage (Redis in production) so every worker sees the same counts. Fixed
 # windows, whatever strategy the decorators use: a counter we can give back to.
 
+
 def _credential_keys(limit, email: str) -> list[str]:
-    return [limit.key_for("credential-failures", "email", normalize_email(email)),
-            limit.key_for("credential-failures", "address", get_remote_address() or "-")]
+    return [
+        limit.key_for("credential-failures", "email", normalize_email(email)),
+        limit.key_for("credential-failures", "address", get_remote_address() or "-"),
+    ]
 
 
 def check_credentials(email: str, password: str) -> User | None:
@@ -99,8 +104,9 @@ def check_credentials(email: str, password: str) -> User | None:
     counts = [storage.incr(key, expiry) for key in keys]
     if any(count > limit.amount for count in counts):
         retry_after = max(storage.get_expiry(key) for key in keys) - time.time()
-        raise TooManyRequests(_("Too many failed attempts. Try again later."),
-                              retry_after=max(1, int(retry_after)))
+        raise TooManyRequests(
+            _("Too many failed attempts. Try again later."), retry_after=max(1, int(retry_after))
+        )
     user = user_by_email(email)
     if check_password(user, password):
         for key in keys:
@@ -138,18 +144,26 @@ def log_out() -> None:
 
 def _revoke_session_key(key: str | None) -> None:
     if key:
-        db.session.execute(update(LoginSession).where(
-            LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow()))
+        db.session.execute(
+            update(LoginSession)
+            .where(LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
 
 
 def end_sessions_and_tokens(user: User) -> None:
     """Revoke every session and API token of the user at once (the caller commits)."""
     now = utcnow()
-    db.session.execute(update(LoginSession).where(
-        LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)).values(revoked_at=now))
-    db.session.execute(update(ApiToken).where(
-        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    db.session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
 
 
 def _user_from_session(user_id: str) -> User | None:
@@ -159,9 +173,15 @@ def _user_from_session(user_id: str) -> User | None:
     oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
     # Like a bearer token: the user, and under a community URL the membership, in one read.
     slug = g.get("community_slug")
-    query = (select(LoginSession, User).join(User, User.id == LoginSession.user_id)
-             .where(LoginSession.key_hash == digest(key), LoginSession.revoked_at.is_(None),
-                    LoginSession.created_at > oldest))
+    query = (
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(
+            LoginSession.key_hash == digest(key),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.created_at > oldest,
+        )
+    )
     if slug is not None:
         query = tenancy.with_membership(query, slug, User.id)
     row = db.session.execute(query).one_or_none()
@@ -194,8 +214,11 @@ def _user_from_bearer(req) -> User | None:
     if not token:
         return None
     slug = g.get("community_slug")
-    query = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-             .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None)))
+    query = (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
+    )
     if slug is not None:
         query = tenancy.with_membership(query, slug, User.id)
     row = db.session.execute(query).one_or_none()
@@ -217,8 +240,10 @@ def _carries_credentials() -> bool:
     return bool(_bearer_token()) or "_user_id" in session
 
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,7 @@
 A task that runs a kind of job registers with app.services.jobs (``@jobs.runs(kind)``):
 services queue it by the job's kind (``jobs.dispatch``) and never import this module.
 """
+
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
@@ -18,8 +19,7 @@ def ping(value: str = "pong") -> str:
 
 
 @jobs.runs(closing.JOB_KIND)
-@shared_task(name="levy.close_period", bind=True, acks_late=True, max_retries=3,
-             default_retry_delay=5)
+@shared_task(name="levy.close_period", bind=True, acks_late=True, max_retries=3, default_retry_delay=5)
 def close_period(self, job_id: int, community_id: int) -> None:
     """Close a period: the work is app.services.closing.run_close_job."""
     with community_scope(community_id):

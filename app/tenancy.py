@@ -9,6 +9,7 @@
   communities (login, the switcher, invite acceptance) says so with ``unscoped``.
 - ``get_or_404`` is the explicit scoped lookup views use for ids from the URL.
 """
+
 from contextlib import contextmanager
 from functools import wraps
 from typing import Literal, get_args
@@ -32,6 +33,7 @@ class UnscopedQuery(RuntimeError):
 
 
 # --- the scope ---------------------------------------------------------------------------
+
 
 @contextmanager
 def community_scope(community_id: int):
@@ -69,11 +71,12 @@ def _scope_tenant_queries(state: ORMExecuteState) -> None:
     if community_id is None:
         raise UnscopedQuery("query on community data without a community in scope")
     state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.community_id == community_id,
-                             include_aliases=True))
+        with_loader_criteria(TenantScoped, lambda cls: cls.community_id == community_id, include_aliases=True)
+    )
 
 
 # --- lookups -----------------------------------------------------------------------------
+
 
 def get_or_404(model, id_):
     """A row of the current community by id; another community's id is simply not found."""
@@ -114,13 +117,18 @@ def not_found(model) -> NotFound:
 
 def memberships_of(user) -> list[Member]:
     with unscoped():
-        return list(db.session.execute(
-            select(Member).join(Community).where(Member.user_id == user.id,
-                                                 Member.removed_at.is_(None))
-            .order_by(Community.name)).scalars())
+        return list(
+            db.session.execute(
+                select(Member)
+                .join(Community)
+                .where(Member.user_id == user.id, Member.removed_at.is_(None))
+                .order_by(Community.name)
+            ).scalars()
+        )
 
 
 # --- request resolution ------------------------------------------------------------------
+
 
 def _load_community(endpoint, values):
     if values is not None and "community_slug" in values:
@@ -130,12 +138,19 @@ def _load_community(endpoint, values):
 def with_membership(query, slug: str, user_id_column):
     """``query`` joined with the community named ``slug`` and the user's live membership of
     it (outer joins: None where there is none). Explicitly scoped, so it runs unscoped."""
-    return (query.add_columns(Community, Member)
-            .outerjoin(Community, Community.slug == slug)
-            .outerjoin(Member, and_(Member.community_id == Community.id,
-                                    Member.user_id == user_id_column,
-                                    Member.removed_at.is_(None)))
-            .execution_options(unscoped=True))
+    return (
+        query.add_columns(Community, Member)
+        .outerjoin(Community, Community.slug == slug)
+        .outerjoin(
+            Member,
+            and_(
+                Member.community_id == Community.id,
+                Member.user_id == user_id_column,
+                Member.removed_at.is_(None),
+            ),
+        )
+        .execution_options(unscoped=True)
+    )
 
 
 def remember_membership(slug: str, user_id: int, community, member) -> None:
@@ -147,14 +162,14 @@ def _membership(slug, user_id):
     known = g.pop("tenancy_membership", None)
     if known is not None and known[:2] == (slug, user_id):
         return known[2], known[3]
-    community = db.session.execute(
-        select(Community).where(Community.slug == slug)).scalar_one_or_none()
+    community = db.session.execute(select(Community).where(Community.slug == slug)).scalar_one_or_none()
     if community is None:
         return None, None
     member = db.session.execute(
-        select(Member).where(Member.community_id == community.id,
-                             Member.user_id == user_id,
-                             Member.removed_at.is_(None))).scalar_one_or_none()
+        select(Member).where(
+            Member.community_id == community.id, Member.user_id == user_id, Member.removed_at.is_(None)
+        )
+    ).scalar_one_or_none()
     return community, member
 
 
@@ -175,8 +190,9 @@ def _enter_community():
     g.member = member
 
 
-def community_blueprint(name: str, import_name: str, prefix: str = "", api: bool = False,
-                        **kwargs) -> Blueprint:
+def community_blueprint(
+    name: str, import_name: str, prefix: str = "", api: bool = False, **kwargs
+) -> Blueprint:
     """A blueprint whose views all run inside the community named in the URL."""
     root = "/api/c/<community_slug>" if api else "/c/<community_slug>"
     bp = Blueprint(name, import_name, url_prefix=root + prefix, **kwargs)
@@ -217,7 +233,9 @@ def requires(role: EnforcedRole):
             if not g.member.is_admin:
                 raise Forbidden(_("Only admins of this community can do that."))
             return view(*args, **kwargs)
+
         return wrapped
+
     return decorator
 
 

@@ -5,6 +5,7 @@ background job's kind and status. Each answers a lazy string, turned into text i
 reader's language when shown; an unknown code comes back unchanged rather than failing a
 page. ``register`` makes them Jinja filters.
 """
+
 from flask_babel import lazy_gettext, ngettext
 
 STRATEGIES = {
@@ -27,7 +28,8 @@ STRATEGY_CHOICES = [
 STRATEGY_HELP = lazy_gettext(
     "Split by share: the total shared by each property's share weight. Equal per property: "
     "the total split equally per property. By meter: shared by consumption; with a unit rate, "
-    "each reading is charged at that tariff. Not split: paid by the fund, charged to no one.")
+    "each reading is charged at that tariff. Not split: paid by the fund, charged to no one."
+)
 
 STATUSES = {
     "open": lazy_gettext("open"),
@@ -126,18 +128,29 @@ def bank_line_status(status, count: int | None = None):
 
 # An earlier period was reopened after this one closed: its closing balances are out of date.
 STALE_LABEL = lazy_gettext("out of date")
-STALE_SENTENCE = lazy_gettext(
-    "An earlier period was reopened; close it again to recompute this one.")
+STALE_SENTENCE = lazy_gettext("An earlier period was reopened; close it again to recompute this one.")
 
 
 def init_app(app) -> None:
     """The maps as Jinja filters (``item.strategy|strategy_name(item.unit_rate)``, …) and
     as globals (``strategy_name(...)``, ``STALE_LABEL``), for every template."""
-    for function in (strategy_name, status_name, role_name, job_status_name, job_kind_name,
-                     not_split_reason, bank_line_status):
+    for function in (
+        strategy_name,
+        status_name,
+        role_name,
+        job_status_name,
+        job_kind_name,
+        not_split_reason,
+        bank_line_status,
+    ):
         app.add_template_filter(function, function.__name__)
-    app.jinja_env.globals.update(strategy_name=strategy_name, status_name=status_name,
-                                 role_name=role_name, job_status_name=job_status_name,
-                                 bank_line_status=bank_line_status,
-                                 unassigned_reason=not_split_reason,
-                                 STALE_LABEL=STALE_LABEL, STALE_SENTENCE=STALE_SENTENCE)
+    app.jinja_env.globals.update(
+        strategy_name=strategy_name,
+        status_name=status_name,
+        role_name=role_name,
+        job_status_name=job_status_name,
+        bank_line_status=bank_line_status,
+        unassigned_reason=not_split_reason,
+        STALE_LABEL=STALE_LABEL,
+        STALE_SENTENCE=STALE_SENTENCE,
+    )

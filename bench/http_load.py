@@ -4,6 +4,7 @@ sending requests back to back for a fixed time (closed loop, like 20 treasurers'
 Threads in one process: each request costs the client ~0.1 ms of CPU, so even at 1,000
 requests/s it takes a tenth of a core. The server (gunicorn) runs in its own processes.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -17,10 +18,10 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Result:
-    latencies: list[float] = field(default_factory=list)   # seconds, successful requests
-    errors: dict[int, int] = field(default_factory=dict)    # status -> count
+    latencies: list[float] = field(default_factory=list)  # seconds, successful requests
+    errors: dict[int, int] = field(default_factory=dict)  # status -> count
     elapsed: float = 0.0
-    sent: list = field(default_factory=list)                # what each success sent
+    sent: list = field(default_factory=list)  # what each success sent
 
     @property
     def per_second(self) -> float:
@@ -37,9 +38,15 @@ class Result:
         return statistics.median(self.latencies) if self.latencies else float("nan")
 
 
-def run(host: str, port: int, clients: int, seconds: float | None,
-        request: Callable[[int, int], tuple[str, str, dict | None, dict]],
-        expect: int, count: int | None = None) -> Result:
+def run(
+    host: str,
+    port: int,
+    clients: int,
+    seconds: float | None,
+    request: Callable[[int, int], tuple[str, str, dict | None, dict]],
+    expect: int,
+    count: int | None = None,
+) -> Result:
     """``request(client, n)`` gives (method, path, json body or None, headers) for the n-th
     request of a client. Runs ``seconds`` (or ``count`` requests per client)."""
     result = Result()

@@ -13,6 +13,7 @@ checks that every member's closing in every period is what the preview said.
 Same database rules as run.py: DATABASE_URL (default
 postgresql://postgres@127.0.0.1:5432/levy_bench); its ``public`` schema is dropped.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,13 +38,22 @@ def setup(args):
 
     from app import create_app
     from app.extensions import db
+
     url = os.environ.get("DATABASE_URL", data.DEFAULT_URL)
     data.fresh_database(url)
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": data.sqlalchemy_url(url), "RATELIMIT_STORAGE_URI": "memory://",
-        "MAIL_SUPPRESS_SEND": True,
-        "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
-                   "broker_url": "memory://", "task_ignore_result": True}})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": data.sqlalchemy_url(url),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SUPPRESS_SEND": True,
+            "CELERY": {
+                "task_always_eager": True,
+                "task_eager_propagates": True,
+                "broker_url": "memory://",
+                "task_ignore_result": True,
+            },
+        }
+    )
     with app.app_context():
         upgrade()
         server = db.session.execute(data.text("SHOW server_version")).scalar_one()
@@ -53,6 +63,7 @@ def setup(args):
 def set_percent(app, ctx, percent: Decimal) -> None:
     from app.extensions import db
     from app.models import Community
+
     with app.app_context():
         db.session.get(Community, ctx["community_id"]).late_fee_percent = percent
         db.session.commit()
@@ -64,12 +75,14 @@ def reopen_with_correction(app, ctx, members: int) -> None:
     from app.models import Period
     from app.services import periods, records
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
         periods.reopen(period)
         for member_id in ctx["owner_ids"][:members]:
-            records.CONTRIBUTION.create(period, member_id=member_id, amount_cents=100_00,
-                                        date=period.end_date, comment="correction")
+            records.CONTRIBUTION.create(
+                period, member_id=member_id, amount_cents=100_00, date=period.end_date, comment="correction"
+            )
         db.session.commit()
 
 
@@ -87,8 +100,12 @@ def time_preview(app, ctx, runs: int) -> dict:
         response = client.get(url, headers=headers)
         times.append(time.perf_counter() - t)
         assert response.status_code == 200
-    return {"first": first, "median": statistics.median(times), "max": max(times),
-            "body": response.get_json()}
+    return {
+        "first": first,
+        "median": statistics.median(times),
+        "max": max(times),
+        "body": response.get_json(),
+    }
 
 
 def close_again_and_compare(app, ctx, preview: dict) -> tuple[float, int]:
@@ -97,16 +114,23 @@ def close_again_and_compare(app, ctx, preview: dict) -> tuple[float, int]:
     from app.models import BalanceSnapshot, Job, Period
     from app.services import closing
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         before = {p["id"]: {} for p in preview["periods"]}
-        for period_id, member_id, closing_cents in db.session.execute(data.select(
-                BalanceSnapshot.period_id, BalanceSnapshot.member_id, BalanceSnapshot.closing)):
+        for period_id, member_id, closing_cents in db.session.execute(
+            data.select(BalanceSnapshot.period_id, BalanceSnapshot.member_id, BalanceSnapshot.closing)
+        ):
             if period_id in before:
                 before[period_id][member_id] = closing_cents
         period = db.session.get(Period, ctx["period_id"])
         period.status = "closing"
-        job = Job(community_id=ctx["community_id"], kind="close_period", status="queued",
-                  progress=0, period_id=period.id)
+        job = Job(
+            community_id=ctx["community_id"],
+            kind="close_period",
+            status="queued",
+            progress=0,
+            period_id=period.id,
+        )
         db.session.add(job)
         db.session.commit()
         t = time.perf_counter()
@@ -115,9 +139,13 @@ def close_again_and_compare(app, ctx, preview: dict) -> tuple[float, int]:
         checked = 0
         for entry in preview["periods"]:
             changed = {r["member_id"]: r["closing_after"] for r in entry["rows"]}
-            after = dict(db.session.execute(data.select(
-                BalanceSnapshot.member_id, BalanceSnapshot.closing)
-                .where(BalanceSnapshot.period_id == entry["id"])).all())
+            after = dict(
+                db.session.execute(
+                    data.select(BalanceSnapshot.member_id, BalanceSnapshot.closing).where(
+                        BalanceSnapshot.period_id == entry["id"]
+                    )
+                ).all()
+            )
             for member_id in set(after) | set(before[entry["id"]]):
                 expected = changed.get(member_id)
                 got = data_cents(after.get(member_id, 0))
@@ -130,6 +158,7 @@ def close_again_and_compare(app, ctx, preview: dict) -> tuple[float, int]:
 
 def data_cents(cents: int) -> str:
     from app.money import format_cents
+
     return format_cents(cents)
 
 
@@ -143,8 +172,9 @@ def main(argv=None) -> int:
     parser.add_argument("--later-contributions", type=int, default=3000)
     parser.add_argument("--later-expenses", type=int, default=800)
     parser.add_argument("--later-charges", type=int, default=200)
-    parser.add_argument("--corrected", type=int, default=200,
-                        help="members who get a correcting payment in period 1")
+    parser.add_argument(
+        "--corrected", type=int, default=200, help="members who get a correcting payment in period 1"
+    )
     parser.add_argument("--percent", default="2.5", help="late_fee_percent")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2026)
@@ -170,18 +200,26 @@ def main(argv=None) -> int:
     close_time, checked = close_again_and_compare(app, ctx, timing["body"])
 
     print()
-    print(f"Levy preview bench — {date.today()} — {platform.node()} — Python "
-          f"{platform.python_version()} — PostgreSQL {server} — {os.cpu_count()} CPUs — "
-          f"load average {load:.1f}")
-    print(data.table([
-        ("members / later closed periods", f"{args.properties:,} / {len(later_ids)}"),
-        ("late fee / corrected members", f"{args.percent} % / {args.corrected}"),
-        ("preview: first request", data.ms(timing["first"])),
-        (f"preview: median of {args.runs} / max", f"{data.ms(timing['median'])} / "
-                                                   f"{data.ms(timing['max'])}"),
-        ("periods / changed rows listed", f"{len(periods)} / {rows:,}"),
-        ("then the close job (fast path)", data.ms(close_time)),
-    ]))
+    print(
+        f"Levy preview bench — {date.today()} — {platform.node()} — Python "
+        f"{platform.python_version()} — PostgreSQL {server} — {os.cpu_count()} CPUs — "
+        f"load average {load:.1f}"
+    )
+    print(
+        data.table(
+            [
+                ("members / later closed periods", f"{args.properties:,} / {len(later_ids)}"),
+                ("late fee / corrected members", f"{args.percent} % / {args.corrected}"),
+                ("preview: first request", data.ms(timing["first"])),
+                (
+                    f"preview: median of {args.runs} / max",
+                    f"{data.ms(timing['median'])} / {data.ms(timing['max'])}",
+                ),
+                ("periods / changed rows listed", f"{len(periods)} / {rows:,}"),
+                ("then the close job (fast path)", data.ms(close_time)),
+            ]
+        )
+    )
     print(f"check: {checked:,} closings written by the close equal the preview's")
     return 0
 

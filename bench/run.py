@@ -28,6 +28,7 @@ DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/levy_bench) names the
 it is created if missing and its ``public`` schema is dropped and rebuilt by the migrations on
 every run, so never point it at a database you care about.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,18 +70,23 @@ CATEGORIES = [
 
 # --- database --------------------------------------------------------------------------
 
+
 def sqlalchemy_url(url: str) -> str:
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 
 def libpq_kwargs(url: str, dbname: str | None = None) -> dict:
     u = make_url(sqlalchemy_url(url))
-    kwargs = {"host": u.host or "127.0.0.1", "port": u.port or 5432, "user": u.username,
-              "dbname": dbname or u.database}
+    kwargs = {
+        "host": u.host or "127.0.0.1",
+        "port": u.port or 5432,
+        "user": u.username,
+        "dbname": dbname or u.database,
+    }
     if u.password:
         kwargs["password"] = u.password
     return {k: v for k, v in kwargs.items() if v is not None}
@@ -116,6 +122,7 @@ class QueryCounter:
 
 # --- data ------------------------------------------------------------------------------
 
+
 def bulk(model, rows: list[dict], chunk: int = 20_000) -> list[int]:
     """Core bulk insert through the session: ``db.session.execute(insert(table), rows)``.
 
@@ -127,39 +134,61 @@ def bulk(model, rows: list[dict], chunk: int = 20_000) -> list[int]:
     degrades it to a round trip per row. Returns the ids in the order of ``rows``.
     """
     from app.extensions import db
+
     if not rows:
         return []
     table = model.__table__
-    last = db.session.execute(text(
-        "SELECT setval(s, nextval(s) + :n - 1) FROM pg_get_serial_sequence(:t, 'id') AS s"),
-        {"n": len(rows), "t": f'"{table.name}"'}).scalar_one()
+    last = db.session.execute(
+        text("SELECT setval(s, nextval(s) + :n - 1) FROM pg_get_serial_sequence(:t, 'id') AS s"),
+        {"n": len(rows), "t": f'"{table.name}"'},
+    ).scalar_one()
     ids = list(range(last - len(rows) + 1, last + 1))
     stmt = insert(table)
     for start in range(0, len(rows), chunk):
-        db.session.execute(stmt, [{**row, "id": id_} for row, id_ in
-                                  zip(rows[start:start + chunk], ids[start:start + chunk])])
+        db.session.execute(
+            stmt,
+            [{**row, "id": id_} for row, id_ in zip(rows[start : start + chunk], ids[start : start + chunk])],
+        )
     return ids
 
 
-POSTING_DEFAULTS = {"member_id": None, "property_id": None, "category": None,
-                    "payment_type": None}
+POSTING_DEFAULTS = {"member_id": None, "property_id": None, "category": None, "payment_type": None}
 
 
-def post_records(community_id: int, period_id: int, entity: str, legs_fn,
-                 records: list[dict], now) -> int:
+def post_records(community_id: int, period_id: int, entity: str, legs_fn, records: list[dict], now) -> int:
     """What records.create posts for each record: one entry, memo "<entity> #<id>", its legs."""
     from app.models import JournalEntry, Posting
-    entry_ids = bulk(JournalEntry, [
-        {"community_id": community_id, "period_id": period_id, "date": r["date"],
-         "source_type": entity, "source_id": r["id"], "memo": f"{entity} #{r['id']}",
-         "reversal_of_id": None, "created_at": now} for r in records])
+
+    entry_ids = bulk(
+        JournalEntry,
+        [
+            {
+                "community_id": community_id,
+                "period_id": period_id,
+                "date": r["date"],
+                "source_type": entity,
+                "source_id": r["id"],
+                "memo": f"{entity} #{r['id']}",
+                "reversal_of_id": None,
+                "created_at": now,
+            }
+            for r in records
+        ],
+    )
     postings = []
     for entry_id, record in zip(entry_ids, records):
         legs = legs_fn(SimpleNamespace(**record))
         assert sum(leg["amount_cents"] for leg in legs) == 0
         for leg in legs:
-            postings.append({**POSTING_DEFAULTS, **leg, "community_id": community_id,
-                             "period_id": period_id, "entry_id": entry_id})
+            postings.append(
+                {
+                    **POSTING_DEFAULTS,
+                    **leg,
+                    "community_id": community_id,
+                    "period_id": period_id,
+                    "entry_id": entry_id,
+                }
+            )
     bulk(Posting, postings)
     return len(entry_ids) + len(postings)
 
@@ -174,13 +203,26 @@ def fill_period(rng, community_id, period, owner_ids, property_ids, counts, last
     from app.models import BudgetItem, Contribution, Expense, Reading, ServiceCharge
     from app.services import journal
     from app.services.records import payment_type_key
+
     written = 0
     total_expenses = counts["expenses"] * 1000_00 // 2
-    items = bulk(BudgetItem, [
-        {"community_id": community_id, "period_id": period.id, "payment_type": name,
-         "payment_type_key": payment_type_key(name), "budgeted_cost_cents": int(total_expenses * part),
-         "strategy": strategy, "unit_rate": rate, "voided_at": None, "created_at": now}
-        for name, strategy, rate, part in CATEGORIES])
+    items = bulk(
+        BudgetItem,
+        [
+            {
+                "community_id": community_id,
+                "period_id": period.id,
+                "payment_type": name,
+                "payment_type_key": payment_type_key(name),
+                "budgeted_cost_cents": int(total_expenses * part),
+                "strategy": strategy,
+                "unit_rate": rate,
+                "voided_at": None,
+                "created_at": now,
+            }
+            for name, strategy, rate, part in CATEGORIES
+        ],
+    )
     written += len(items)
     readings = []
     for item_id, (name, strategy, _, _) in zip(items, CATEGORIES):
@@ -190,38 +232,74 @@ def fill_period(rng, community_id, period, owner_ids, property_ids, counts, last
             start = last_meter.get((name, property_id), Decimal("0.000"))
             end = start + Decimal(rng.randrange(0, 400_000)) / 1000
             last_meter[(name, property_id)] = end
-            readings.append({"community_id": community_id, "period_id": period.id,
-                             "property_id": property_id, "budget_item_id": item_id,
-                             "start_reading": start, "end_reading": end, "voided_at": None,
-                             "created_at": now})
+            readings.append(
+                {
+                    "community_id": community_id,
+                    "period_id": period.id,
+                    "property_id": property_id,
+                    "budget_item_id": item_id,
+                    "start_reading": start,
+                    "end_reading": end,
+                    "voided_at": None,
+                    "created_at": now,
+                }
+            )
     bulk(Reading, readings)
     written += len(readings)
 
     def day():
         return random_day(rng, period.start_date, period.end_date)
 
-    contributions = [{"community_id": community_id, "period_id": period.id,
-                      "member_id": rng.choice(owner_ids), "amount_cents": rng.randrange(10_00, 500_00),
-                      "date": day(), "comment": "", "voided_at": None, "created_at": now}
-                     for _ in range(counts["contributions"])]
+    contributions = [
+        {
+            "community_id": community_id,
+            "period_id": period.id,
+            "member_id": rng.choice(owner_ids),
+            "amount_cents": rng.randrange(10_00, 500_00),
+            "date": day(),
+            "comment": "",
+            "voided_at": None,
+            "created_at": now,
+        }
+        for _ in range(counts["contributions"])
+    ]
     weights = [part for *_, part in CATEGORIES]
     expenses = []
     for _ in range(counts["expenses"]):
         name = rng.choices(CATEGORIES, weights)[0][0]
-        expenses.append({"community_id": community_id, "period_id": period.id,
-                         "amount_cents": rng.randrange(5_00, 2_000_00), "date": day(),
-                         "payment_type": name, "payment_type_key": payment_type_key(name),
-                         "vendor": f"{name} Ltd", "description": "",
-                         "paid_by_member_id": rng.choice(owner_ids) if rng.random() < 0.1 else None,
-                         "voided_at": None, "created_at": now})
-    charges = [{"community_id": community_id, "period_id": period.id,
-                "member_id": rng.choice(owner_ids), "amount_cents": rng.randrange(5_00, 100_00),
-                "date": day(), "description": "Key", "voided_at": None, "created_at": now}
-               for _ in range(counts["charges"])]
-    for model, entity, legs_fn, rows in ((Contribution, "contribution", journal.contribution_legs,
-                                          contributions),
-                                         (Expense, "expense", journal.expense_legs, expenses),
-                                         (ServiceCharge, "charge", journal.charge_legs, charges)):
+        expenses.append(
+            {
+                "community_id": community_id,
+                "period_id": period.id,
+                "amount_cents": rng.randrange(5_00, 2_000_00),
+                "date": day(),
+                "payment_type": name,
+                "payment_type_key": payment_type_key(name),
+                "vendor": f"{name} Ltd",
+                "description": "",
+                "paid_by_member_id": rng.choice(owner_ids) if rng.random() < 0.1 else None,
+                "voided_at": None,
+                "created_at": now,
+            }
+        )
+    charges = [
+        {
+            "community_id": community_id,
+            "period_id": period.id,
+            "member_id": rng.choice(owner_ids),
+            "amount_cents": rng.randrange(5_00, 100_00),
+            "date": day(),
+            "description": "Key",
+            "voided_at": None,
+            "created_at": now,
+        }
+        for _ in range(counts["charges"])
+    ]
+    for model, entity, legs_fn, rows in (
+        (Contribution, "contribution", journal.contribution_legs, contributions),
+        (Expense, "expense", journal.expense_legs, expenses),
+        (ServiceCharge, "charge", journal.charge_legs, charges),
+    ):
         for row, id_ in zip(rows, bulk(model, rows)):
             row["id"] = id_
         written += len(rows) + post_records(community_id, period.id, entity, legs_fn, rows, now)
@@ -248,41 +326,87 @@ def build(app, args, rng) -> dict:
     from app.models.base import utcnow
     from app.security import hash_password, issue_api_token
     from app.tenancy import community_scope
+
     now = utcnow()
     with app.app_context():
-        user = User(email="treasurer@bench.example", name="Bench Treasurer",
-                    password_hash=hash_password(PASSWORD))
+        user = User(
+            email="treasurer@bench.example", name="Bench Treasurer", password_hash=hash_password(PASSWORD)
+        )
         community = Community(slug=SLUG, name="Bench Gardens", currency="EUR")
         db.session.add_all([user, community])
         db.session.flush()
         cid = community.id
         with community_scope(cid):
-            db.session.add(Member(community_id=cid, user_id=user.id, name="Bench Treasurer",
-                                  email=user.email, role="admin", joined_at=now))
+            db.session.add(
+                Member(
+                    community_id=cid,
+                    user_id=user.id,
+                    name="Bench Treasurer",
+                    email=user.email,
+                    role="admin",
+                    joined_at=now,
+                )
+            )
             token = issue_api_token(user, "bench")
-            owner_ids = bulk(Member, [
-                {"community_id": cid, "user_id": None, "name": f"Owner {i:04d}",
-                 "email": f"owner{i:04d}@bench.example", "role": "owner",
-                 "invite_token_hash": None, "invited_at": now, "joined_at": None, "created_at": now}
-                for i in range(1, args.properties + 1)])
-            property_ids = bulk(Property, [
-                {"community_id": cid, "label": f"Plot {i:04d}", "label_key": f"plot {i:04d}",
-                 "share_weight": Decimal(rng.randrange(30_00, 150_00)) / 100,
-                 "owner_member_id": owner_id, "active": True, "created_at": now}
-                for i, owner_id in enumerate(owner_ids, start=1)])
+            owner_ids = bulk(
+                Member,
+                [
+                    {
+                        "community_id": cid,
+                        "user_id": None,
+                        "name": f"Owner {i:04d}",
+                        "email": f"owner{i:04d}@bench.example",
+                        "role": "owner",
+                        "invite_token_hash": None,
+                        "invited_at": now,
+                        "joined_at": None,
+                        "created_at": now,
+                    }
+                    for i in range(1, args.properties + 1)
+                ],
+            )
+            property_ids = bulk(
+                Property,
+                [
+                    {
+                        "community_id": cid,
+                        "label": f"Plot {i:04d}",
+                        "label_key": f"plot {i:04d}",
+                        "share_weight": Decimal(rng.randrange(30_00, 150_00)) / 100,
+                        "owner_member_id": owner_id,
+                        "active": True,
+                        "created_at": now,
+                    }
+                    for i, owner_id in enumerate(owner_ids, start=1)
+                ],
+            )
             name, start, end = quarter(2026, 1)
-            period = Period(community_id=cid, name=name, start_date=start, end_date=end,
-                            status="open", stale=False)
+            period = Period(
+                community_id=cid, name=name, start_date=start, end_date=end, status="open", stale=False
+            )
             db.session.add(period)
             db.session.flush()
             last_meter: dict = {}
-            rows = fill_period(rng, cid, period, owner_ids, property_ids,
-                               {"contributions": args.contributions, "expenses": args.expenses,
-                                "charges": args.charges}, last_meter, now)
+            rows = fill_period(
+                rng,
+                cid,
+                period,
+                owner_ids,
+                property_ids,
+                {"contributions": args.contributions, "expenses": args.expenses, "charges": args.charges},
+                last_meter,
+                now,
+            )
             db.session.commit()
-            return {"community_id": cid, "token": token, "period_id": period.id,
-                    "owner_ids": owner_ids, "property_ids": property_ids,
-                    "last_meter": last_meter, "rows": rows}
+            return {
+                "community_id": cid,
+                "token": token,
+                "period_id": period.id,
+                "owner_ids": owner_ids,
+                "property_ids": property_ids,
+                "last_meter": last_meter,
+                "rows": rows,
+            }
 
 
 def analyze(url: str) -> None:
@@ -294,12 +418,13 @@ def analyze(url: str) -> None:
 
 # --- measurements ----------------------------------------------------------------------
 
+
 def sheet_timings(app, counter, ctx, runs: int) -> dict:
     client = app.test_client()
     url = f"/api/c/{SLUG}/periods/{ctx['period_id']}/balance-sheet"
     headers = {"Authorization": f"Bearer {ctx['token']}"}
     t = time.perf_counter()
-    response = client.get(url, headers=headers)   # warm-up: also notes the token's use
+    response = client.get(url, headers=headers)  # warm-up: also notes the token's use
     first = time.perf_counter() - t
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     times, cpu, queries = [], [], {}
@@ -311,10 +436,17 @@ def sheet_timings(app, counter, ctx, runs: int) -> dict:
             cpu.append(time.process_time() - c)
         assert response.status_code == 200
     body = response.get_json()
-    return {"first": first, "median": statistics.median(times), "min": min(times),
-            "cpu": statistics.median(cpu),
-            "max": max(times), "queries": queries["n"], "rows": len(body["rows"]),
-            "bytes": len(response.get_data()), "body": body}
+    return {
+        "first": first,
+        "median": statistics.median(times),
+        "min": min(times),
+        "cpu": statistics.median(cpu),
+        "max": max(times),
+        "queries": queries["n"],
+        "rows": len(body["rows"]),
+        "bytes": len(response.get_data()),
+        "body": body,
+    }
 
 
 def profile_sheet(app, ctx) -> None:
@@ -338,6 +470,7 @@ def close_timings(app, counter, ctx) -> dict:
     from app.models import Period
     from app.services import closing
     from app.tenancy import community_scope
+
     result, queries = {}, {}
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
@@ -345,7 +478,7 @@ def close_timings(app, counter, ctx) -> dict:
         with counter.counting(queries, "check"):
             closing.check_closable(period)
         result["check"] = time.perf_counter() - t
-        period.status = "closing"      # what request_close's compare-and-set does
+        period.status = "closing"  # what request_close's compare-and-set does
         db.session.commit()
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
@@ -363,17 +496,34 @@ def add_later_periods(app, args, rng, ctx) -> list[int]:
     from app.models import Period
     from app.models.base import utcnow
     from app.tenancy import community_scope
+
     ids = []
     with app.app_context(), community_scope(ctx["community_id"]):
         for name, start, end in list(quarters(2026, args.later + 1))[1:]:
-            period = Period(community_id=ctx["community_id"], name=name, start_date=start,
-                            end_date=end, status="open", stale=False)
+            period = Period(
+                community_id=ctx["community_id"],
+                name=name,
+                start_date=start,
+                end_date=end,
+                status="open",
+                stale=False,
+            )
             db.session.add(period)
             db.session.flush()
-            fill_period(rng, ctx["community_id"], period, ctx["owner_ids"], ctx["property_ids"],
-                        {"contributions": args.later_contributions,
-                         "expenses": args.later_expenses, "charges": args.later_charges},
-                        ctx["last_meter"], utcnow())
+            fill_period(
+                rng,
+                ctx["community_id"],
+                period,
+                ctx["owner_ids"],
+                ctx["property_ids"],
+                {
+                    "contributions": args.later_contributions,
+                    "expenses": args.later_expenses,
+                    "charges": args.later_charges,
+                },
+                ctx["last_meter"],
+                utcnow(),
+            )
             ids.append(period.id)
         db.session.commit()
     return ids
@@ -384,6 +534,7 @@ def close_in_order(app, ctx, period_ids) -> list[float]:
     from app.models import Period
     from app.services import closing
     from app.tenancy import community_scope
+
     times = []
     for period_id in period_ids:
         with app.app_context(), community_scope(ctx["community_id"]):
@@ -404,12 +555,18 @@ def reopen_with_correction(app, ctx, members: int = 200, amount_cents: int = 100
     from app.models import Period
     from app.services import periods, records
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
         periods.reopen(period)
         for member_id in ctx["owner_ids"][:members]:
-            records.CONTRIBUTION.create(period, member_id=member_id, amount_cents=amount_cents,
-                                        date=period.end_date, comment="correction")
+            records.CONTRIBUTION.create(
+                period,
+                member_id=member_id,
+                amount_cents=amount_cents,
+                date=period.end_date,
+                comment="correction",
+            )
         db.session.commit()
 
 
@@ -418,6 +575,7 @@ def reopen(app, ctx) -> None:
     from app.models import Period
     from app.services import periods
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         periods.reopen(db.session.get(Period, ctx["period_id"]))
         db.session.commit()
@@ -432,11 +590,17 @@ def close_job(app, ctx, full_rewrite: bool = False, counter=None) -> dict:
     from app.models import Job, Period
     from app.services import closing
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         period = db.session.get(Period, ctx["period_id"])
-        period.status = "closing"      # what request_close's compare-and-set does
-        job = Job(community_id=ctx["community_id"], kind="close_period", status="queued",
-                  progress=0, period_id=period.id)
+        period.status = "closing"  # what request_close's compare-and-set does
+        job = Job(
+            community_id=ctx["community_id"],
+            kind="close_period",
+            status="queued",
+            progress=0,
+            period_id=period.id,
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id
@@ -472,8 +636,12 @@ def close_job(app, ctx, full_rewrite: bool = False, counter=None) -> dict:
     finally:
         closing.write_close, closing.recompute_later = original_close, original_later
     first = next(s for pid, s in per_period if pid == ctx["period_id"])
-    return {"job": took, "first": first, "queries": queries.get("job"),
-            "later": [s for pid, s in per_period if pid != ctx["period_id"]]}
+    return {
+        "job": took,
+        "first": first,
+        "queries": queries.get("job"),
+        "later": [s for pid, s in per_period if pid != ctx["period_id"]],
+    }
 
 
 def books(app, ctx) -> dict:
@@ -483,28 +651,49 @@ def books(app, ctx) -> dict:
     from app.models import BalanceSnapshot, Period, Posting, ServiceCharge
     from app.services import balances
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
-        snapshots = sorted(db.session.execute(select(
-            BalanceSnapshot.period_id, BalanceSnapshot.member_id, BalanceSnapshot.opening,
-            BalanceSnapshot.contributions, BalanceSnapshot.paid_expenses,
-            BalanceSnapshot.allocated, BalanceSnapshot.usage, BalanceSnapshot.service_charges,
-            BalanceSnapshot.payouts, BalanceSnapshot.adjustments,
-            BalanceSnapshot.closing)).all())
-        fees = sorted(db.session.execute(select(
-            ServiceCharge.period_id, ServiceCharge.member_id, ServiceCharge.amount_cents,
-            ServiceCharge.overdue_cents).where(ServiceCharge.kind == "late_fee",
-                                               ServiceCharge.voided_at.is_(None))).all())
-        postings = sorted(db.session.execute(select(
-            Posting.period_id, Posting.account, Posting.category,
-            func.sum(Posting.amount_cents)).group_by(
-            Posting.period_id, Posting.account, Posting.category)).all())
-        funds = [balances.fund_cash(p) for p in
-                 db.session.scalars(select(Period).order_by(Period.start_date))]
+        snapshots = sorted(
+            db.session.execute(
+                select(
+                    BalanceSnapshot.period_id,
+                    BalanceSnapshot.member_id,
+                    BalanceSnapshot.opening,
+                    BalanceSnapshot.contributions,
+                    BalanceSnapshot.paid_expenses,
+                    BalanceSnapshot.allocated,
+                    BalanceSnapshot.usage,
+                    BalanceSnapshot.service_charges,
+                    BalanceSnapshot.payouts,
+                    BalanceSnapshot.adjustments,
+                    BalanceSnapshot.closing,
+                )
+            ).all()
+        )
+        fees = sorted(
+            db.session.execute(
+                select(
+                    ServiceCharge.period_id,
+                    ServiceCharge.member_id,
+                    ServiceCharge.amount_cents,
+                    ServiceCharge.overdue_cents,
+                ).where(ServiceCharge.kind == "late_fee", ServiceCharge.voided_at.is_(None))
+            ).all()
+        )
+        postings = sorted(
+            db.session.execute(
+                select(
+                    Posting.period_id, Posting.account, Posting.category, func.sum(Posting.amount_cents)
+                ).group_by(Posting.period_id, Posting.account, Posting.category)
+            ).all()
+        )
+        funds = [
+            balances.fund_cash(p) for p in db.session.scalars(select(Period).order_by(Period.start_date))
+        ]
     return {"snapshots": snapshots, "fees": fees, "postings": postings, "funds": funds}
 
 
-def measure_recompute(app, ctx, rounds: int = 1, counter=None, corrected: int = 200,
-                      log=print) -> dict:
+def measure_recompute(app, ctx, rounds: int = 1, counter=None, corrected: int = 200, log=print) -> dict:
     """Issue 13's first row: "close + recompute of 10 later periods (job)", the fast path
     against its reference (every later period closed again from scratch), in the same run.
 
@@ -527,9 +716,11 @@ def measure_recompute(app, ctx, rounds: int = 1, counter=None, corrected: int = 
         result["full"].append(full["job"])
         result["fast_runs"].append(fast)
         result["full_runs"].append(full)
-        log(f"  round {round_}: fast path {ms(fast['job'])} (period 1 {ms(fast['first'])}, "
+        log(
+            f"  round {round_}: fast path {ms(fast['job'])} (period 1 {ms(fast['first'])}, "
             f"later {ms(sum(fast['later']))}), full rewrite {ms(full['job'])} (period 1 "
-            f"{ms(full['first'])}, later {ms(sum(full['later']))}); books identical")
+            f"{ms(full['first'])}, later {ms(sum(full['later']))}); books identical"
+        )
     return result
 
 
@@ -540,6 +731,7 @@ def measure_close(app, ctx, rounds: int = 3, counter=None, log=print) -> dict:
     from app.models import Period
     from app.services import closing
     from app.tenancy import community_scope
+
     times, queries = [], {}
     for _ in range(rounds):
         reopen(app, ctx)
@@ -570,8 +762,10 @@ def prepare(argv=(), url: str | None = None, log=print):
     url = url or os.environ.get("DATABASE_URL", DEFAULT_URL)
     app, server = make_app(url, args.writes)
     rng = random.Random(args.seed)
-    log(f"Loading {args.contributions + args.expenses + args.charges:,} records over "
-        f"{args.properties:,} properties ...")
+    log(
+        f"Loading {args.contributions + args.expenses + args.charges:,} records over "
+        f"{args.properties:,} properties ..."
+    )
     ctx = build(app, args, rng)
     set_late_fee(app, ctx, Decimal(args.late_fee))
     later_ids = add_later_periods(app, args, rng, ctx)
@@ -586,6 +780,7 @@ def prepare(argv=(), url: str | None = None, log=print):
 def set_late_fee(app, ctx, percent: Decimal) -> None:
     from app.extensions import db
     from app.models import Community
+
     with app.app_context():
         db.session.get(Community, ctx["community_id"]).late_fee_percent = percent
         db.session.commit()
@@ -598,6 +793,7 @@ def compare_writes(app, ctx, rounds: int) -> dict:
     from app.models import Job, Period
     from app.services import closing, periods
     from app.tenancy import community_scope
+
     times = {("close", m): [] for m in ("values", "copy")}
     times.update({("recompute", m): [] for m in ("values", "copy")})
     for _ in range(rounds):
@@ -613,20 +809,29 @@ def compare_writes(app, ctx, rounds: int) -> dict:
                 period = db.session.get(Period, ctx["period_id"])
                 periods.reopen(period)
                 period.status = "closing"
-                job = Job(community_id=ctx["community_id"], kind="close_period",
-                          status="queued", progress=0, period_id=period.id)
+                job = Job(
+                    community_id=ctx["community_id"],
+                    kind="close_period",
+                    status="queued",
+                    progress=0,
+                    period_id=period.id,
+                )
                 db.session.add(job)
                 db.session.commit()
                 t = time.perf_counter()
                 closing.run_close_job(job.id)
                 times[("recompute", mode)].append(time.perf_counter() - t)
                 assert db.session.get(Job, job.id).status == "succeeded"
-            print(f"  {mode}: close {ms(times[('close', mode)][-1])}, close + recompute "
-                  f"{ms(times[('recompute', mode)][-1])}", flush=True)
+            print(
+                f"  {mode}: close {ms(times[('close', mode)][-1])}, close + recompute "
+                f"{ms(times[('recompute', mode)][-1])}",
+                flush=True,
+            )
     med = {k: statistics.median(v) for k, v in times.items()}
-    return {"close of period 1 (work + commit)": (med[("close", "values")], med[("close", "copy")]),
-            "close + recompute of later periods": (med[("recompute", "values")],
-                                                   med[("recompute", "copy")])}
+    return {
+        "close of period 1 (work + commit)": (med[("close", "values")], med[("close", "copy")]),
+        "close + recompute of later periods": (med[("recompute", "values")], med[("recompute", "copy")]),
+    }
 
 
 def check_ledger(app, ctx) -> list[str]:
@@ -634,6 +839,7 @@ def check_ledger(app, ctx) -> list[str]:
     from app.extensions import db
     from app.models import BalanceSnapshot, Period, Posting
     from app.tenancy import community_scope
+
     notes = []
     with app.app_context(), community_scope(ctx["community_id"]):
         total = db.session.scalar(select(func.coalesce(func.sum(Posting.amount_cents), 0)))
@@ -641,12 +847,14 @@ def check_ledger(app, ctx) -> list[str]:
         notes.append("journal sums to 0.00")
         previous: dict[int, int] = {}
         for period in db.session.scalars(select(Period).order_by(Period.start_date)):
-            rows = db.session.scalars(select(BalanceSnapshot).where(
-                BalanceSnapshot.period_id == period.id)).all()
+            rows = db.session.scalars(
+                select(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
+            ).all()
             for s in rows:
                 assert s.opening == previous.get(s.member_id, 0), (period.name, s.member_id)
-                assert s.closing == (s.opening + s.contributions + s.paid_expenses - s.allocated
-                                     - s.usage - s.service_charges)
+                assert s.closing == (
+                    s.opening + s.contributions + s.paid_expenses - s.allocated - s.usage - s.service_charges
+                )
             previous = {s.member_id: s.closing for s in rows}
         notes.append("each snapshot opens with the previous closing")
         postings = db.session.scalar(select(func.count()).select_from(Posting))
@@ -655,6 +863,7 @@ def check_ledger(app, ctx) -> list[str]:
 
 
 # --- report ----------------------------------------------------------------------------
+
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
@@ -672,8 +881,9 @@ def table(rows: list[tuple[str, str]]) -> str:
 
 
 def parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--properties", type=int, default=2000)
     parser.add_argument("--contributions", type=int, default=150_000)
     parser.add_argument("--expenses", type=int, default=40_000)
@@ -684,22 +894,35 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--later-charges", type=int, default=200)
     parser.add_argument("--late-fee", default="2.5", help="the community's late_fee_percent")
     parser.add_argument("--runs", type=int, default=5, help="balance sheet requests to time")
-    parser.add_argument("--close-rounds", type=int, default=3,
-                        help="re-closes of period 1 to time for (b)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="(c) rounds: a correction closed by the fast path, then the same "
-                             "books closed again by the full rewrite")
-    parser.add_argument("--corrected", type=int, default=200,
-                        help="members who get a correcting payment in period 1 for (c)")
+    parser.add_argument("--close-rounds", type=int, default=3, help="re-closes of period 1 to time for (b)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="(c) rounds: a correction closed by the fast path, then the same "
+        "books closed again by the full rewrite",
+    )
+    parser.add_argument(
+        "--corrected", type=int, default=200, help="members who get a correcting payment in period 1 for (c)"
+    )
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--writes", choices=("copy", "values"), default="copy",
-                        help="bulk write path (app/services/bulk.py): COPY, or the multi-row "
-                             "INSERTs of the previous code")
-    parser.add_argument("--compare", type=int, default=0, metavar="N",
-                        help="also re-close period 1 and rerun the recompute N times with each "
-                             "write path, alternately, and print the medians and their ratio")
-    parser.add_argument("--profile", action="store_true",
-                        help="print a pyinstrument profile of one open-period balance sheet")
+    parser.add_argument(
+        "--writes",
+        choices=("copy", "values"),
+        default="copy",
+        help="bulk write path (app/services/bulk.py): COPY, or the multi-row INSERTs of the previous code",
+    )
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also re-close period 1 and rerun the recompute N times with each "
+        "write path, alternately, and print the medians and their ratio",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print a pyinstrument profile of one open-period balance sheet"
+    )
     return parser
 
 
@@ -713,14 +936,21 @@ def make_app(url: str, writes: str = "copy"):
 
     from app import create_app
     from app.extensions import db
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url),
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "MAIL_SUPPRESS_SEND": True,
-        # Nothing here queues a task, but never send one to a real broker from a benchmark.
-        "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
-                   "broker_url": "memory://", "task_ignore_result": True},
-    })
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": sqlalchemy_url(url),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SUPPRESS_SEND": True,
+            # Nothing here queues a task, but never send one to a real broker from a benchmark.
+            "CELERY": {
+                "task_always_eager": True,
+                "task_eager_propagates": True,
+                "broker_url": "memory://",
+                "task_ignore_result": True,
+            },
+        }
+    )
     app.config["BULK_WRITES"] = writes
     logging.getLogger("alembic").setLevel(logging.WARNING)
     with app.app_context():
@@ -734,13 +964,17 @@ def main(argv=None) -> int:
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     app, server = make_app(url, args.writes)
     from app.extensions import db
+
     with app.app_context():
         counter = QueryCounter(db.engine)
     load_at_start = os.getloadavg()[0]
     rng = random.Random(args.seed)
 
-    print(f"Loading {args.contributions + args.expenses + args.charges:,} records over "
-          f"{args.properties:,} properties ...", flush=True)
+    print(
+        f"Loading {args.contributions + args.expenses + args.charges:,} records over "
+        f"{args.properties:,} properties ...",
+        flush=True,
+    )
     t = time.perf_counter()
     ctx = build(app, args, rng)
     set_late_fee(app, ctx, Decimal(args.late_fee))
@@ -756,74 +990,113 @@ def main(argv=None) -> int:
     close = close_timings(app, counter, ctx)
     closed_sheet = sheet_timings(app, counter, ctx, args.runs)
     for part in ("rows", "totals", "budget", "fund"):
-        assert closed_sheet["body"][part] == open_sheet["body"][part], \
+        assert closed_sheet["body"][part] == open_sheet["body"][part], (
             f"the closed sheet's {part} differ from the live sheet's"
+        )
 
     print(f"(c) {args.later} later periods, closed in order ...", flush=True)
     later_ids = add_later_periods(app, args, rng, ctx)
     analyze(url)
     later_close = close_in_order(app, ctx, later_ids)
     print(f"(b) period 1 closed again, {args.close_rounds} times ...", flush=True)
-    reclose = measure_close(app, ctx, args.close_rounds, counter,
-                            log=lambda line: print(line, flush=True))
-    print(f"(c) a correction in period 1, closed by the fast path and by the full rewrite, "
-          f"{args.rounds} rounds ...", flush=True)
-    recompute = measure_recompute(app, ctx, args.rounds, counter, args.corrected,
-                                  log=lambda line: print(line, flush=True))
+    reclose = measure_close(app, ctx, args.close_rounds, counter, log=lambda line: print(line, flush=True))
+    print(
+        f"(c) a correction in period 1, closed by the fast path and by the full rewrite, "
+        f"{args.rounds} rounds ...",
+        flush=True,
+    )
+    recompute = measure_recompute(
+        app, ctx, args.rounds, counter, args.corrected, log=lambda line: print(line, flush=True)
+    )
     compared = compare_writes(app, ctx, args.compare) if args.compare else None
     app.config["BULK_WRITES"] = args.writes
     notes = check_ledger(app, ctx)
     fast, full = statistics.median(recompute["fast"]), statistics.median(recompute["full"])
     fast_run, full_run = recompute["fast_runs"][-1], recompute["full_runs"][-1]
 
-    per_later = (args.later_contributions + args.later_expenses + args.later_charges)
+    per_later = args.later_contributions + args.later_expenses + args.later_charges
     print()
-    print(f"Levy bench — {date.today()} — {platform.node()} — Python {platform.python_version()}"
-          f" — PostgreSQL {server} — {os.cpu_count()} CPUs — load average at start "
-          f"{load_at_start:.1f}, at end {os.getloadavg()[0]:.1f}")
-    print(f"1 community, {args.properties:,} properties / owners + 1 admin, period 1: "
-          f"{args.contributions:,} contributions, {args.expenses:,} expenses, "
-          f"{args.charges:,} service charges, {len(CATEGORIES)} budget items, "
-          f"{2 * args.properties:,} readings; late fee {args.late_fee} %")
-    print(table([
-        ("load (bulk insert, incl. journal)", f"{ctx['rows']:,} rows, {load_time:.1f} s"),
-        ("(a) sheet, open period: median", f"{ms(open_sheet['median'])} (of {args.runs})"),
-        ("    min / max / first request", f"{ms(open_sheet['min'])} / {ms(open_sheet['max'])}"
-                                          f" / {ms(open_sheet['first'])}"),
-        ("    of it Python CPU (median)", ms(open_sheet["cpu"])),
-        ("    SQL statements per request", str(open_sheet["queries"])),
-        ("    rows / response size", f"{open_sheet['rows']:,} / {open_sheet['bytes'] / 1024:,.0f} KiB"),
-        ("(b) close request checks", f"{ms(close['check'])}, {close['check_queries']} statements"),
-        ("    first close: work + commit", f"{ms(close['close'])}, {close['close_queries']} statements"),
-        (f"    re-close after reopen (median of {args.close_rounds})",
-         f"{ms(reclose['median'])}, {reclose['queries']} statements"),
-        ("(a) sheet, closed period: median", f"{ms(closed_sheet['median'])} (of {args.runs})"),
-        ("    min / of it Python CPU", f"{ms(closed_sheet['min'])} / {ms(closed_sheet['cpu'])}"),
-        ("    SQL statements per request", str(closed_sheet["queries"])),
-        (f"later periods: {args.later} x {per_later:,} records", "closed one by one: "
-                                                                 f"{ms(statistics.mean(later_close))} each"),
-        (f"(c) close job + recompute, fast path (median of {args.rounds})",
-         f"{ms(fast)}, {fast_run['queries']} statements"),
-        ("    of which period 1 / later periods",
-         f"{ms(fast_run['first'])} / {ms(sum(fast_run['later']))} "
-         f"({ms(statistics.mean(fast_run['later']))} each)"),
-        (f"    full rewrite, the reference (median of {args.rounds})",
-         f"{ms(full)}, {full_run['queries']} statements"),
-        ("    of which period 1 / later periods",
-         f"{ms(full_run['first'])} / {ms(sum(full_run['later']))} "
-         f"({ms(statistics.mean(full_run['later']))} each)"),
-        ("    full rewrite / fast path", f"{full / fast:.1f}x"),
-    ]))
+    print(
+        f"Levy bench — {date.today()} — {platform.node()} — Python {platform.python_version()}"
+        f" — PostgreSQL {server} — {os.cpu_count()} CPUs — load average at start "
+        f"{load_at_start:.1f}, at end {os.getloadavg()[0]:.1f}"
+    )
+    print(
+        f"1 community, {args.properties:,} properties / owners + 1 admin, period 1: "
+        f"{args.contributions:,} contributions, {args.expenses:,} expenses, "
+        f"{args.charges:,} service charges, {len(CATEGORIES)} budget items, "
+        f"{2 * args.properties:,} readings; late fee {args.late_fee} %"
+    )
+    print(
+        table(
+            [
+                ("load (bulk insert, incl. journal)", f"{ctx['rows']:,} rows, {load_time:.1f} s"),
+                ("(a) sheet, open period: median", f"{ms(open_sheet['median'])} (of {args.runs})"),
+                (
+                    "    min / max / first request",
+                    f"{ms(open_sheet['min'])} / {ms(open_sheet['max'])} / {ms(open_sheet['first'])}",
+                ),
+                ("    of it Python CPU (median)", ms(open_sheet["cpu"])),
+                ("    SQL statements per request", str(open_sheet["queries"])),
+                (
+                    "    rows / response size",
+                    f"{open_sheet['rows']:,} / {open_sheet['bytes'] / 1024:,.0f} KiB",
+                ),
+                ("(b) close request checks", f"{ms(close['check'])}, {close['check_queries']} statements"),
+                (
+                    "    first close: work + commit",
+                    f"{ms(close['close'])}, {close['close_queries']} statements",
+                ),
+                (
+                    f"    re-close after reopen (median of {args.close_rounds})",
+                    f"{ms(reclose['median'])}, {reclose['queries']} statements",
+                ),
+                ("(a) sheet, closed period: median", f"{ms(closed_sheet['median'])} (of {args.runs})"),
+                ("    min / of it Python CPU", f"{ms(closed_sheet['min'])} / {ms(closed_sheet['cpu'])}"),
+                ("    SQL statements per request", str(closed_sheet["queries"])),
+                (
+                    f"later periods: {args.later} x {per_later:,} records",
+                    f"closed one by one: {ms(statistics.mean(later_close))} each",
+                ),
+                (
+                    f"(c) close job + recompute, fast path (median of {args.rounds})",
+                    f"{ms(fast)}, {fast_run['queries']} statements",
+                ),
+                (
+                    "    of which period 1 / later periods",
+                    f"{ms(fast_run['first'])} / {ms(sum(fast_run['later']))} "
+                    f"({ms(statistics.mean(fast_run['later']))} each)",
+                ),
+                (
+                    f"    full rewrite, the reference (median of {args.rounds})",
+                    f"{ms(full)}, {full_run['queries']} statements",
+                ),
+                (
+                    "    of which period 1 / later periods",
+                    f"{ms(full_run['first'])} / {ms(sum(full_run['later']))} "
+                    f"({ms(statistics.mean(full_run['later']))} each)",
+                ),
+                ("    full rewrite / fast path", f"{full / fast:.1f}x"),
+            ]
+        )
+    )
     if compared:
-        print(f"Write paths compared in this run, alternately, {args.compare} times each "
-              "(median; values = the previous multi-row INSERTs, copy = COPY):")
-        print(table([(what, f"values {ms(v)} / copy {ms(c)} = {v / c:.2f}x")
-                     for what, (v, c) in compared.items()]))
+        print(
+            f"Write paths compared in this run, alternately, {args.compare} times each "
+            "(median; values = the previous multi-row INSERTs, copy = COPY):"
+        )
+        print(
+            table(
+                [(what, f"values {ms(v)} / copy {ms(c)} = {v / c:.2f}x") for what, (v, c) in compared.items()]
+            )
+        )
     for note in notes:
         print(f"check: {note}")
     print("check: the closed sheet's rows, totals, budget and fund equal the live sheet's")
-    print(f"check: after each of {args.rounds} rounds the fast path's books (snapshots, late "
-          "fees, postings per account, funds) equal the full rewrite's")
+    print(
+        f"check: after each of {args.rounds} rounds the fast path's books (snapshots, late "
+        "fees, postings per account, funds) equal the full rewrite's"
+    )
     return 0
 
 

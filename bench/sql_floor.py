@@ -10,10 +10,20 @@ unassigned list, no fund.
 
     rows(connection, community_id, period_id) -> [(member_id, name, opening, ..., closing)]
 """
+
 from __future__ import annotations
 
-COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage",
-           "service_charges", "payouts", "adjustments", "closing")
+COLUMNS = (
+    "opening",
+    "contributions",
+    "paid_expenses",
+    "allocated",
+    "usage",
+    "service_charges",
+    "payouts",
+    "adjustments",
+    "closing",
+)
 
 QUERY = """
 WITH p AS (

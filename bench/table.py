@@ -24,6 +24,7 @@ closing, and the SQL floor's rows equal the sheet's.
 DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/levy_bench) is dropped and rebuilt
 as in bench/run.py: never point it at a database you care about.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,10 +54,24 @@ import http_load  # noqa: E402
 import run as bench  # noqa: E402
 import sql_floor  # noqa: E402
 
-GOALS = {"recompute": 5.0, "close": 1.0, "sheet_ratio": 1.5, "writes_per_s": 400,
-         "writes_p95": 0.060, "write_p50": 0.008}
-QUICK = {"properties": 200, "contributions": 15_000, "expenses": 4_000, "charges": 1_000,
-         "later": 3, "later_contributions": 300, "later_expenses": 80, "later_charges": 20}
+GOALS = {
+    "recompute": 5.0,
+    "close": 1.0,
+    "sheet_ratio": 1.5,
+    "writes_per_s": 400,
+    "writes_p95": 0.060,
+    "write_p50": 0.008,
+}
+QUICK = {
+    "properties": 200,
+    "contributions": 15_000,
+    "expenses": 4_000,
+    "charges": 1_000,
+    "later": 3,
+    "later_contributions": 300,
+    "later_expenses": 80,
+    "later_charges": 20,
+}
 
 
 def cpu_model() -> str:
@@ -71,16 +86,26 @@ def cpu_model() -> str:
 
 # --- rows 4 and 5: writes over HTTP -------------------------------------------------------
 
+
 @contextmanager
 def gunicorn(url: str, port: int):
     """gunicorn with gunicorn.conf.py (its worker model and count), on this database."""
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-only",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-only",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_ACCESS_LOG": "",
+    }
     env.pop("REDIS_URL", None)
     log = open(HERE / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(  # noqa: S603 (our own gunicorn and config)
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"),
-         "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=log)
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
     try:
         http_load.wait_until_up("127.0.0.1", port, "/healthz")
         yield process
@@ -101,9 +126,13 @@ def contribution_request(ctx, period_id: int, start: date, days: int, seed: int)
 
     def make(client: int, n: int):
         cents = rng.randrange(1_00, 500_00)
-        body = {"member_id": rng.choice(owners), "amount": f"{cents // 100}.{cents % 100:02d}",
-                "date": (start + timedelta(days=rng.randrange(days))).isoformat()}
+        body = {
+            "member_id": rng.choice(owners),
+            "amount": f"{cents // 100}.{cents % 100:02d}",
+            "date": (start + timedelta(days=rng.randrange(days))).isoformat(),
+        }
         return "POST", path, body, headers
+
     return make
 
 
@@ -120,6 +149,7 @@ def statements_per_write(app, counter, ctx, period_id: int) -> tuple[int, list[s
 
     def note(conn, cursor, statement, *args):
         seen.append(" ".join(statement.split())[:90])
+
     for n in range(2):
         _, path, body, headers = make(0, n)
         if n == 1:
@@ -134,11 +164,13 @@ def period_contributions(app, ctx, period_id: int) -> tuple[int, int]:
     from app.extensions import db
     from app.models import Contribution
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(ctx["community_id"]):
         count, total = db.session.execute(
-            select(func.count(), func.coalesce(func.sum(Contribution.amount_cents), 0))
-            .where(Contribution.period_id == period_id,
-                   Contribution.voided_at.is_(None))).one()
+            select(func.count(), func.coalesce(func.sum(Contribution.amount_cents), 0)).where(
+                Contribution.period_id == period_id, Contribution.voided_at.is_(None)
+            )
+        ).one()
         return int(count), int(total)
 
 
@@ -157,18 +189,35 @@ def measure_writes(app, counter, ctx, url: str, args) -> dict:
         host, port = "127.0.0.1", args.port
         # warm every worker and thread (imports, connections) before timing anything
         http_load.run(host, port, args.clients, None, healthz, 200, count=5)
-        warm = http_load.run(host, port, args.clients, None,
-                             contribution_request(ctx, period_id, start, days, seed=2), 201,
-                             count=2)
+        warm = http_load.run(
+            host,
+            port,
+            args.clients,
+            None,
+            contribution_request(ctx, period_id, start, days, seed=2),
+            201,
+            count=2,
+        )
         sent = list(warm.sent)
         for rnd in range(args.rounds):  # alternate measured and reference, round by round
-            one = http_load.run(host, port, 1, None,
-                                contribution_request(ctx, period_id, start, days, seed=10 + rnd),
-                                201, count=args.single)
+            one = http_load.run(
+                host,
+                port,
+                1,
+                None,
+                contribution_request(ctx, period_id, start, days, seed=10 + rnd),
+                201,
+                count=args.single,
+            )
             one_ref = http_load.run(host, port, 1, None, healthz, 200, count=args.single)
-            many = http_load.run(host, port, args.clients, args.seconds,
-                                 contribution_request(ctx, period_id, start, days, seed=20 + rnd),
-                                 201)
+            many = http_load.run(
+                host,
+                port,
+                args.clients,
+                args.seconds,
+                contribution_request(ctx, period_id, start, days, seed=20 + rnd),
+                201,
+            )
             many_ref = http_load.run(host, port, args.clients, args.seconds, healthz, 200)
             out.setdefault("rounds", []).append((one, one_ref, many, many_ref))
         for one, _, many, _ in out["rounds"]:
@@ -189,6 +238,7 @@ def measure_writes(app, counter, ctx, url: str, args) -> dict:
 
 # --- row 3: the open sheet against the SQL floor ------------------------------------------
 
+
 def measure_floor(url: str, ctx, runs: int, sheet_body: dict) -> dict:
     with psycopg.connect(**bench.libpq_kwargs(url)) as conn:
         floor_rows = sql_floor.rows(conn, ctx["community_id"], ctx["period_id"])  # warm-up
@@ -198,16 +248,22 @@ def measure_floor(url: str, ctx, runs: int, sheet_body: dict) -> dict:
             floor_rows = sql_floor.rows(conn, ctx["community_id"], ctx["period_id"])
             times.append(time.perf_counter() - t)
     from app.money import format_cents
-    sheet_rows = [(r["member_id"], r["name"], *(r[c] for c in sql_floor.COLUMNS))
-                  for r in sheet_body["rows"]]
+
+    sheet_rows = [(r["member_id"], r["name"], *(r[c] for c in sql_floor.COLUMNS)) for r in sheet_body["rows"]]
     floor_shown = [(m, n, *(format_cents(v) for v in values)) for m, n, *values in floor_rows]
     differ = [(a, b) for a, b in zip(sheet_rows, floor_shown) if a != b]
     same = len(sheet_rows) == len(floor_shown) and not differ
-    return {"median": statistics.median(times), "rows": len(floor_rows), "same": same,
-            "differ": differ[:3], "sheet_rows": len(sheet_rows)}
+    return {
+        "median": statistics.median(times),
+        "rows": len(floor_rows),
+        "same": same,
+        "differ": differ[:3],
+        "sheet_rows": len(sheet_rows),
+    }
 
 
 # --- rows 1 and 2 -------------------------------------------------------------------------
+
 
 def recompute(app, counter, ctx, full_rewrite: bool) -> dict | None:
     """bench/run.py's reopen + close job; ``full_rewrite`` the reference, where it exists."""
@@ -216,6 +272,7 @@ def recompute(app, counter, ctx, full_rewrite: bool) -> dict | None:
     if not full_rewrite:
         return bench.reopen_and_recompute(app, counter, ctx)
     from app.services import closing
+
     if "full_rewrite" not in inspect.signature(closing.run_close_job).parameters:
         return None
     original = closing.run_close_job
@@ -227,6 +284,7 @@ def recompute(app, counter, ctx, full_rewrite: bool) -> dict | None:
 
 
 # --- report -------------------------------------------------------------------------------
+
 
 def ms(seconds: float) -> str:
     return bench.ms(seconds)
@@ -250,8 +308,9 @@ def print_table(rows: list[tuple[str, ...]]) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="a small community (see QUICK)")
     parser.add_argument("--properties", type=int, default=2000)
     parser.add_argument("--contributions", type=int, default=150_000)
@@ -282,12 +341,20 @@ def main(argv=None) -> int:
 
     from app import create_app
     from app.extensions import db
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": bench.sqlalchemy_url(url),
-        "RATELIMIT_STORAGE_URI": "memory://", "MAIL_SUPPRESS_SEND": True,
-        "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
-                   "broker_url": "memory://", "task_ignore_result": True},
-    })
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": bench.sqlalchemy_url(url),
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SUPPRESS_SEND": True,
+            "CELERY": {
+                "task_always_eager": True,
+                "task_eager_propagates": True,
+                "broker_url": "memory://",
+                "task_ignore_result": True,
+            },
+        }
+    )
     with app.app_context():
         upgrade()
         engine = db.engine
@@ -297,8 +364,11 @@ def main(argv=None) -> int:
     load_start = os.getloadavg()
     rng = random.Random(args.seed)
 
-    print(f"Loading {args.contributions + args.expenses + args.charges:,} records over "
-          f"{args.properties:,} properties ...", flush=True)
+    print(
+        f"Loading {args.contributions + args.expenses + args.charges:,} records over "
+        f"{args.properties:,} properties ...",
+        flush=True,
+    )
     ctx = bench.build(app, args, rng)
     bench.analyze(url)
 
@@ -326,6 +396,7 @@ def main(argv=None) -> int:
 
     def med(values):
         return statistics.median(values)
+
     one_p50 = med([r[0].p50 for r in rounds])
     one_ref = med([r[1].p50 for r in rounds])
     many_rate = med([r[2].per_second for r in rounds])
@@ -335,48 +406,94 @@ def main(argv=None) -> int:
     ref_p95 = med([r[3].percentile(95) for r in rounds])
 
     import multiprocessing
+
     gconf: dict = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), gconf)  # noqa: S102 (our own config file)
     print()
-    print(f"Levy issue 13 table — {date.today()} — {platform.node()} — {cpu_model()}, "
-          f"{multiprocessing.cpu_count()} cores — Python {platform.python_version()} — "
-          f"PostgreSQL {server}")
-    print(f"load average (1/5/15 min) at start {load_start[0]:.1f}/{load_start[1]:.1f}/"
-          f"{load_start[2]:.1f}, at end {load_end[0]:.1f}/{load_end[1]:.1f}/{load_end[2]:.1f}")
-    print(f"size: {args.properties:,} properties, period 1 with {args.contributions:,} "
-          f"contributions, {args.expenses:,} expenses, {args.charges:,} charges; "
-          f"{args.later} later periods of "
-          f"{args.later_contributions + args.later_expenses + args.later_charges:,} records")
-    print(f"gunicorn: {gconf['worker_class']}, {gconf['workers']} workers x {gconf['threads']} "
-          f"threads; load: {args.clients} clients x {args.seconds:g} s, {args.single} single "
-          f"writes, {args.rounds} alternated round(s)")
+    print(
+        f"Levy issue 13 table — {date.today()} — {platform.node()} — {cpu_model()}, "
+        f"{multiprocessing.cpu_count()} cores — Python {platform.python_version()} — "
+        f"PostgreSQL {server}"
+    )
+    print(
+        f"load average (1/5/15 min) at start {load_start[0]:.1f}/{load_start[1]:.1f}/"
+        f"{load_start[2]:.1f}, at end {load_end[0]:.1f}/{load_end[1]:.1f}/{load_end[2]:.1f}"
+    )
+    print(
+        f"size: {args.properties:,} properties, period 1 with {args.contributions:,} "
+        f"contributions, {args.expenses:,} expenses, {args.charges:,} charges; "
+        f"{args.later} later periods of "
+        f"{args.later_contributions + args.later_expenses + args.later_charges:,} records"
+    )
+    print(
+        f"gunicorn: {gconf['worker_class']}, {gconf['workers']} workers x {gconf['threads']} "
+        f"threads; load: {args.clients} clients x {args.seconds:g} s, {args.single} single "
+        f"writes, {args.rounds} alternated round(s)"
+    )
     rows = []
     if full is not None:
-        rows.append((f"1 close + recompute of {args.later} later periods (job)",
-                     ms(fast["job"]), f"full re-close {ms(full['job'])}",
-                     f"{fast['job'] / full['job']:.2f}x", f"<= {ms(GOALS['recompute'])}",
-                     verdict(fast["job"] <= GOALS["recompute"])))
+        rows.append(
+            (
+                f"1 close + recompute of {args.later} later periods (job)",
+                ms(fast["job"]),
+                f"full re-close {ms(full['job'])}",
+                f"{fast['job'] / full['job']:.2f}x",
+                f"<= {ms(GOALS['recompute'])}",
+                verdict(fast["job"] <= GOALS["recompute"]),
+            )
+        )
     else:
-        rows.append((f"1 close + recompute of {args.later} later periods (job)",
-                     ms(fast["job"]), "n/a (no full_rewrite here)", "-",
-                     f"<= {ms(GOALS['recompute'])}", verdict(fast["job"] <= GOALS["recompute"])))
-    rows.append(("2 close of one period", ms(close["close"]),
-                 f"open sheet {ms(sheet['median'])}", f"{close['close'] / sheet['median']:.1f}x",
-                 f"<= {ms(GOALS['close'])}", verdict(close["close"] <= GOALS["close"])))
+        rows.append(
+            (
+                f"1 close + recompute of {args.later} later periods (job)",
+                ms(fast["job"]),
+                "n/a (no full_rewrite here)",
+                "-",
+                f"<= {ms(GOALS['recompute'])}",
+                verdict(fast["job"] <= GOALS["recompute"]),
+            )
+        )
+    rows.append(
+        (
+            "2 close of one period",
+            ms(close["close"]),
+            f"open sheet {ms(sheet['median'])}",
+            f"{close['close'] / sheet['median']:.1f}x",
+            f"<= {ms(GOALS['close'])}",
+            verdict(close["close"] <= GOALS["close"]),
+        )
+    )
     ratio = sheet["median"] / floor["median"]
-    rows.append(("3 open balance sheet", ms(sheet["median"]),
-                 f"SQL floor {ms(floor['median'])}", f"{ratio:.1f}x",
-                 f"<= {GOALS['sheet_ratio']}x", verdict(ratio <= GOALS["sheet_ratio"])))
-    rows.append((f"4 record a contribution, {args.clients} clients",
-                 f"{many_rate:,.0f}/s, p50 {ms(many_p50)}, p95 {ms(many_p95)}",
-                 f"/healthz {ref_rate:,.0f}/s, p95 {ms(ref_p95)}",
-                 f"{many_rate / ref_rate:.2f}x rate",
-                 f">= {GOALS['writes_per_s']}/s, p95 <= {ms(GOALS['writes_p95'])}",
-                 verdict(many_rate >= GOALS["writes_per_s"] and many_p95 <= GOALS["writes_p95"])))
-    rows.append(("5 one client, one write",
-                 f"p50 {ms(one_p50)}, {writes['statements']} SQL statements",
-                 f"/healthz p50 {ms(one_ref)}", f"{one_p50 / one_ref:.1f}x",
-                 f"p50 <= {ms(GOALS['write_p50'])}", verdict(one_p50 <= GOALS["write_p50"])))
+    rows.append(
+        (
+            "3 open balance sheet",
+            ms(sheet["median"]),
+            f"SQL floor {ms(floor['median'])}",
+            f"{ratio:.1f}x",
+            f"<= {GOALS['sheet_ratio']}x",
+            verdict(ratio <= GOALS["sheet_ratio"]),
+        )
+    )
+    rows.append(
+        (
+            f"4 record a contribution, {args.clients} clients",
+            f"{many_rate:,.0f}/s, p50 {ms(many_p50)}, p95 {ms(many_p95)}",
+            f"/healthz {ref_rate:,.0f}/s, p95 {ms(ref_p95)}",
+            f"{many_rate / ref_rate:.2f}x rate",
+            f">= {GOALS['writes_per_s']}/s, p95 <= {ms(GOALS['writes_p95'])}",
+            verdict(many_rate >= GOALS["writes_per_s"] and many_p95 <= GOALS["writes_p95"]),
+        )
+    )
+    rows.append(
+        (
+            "5 one client, one write",
+            f"p50 {ms(one_p50)}, {writes['statements']} SQL statements",
+            f"/healthz p50 {ms(one_ref)}",
+            f"{one_p50 / one_ref:.1f}x",
+            f"p50 <= {ms(GOALS['write_p50'])}",
+            verdict(one_p50 <= GOALS["write_p50"]),
+        )
+    )
     print_table(rows)
     print("statements of one contribution POST:")
     for statement in writes["statement_text"]:
@@ -387,8 +504,10 @@ def main(argv=None) -> int:
     if floor["same"]:
         print(f"check: the SQL floor's {floor['rows']:,} rows equal the sheet's")
     else:
-        print(f"check FAILED: the SQL floor gives {floor['rows']} rows, the sheet "
-              f"{floor['sheet_rows']}; first differences: {floor['differ']}")
+        print(
+            f"check FAILED: the SQL floor gives {floor['rows']} rows, the sheet "
+            f"{floor['sheet_rows']}; first differences: {floor['differ']}"
+        )
     for note in notes:
         print(f"check: {note}")
     return 0 if floor["same"] else 1

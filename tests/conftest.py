@@ -7,6 +7,7 @@ world builder shared by many tests are in tests/helpers.py.
 The suite runs on SQLite with eager Celery by default; set LEVY_TEST_DATABASE_URL (and
 LEVY_TEST_REDIS_URL) to run it on PostgreSQL and Redis, as CI does.
 """
+
 import os
 import tempfile
 
@@ -27,7 +28,7 @@ def _database_uri(tmpdir: str) -> str:
     if TEST_DATABASE_URL:
         url = TEST_DATABASE_URL
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
     return f"sqlite:///{tmpdir}/test.sqlite3"
 
@@ -35,16 +36,18 @@ def _database_uri(tmpdir: str) -> str:
 @pytest.fixture(scope="session")
 def app():
     tmpdir = tempfile.mkdtemp(prefix="levy-test-")
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": _database_uri(tmpdir),
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "MAIL_SUPPRESS_SEND": True,
-        "SERVER_NAME": "levy.test",
-        "PASSWORD_HASH_CHEAP": True,
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": _database_uri(tmpdir),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SUPPRESS_SEND": True,
+            "SERVER_NAME": "levy.test",
+            "PASSWORD_HASH_CHEAP": True,
+        }
+    )
     with app.app_context():
         upgrade()  # the schema comes from the migrations, as in production
     yield app
@@ -54,8 +57,9 @@ def _clean(app):
     with app.app_context():
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         if db.engine.dialect.name == "postgresql":
-            db.session.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
-                                    + " RESTART IDENTITY CASCADE"))
+            db.session.execute(
+                text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            )
         else:
             for table in tables:
                 db.session.execute(text(f'DELETE FROM "{table}"'))
@@ -95,17 +99,24 @@ class Api:
         def call(path, **kwargs):
             headers = {**self._headers(), **kwargs.pop("headers", {})}
             return getattr(self.client, method)(path, headers=headers, **kwargs)
+
         return call
 
     def as_(self, token):
         return Api(self.client, token)
 
 
-def signup(client, slug="maple", email="admin@example.org", name="Ada Admin",
-           community_name="Maple Court"):
-    response = client.post("/api/signup", json={
-        "community_name": community_name, "slug": slug, "name": name, "email": email,
-        "password": PASSWORD})
+def signup(client, slug="maple", email="admin@example.org", name="Ada Admin", community_name="Maple Court"):
+    response = client.post(
+        "/api/signup",
+        json={
+            "community_name": community_name,
+            "slug": slug,
+            "name": name,
+            "email": email,
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -146,8 +157,7 @@ class Community:
 @pytest.fixture
 def owner(community):
     """An owner member of `maple` who has joined; `.api` calls as the owner."""
-    member, token = invite_and_join(community.api, community.slug, "Olga Owner",
-                                    "owner@example.org")
+    member, token = invite_and_join(community.api, community.slug, "Olga Owner", "owner@example.org")
     return Member(member["id"], token, Api(community.client, token), "owner@example.org")
 
 
@@ -159,8 +169,12 @@ class Member:
 @pytest.fixture
 def other_community(client):
     """A second community with its own admin, for cross-tenant tests."""
-    return Community(client, signup(client, slug="birch", email="birch@example.org",
-                                    name="Bob Birch", community_name="Birch Lane"))
+    return Community(
+        client,
+        signup(
+            client, slug="birch", email="birch@example.org", name="Bob Birch", community_name="Birch Lane"
+        ),
+    )
 
 
 def login(client, email, password=PASSWORD):
@@ -172,12 +186,14 @@ def login(client, email, password=PASSWORD):
 @pytest.fixture
 def scoped(app):
     """Run service code inside a community: `with scoped(community.id): ...`."""
+
     def enter(community_id):
         context = app.app_context()
         context.push()
         scope = community_scope(community_id)
         scope.__enter__()
         return _Exit(context, scope)
+
     return enter
 
 

@@ -52,8 +52,9 @@ class ApiWorld:
         return self.post("/members", name=name, email=email, role="owner")["id"]
 
     def prop(self, label, weight, owner, active=True):
-        return self.post("/properties", label=label, share_weight=weight,
-                         owner_member_id=owner, active=active)["id"]
+        return self.post(
+            "/properties", label=label, share_weight=weight, owner_member_id=owner, active=active
+        )["id"]
 
     def period(self, name, start, end):
         return self.post("/periods", name=name, start_date=start, end_date=end)["id"]
@@ -65,12 +66,18 @@ class ApiWorld:
         return self.post(f"/periods/{period_id}/budget-items", **body)["id"]
 
     def contribution(self, period_id, member_id, amount, day):
-        return self.post(f"/periods/{period_id}/contributions", member_id=member_id,
-                         amount=amount, date=day)["id"]
+        return self.post(f"/periods/{period_id}/contributions", member_id=member_id, amount=amount, date=day)[
+            "id"
+        ]
 
     def charge(self, period_id, member_id, amount, day, description="Key"):
-        return self.post(f"/periods/{period_id}/charges", member_id=member_id, amount=amount,
-                         date=day, description=description)["id"]
+        return self.post(
+            f"/periods/{period_id}/charges",
+            member_id=member_id,
+            amount=amount,
+            date=day,
+            description=description,
+        )["id"]
 
     def sheet(self, period_id):
         return ok(self.api.get(self.url(f"/periods/{period_id}/balance-sheet")))

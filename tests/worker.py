@@ -12,6 +12,7 @@ group) of its own, so a test may SIGKILL the worker and its pool children with
 to a log file (`proc.log_path`), so a chatty worker never blocks on a full pipe; the tail of
 that log is in the error when it fails to start.
 """
+
 import os
 import signal
 import socket
@@ -33,12 +34,10 @@ def _celery(*args: str) -> list[str]:
 
 
 def _env(database_url: str, redis_url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-            "PYTHONUNBUFFERED": "1"}
+    return {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
 
 
-def start_worker(database_url: str, redis_url: str, *, timeout: float = START_TIMEOUT
-                 ) -> subprocess.Popen:
+def start_worker(database_url: str, redis_url: str, *, timeout: float = START_TIMEOUT) -> subprocess.Popen:
     """Start one worker (prefork pool, concurrency 1) and wait until it answers a ping."""
     # A unique node name, so the ping below hears this worker and not an older one.
     nodename = f"levy-test-{uuid.uuid4().hex[:8]}@{socket.gethostname()}"
@@ -46,10 +45,23 @@ def start_worker(database_url: str, redis_url: str, *, timeout: float = START_TI
     fd, log_path = tempfile.mkstemp(prefix="levy-worker-", suffix=".log")
     log = os.fdopen(fd, "w")
     proc = subprocess.Popen(
-        _celery("worker", "--loglevel=info", "--concurrency=1", "--pool=prefork",
-                "--hostname", nodename, "--without-mingle", "--without-gossip"),
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)
+        _celery(
+            "worker",
+            "--loglevel=info",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--hostname",
+            nodename,
+            "--without-mingle",
+            "--without-gossip",
+        ),
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     log.close()  # the child holds its own copy
     proc.log_path = log_path
     proc.nodename = nodename
@@ -57,24 +69,28 @@ def start_worker(database_url: str, redis_url: str, *, timeout: float = START_TI
     deadline = time.monotonic() + timeout
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"the Celery worker exited with {proc.returncode}:\n"
-                               + _tail(log_path))
+            raise RuntimeError(f"the Celery worker exited with {proc.returncode}:\n" + _tail(log_path))
         if _answers_ping(nodename, env):
             return proc
         if time.monotonic() > deadline:
             stop_worker(proc)
-            raise TimeoutError(f"the Celery worker did not answer a ping within {timeout:.0f}s:\n"
-                               + _tail(log_path))
+            raise TimeoutError(
+                f"the Celery worker did not answer a ping within {timeout:.0f}s:\n" + _tail(log_path)
+            )
         time.sleep(0.5)
 
 
 def _answers_ping(nodename: str, env: dict) -> bool:
     """`celery -A celery_worker inspect ping -d <node>`: exit 0 once the node replies."""
     try:
-        result = subprocess.run(_celery("inspect", "ping", "--destination", nodename,
-                                        "--timeout", "2"),
-                                cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                                timeout=30)
+        result = subprocess.run(
+            _celery("inspect", "ping", "--destination", nodename, "--timeout", "2"),
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     except subprocess.TimeoutExpired:
         return False
     return result.returncode == 0 and "pong" in result.stdout

@@ -1,4 +1,5 @@
 """API: the audit log (admins)."""
+
 from flask import jsonify, request
 
 from app.api.base import doc
@@ -12,6 +13,7 @@ bp = community_blueprint("api_audit", __name__, api=True)
 @requires("admin")
 @doc("Audit entries, newest first", role="admin", query=["entity", "period_id"])
 def list_audit():
-    entries = audit_log.entries(entity=request.args.get("entity") or None,
-                                period_id=request.args.get("period_id") or None)
+    entries = audit_log.entries(
+        entity=request.args.get("entity") or None, period_id=request.args.get("period_id") or None
+    )
     return jsonify([audit_log.to_json(e) for e in entries])

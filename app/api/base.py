@@ -1,4 +1,5 @@
 """What every API view shares: reading JSON, validating with the pages' forms, answering."""
+
 import json
 from decimal import Decimal
 
@@ -54,6 +55,7 @@ def validate(form_class, data: dict, **kwargs):
 
 class Merged(dict):
     """A PATCH body laid over the record; ``given`` are the keys the client sent."""
+
     given: frozenset = frozenset()
 
 
@@ -73,16 +75,37 @@ def no_content():
     return "", 204
 
 
-def doc(summary: str, form=None, status: int = 200, role: str | None = None, query=None,
-        body: dict | None = None, also: dict | None = None, *, public: bool = False,
-        conflict: bool = False, limited: bool = False):
+def doc(
+    summary: str,
+    form=None,
+    status: int = 200,
+    role: str | None = None,
+    query=None,
+    body: dict | None = None,
+    also: dict | None = None,
+    *,
+    public: bool = False,
+    conflict: bool = False,
+    limited: bool = False,
+):
     """Attach what /api/openapi.json says about a view: ``public`` views need no log-in
     (no 401), ``conflict`` ones can answer 409, ``limited`` ones 429; ``body``: a request
     body's content other than a form's JSON (a file); ``also``: more statuses it answers,
     with why."""
+
     def decorator(view):
-        view.openapi = {"summary": summary, "form": form, "status": status, "role": role,
-                        "query": query or [], "public": public, "conflict": conflict,
-                        "limited": limited, "body": body, "also": also or {}}
+        view.openapi = {
+            "summary": summary,
+            "form": form,
+            "status": status,
+            "role": role,
+            "query": query or [],
+            "public": public,
+            "conflict": conflict,
+            "limited": limited,
+            "body": body,
+            "also": also or {},
+        }
         return view
+
     return decorator

@@ -1,4 +1,5 @@
 """API: settings, members and properties of one community."""
+
 from flask import g, jsonify
 
 from app.api import serializers as out
@@ -60,8 +61,11 @@ def get_member(member_id):
 
 @bp.patch("/members/<int:member_id>")
 @requires("admin")
-@doc("Change a member's name, role, or email (until they join: a new email answers a new "
-     "invite link)", MemberForm, role="admin")
+@doc(
+    "Change a member's name, role, or email (until they join: a new email answers a new invite link)",
+    MemberForm,
+    role="admin",
+)
 def patch_member(member_id):
     member = get_or_404(Member, member_id)
     form = validate(MemberForm, merged(out.member(member), body()))
@@ -72,8 +76,7 @@ def patch_member(member_id):
 
 @bp.delete("/members/<int:member_id>")
 @requires("admin")
-@doc("Remove a member: their access ends, their records and balances stay", status=204,
-     role="admin")
+@doc("Remove a member: their access ends, their records and balances stay", status=204, role="admin")
 def delete_member(member_id):
     members.remove_member(get_or_404(Member, member_id))
     db.session.commit()

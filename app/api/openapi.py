@@ -1,5 +1,6 @@
 """/api/openapi.json, built from the routes themselves so no endpoint goes undocumented,
 and /api/docs, a vendored Swagger UI."""
+
 import re
 
 from flask import Blueprint, current_app, jsonify, render_template
@@ -14,60 +15,88 @@ bp = Blueprint("api_docs", __name__, url_prefix="/api")
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string"}, "message": {"type": "string"},
-        "fields": {"type": "object", "additionalProperties": {
-            "type": "array", "items": {"type": "string"}}}}}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        }
+    },
 }
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {"type": "object", "required": ["code", "message", "fields"],
-                             "properties": ERROR_SCHEMA["properties"]["error"]["properties"]}},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": ERROR_SCHEMA["properties"]["error"]["properties"],
+        }
+    },
 }
 
 _ERRORS = {
-    400: ("Invalid input: `fields` names each field at fault (empty when no single field is "
-          "to blame, e.g. a body that is not a JSON object)", VALIDATION_ERROR_SCHEMA),
+    400: (
+        "Invalid input: `fields` names each field at fault (empty when no single field is "
+        "to blame, e.g. a body that is not a JSON object)",
+        VALIDATION_ERROR_SCHEMA,
+    ),
     401: ("Not logged in", ERROR_SCHEMA),
     403: ("Not allowed for your role", ERROR_SCHEMA),
-    404: ("Not found (also: another community's id, or a community you are not in)",
-          ERROR_SCHEMA),
-    409: ("Conflicts with the current state (a closed period, a record saved at the same "
-          "moment, a reused Idempotency-Key)", ERROR_SCHEMA),
+    404: ("Not found (also: another community's id, or a community you are not in)", ERROR_SCHEMA),
+    409: (
+        "Conflicts with the current state (a closed period, a record saved at the same "
+        "moment, a reused Idempotency-Key)",
+        ERROR_SCHEMA,
+    ),
     429: ("Too many attempts; try again later", ERROR_SCHEMA),
 }
 
-_ID = {"oneOf": [{"type": "integer", "minimum": 0},
-                 {"type": "string", "pattern": r"^[0-9]{1,18}$"}]}
+_ID = {"oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "pattern": r"^[0-9]{1,18}$"}]}
 
 
 # SPEC §5 "Retries are safe": every POST may carry one (app/idempotency.py).
 IDEMPOTENCY_KEY = {
-    "name": "Idempotency-Key", "in": "header", "required": False,
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
     "description": "Send a POST again with the same key and body within 24 hours and get the "
-                   "first answer again, with nothing written twice. The same key with another "
-                   "request, or while the first is still running, is a 409.",
+    "first answer again, with nothing written twice. The same key with another "
+    "request, or while the first is still running, is a 409.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[!-~]+$"},
 }
 
 
 def _field_schema(field) -> dict:
     if isinstance(field, SignedAmountField):
-        return {"oneOf": [{"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$",
-                           "example": "-1250.00"},
-                          {"type": "number", "multipleOf": 0.01}],
-                "description": "Signed money, non-zero, at most ±1000000000.00 with at most "
-                               "two decimals; negative is a debt"}
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]{1,2})?$", "example": "-1250.00"},
+                {"type": "number", "multipleOf": 0.01},
+            ],
+            "description": "Signed money, non-zero, at most ±1000000000.00 with at most "
+            "two decimals; negative is a debt",
+        }
     if isinstance(field, AmountField):
-        return {"oneOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$",
-                           "example": "1250.00"},
-                          {"type": "number", "multipleOf": 0.01}],
-                "description": "Money, > 0 and ≤ 1000000000.00, at most two decimals"}
+        return {
+            "oneOf": [
+                {"type": "string", "pattern": r"^[0-9]+(\.[0-9]{1,2})?$", "example": "1250.00"},
+                {"type": "number", "multipleOf": 0.01},
+            ],
+            "description": "Money, > 0 and ≤ 1000000000.00, at most two decimals",
+        }
     if isinstance(field, DecimalPlacesField):
-        return {"oneOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"},
-                          {"type": "number"}],
-                "description": f"Decimal with at most {field.places} decimals"}
+        return {
+            "oneOf": [{"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?$"}, {"type": "number"}],
+            "description": f"Decimal with at most {field.places} decimals",
+        }
     if isinstance(field, IdField):
         return dict(_ID)
     if isinstance(field, BooleanField):
@@ -92,8 +121,7 @@ def _form_schema(form_class, required_allowed=True) -> dict:
             if field.name == "csrf_token":
                 continue
             schema = _field_schema(field)
-            is_required = any(getattr(v, "field_flags", {}).get("required")
-                              for v in field.validators)
+            is_required = any(getattr(v, "field_flags", {}).get("required") for v in field.validators)
             if not is_required:
                 schema = {**schema, "nullable": True}
             properties[field.name] = schema
@@ -112,8 +140,7 @@ def _rate_limited(view) -> bool:
         if manager.application_limits or manager.default_limits:
             return True
         name = f"{view.__module__}.{view.__name__}"
-        return any(key == name or key.startswith(name + ".")
-                   for key in manager._decorated_limits)
+        return any(key == name or key.startswith(name + ".") for key in manager._decorated_limits)
     except AttributeError:  # another flask-limiter: say what the view's @doc says
         return False
 
@@ -135,8 +162,10 @@ def _responses(rule, info, method, view, has_params) -> dict:
     responses = {str(status): {"description": "Success"}}
     for code in sorted(codes):
         description, schema = _ERRORS[code]
-        responses[str(code)] = {"description": description,
-                                "content": {"application/json": {"schema": schema}}}
+        responses[str(code)] = {
+            "description": description,
+            "content": {"application/json": {"schema": schema}},
+        }
     return responses
 
 
@@ -155,15 +184,23 @@ def build_document() -> dict:
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         int_params = set(re.findall(r"<int:([a-z_]+)>", rule.rule))
         names = re.findall(r"{([a-z_]+)}", path)
-        params = [{"name": name, "in": "path", "required": True,
-                   "schema": {"type": "integer", "minimum": 0} if name in int_params
-                   else {"type": "string"}}
-                  for name in names]
-        params += [{"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
-                   for q in info.get("query", [])]
+        params = [
+            {
+                "name": name,
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 0} if name in int_params else {"type": "string"},
+            }
+            for name in names
+        ]
+        params += [
+            {"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
+            for q in info.get("query", [])
+        ]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             operation = {
-                "summary": info["summary"], "operationId": f"{rule.endpoint}.{method.lower()}",
+                "summary": info["summary"],
+                "operationId": f"{rule.endpoint}.{method.lower()}",
                 "parameters": params,
                 "responses": _responses(rule, info, method, view, bool(names)),
             }
@@ -171,7 +208,8 @@ def build_document() -> dict:
                 operation["security"] = []
             if info.get("role") == "self" and "403" in operation["responses"]:
                 operation["responses"]["403"]["description"] = (
-                    "Admins, or the member themselves; another owner is refused")
+                    "Admins, or the member themselves; another owner is refused"
+                )
             if method == "POST":  # 409 is listed for every write already
                 operation["parameters"] = [*params, IDEMPOTENCY_KEY]
             for code, why in info.get("also", {}).items():
@@ -183,20 +221,29 @@ def build_document() -> dict:
             if info.get("body") and method in ("POST", "PATCH", "PUT"):
                 operation["requestBody"] = {"required": True, "content": info["body"]}
             elif info.get("form") and method in ("POST", "PATCH", "PUT"):
-                operation["requestBody"] = {"required": method == "POST", "content": {
-                    "application/json": {"schema": _form_schema(
-                        info["form"], required_allowed=method == "POST")}}}
+                operation["requestBody"] = {
+                    "required": method == "POST",
+                    "content": {
+                        "application/json": {
+                            "schema": _form_schema(info["form"], required_allowed=method == "POST")
+                        }
+                    },
+                }
             paths.setdefault(path, {})[method.lower()] = operation
     return {
         "openapi": "3.0.3",
-        "info": {"title": "Levy API", "version": "1",
-                 "description": "Common money for communities of property owners. Amounts are "
-                                "decimal strings with two decimals; ids are integers. Every "
-                                "error is {\"error\": {code, message, fields?}}; every 400 "
-                                "has `fields`."},
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                       "schemas": {"Error": ERROR_SCHEMA,
-                                   "ValidationError": VALIDATION_ERROR_SCHEMA}},
+        "info": {
+            "title": "Levy API",
+            "version": "1",
+            "description": "Common money for communities of property owners. Amounts are "
+            "decimal strings with two decimals; ids are integers. Every "
+            'error is {"error": {code, message, fields?}}; every 400 '
+            "has `fields`.",
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Error": ERROR_SCHEMA, "ValidationError": VALIDATION_ERROR_SCHEMA},
+        },
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
     }

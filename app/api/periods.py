@@ -1,4 +1,5 @@
 """API: periods, their close, and jobs."""
+
 from flask import jsonify
 
 from app.api import serializers as out
@@ -22,8 +23,7 @@ def list_periods():
 
 @bp.post("/periods")
 @requires("admin")
-@doc("Create a period; copy_budget_from copies another period's budget items", PeriodForm,
-     201, "admin")
+@doc("Create a period; copy_budget_from copies another period's budget items", PeriodForm, 201, "admin")
 def create_period():
     form = validate(PeriodForm, body())
     period = service.create(**form.values())
@@ -39,7 +39,7 @@ def get_period(period_id):
 
 @bp.patch("/periods/<int:period_id>")
 @requires("admin")
-@doc("Rename a period, or reopen it with {\"status\": \"open\"}", PeriodPatchForm, role="admin")
+@doc('Rename a period, or reopen it with {"status": "open"}', PeriodPatchForm, role="admin")
 def patch_period(period_id):
     period = get_or_404(Period, period_id)
     form = validate(PeriodPatchForm, merged(out.period(period), body()))
@@ -67,14 +67,32 @@ def get_job(job_id):
 
 @bp.get("/periods/<int:period_id>/recompute-preview")
 @requires("admin")
-@doc("Correction preview of a reopened period: each member's closing balance in this and "
-     "every later closed period, as the last close wrote it and as closing this period now "
-     "would write it (members whose balance does not change are left out); writes nothing",
-     role="admin", conflict=True)
+@doc(
+    "Correction preview of a reopened period: each member's closing balance in this and "
+    "every later closed period, as the last close wrote it and as closing this period now "
+    "would write it (members whose balance does not change are left out); writes nothing",
+    role="admin",
+    conflict=True,
+)
 def recompute_preview(period_id):
     periods = correction_preview.preview(get_or_404(Period, period_id))
-    return jsonify({"periods": [{
-        "id": p.period.id, "name": p.period.name,
-        "rows": [{"member_id": r.member_id, "closing_before": format_cents(r.before),
-                  "closing_after": format_cents(r.after), "change": format_cents(r.change)}
-                 for r in p.rows]} for p in periods]})
+    return jsonify(
+        {
+            "periods": [
+                {
+                    "id": p.period.id,
+                    "name": p.period.name,
+                    "rows": [
+                        {
+                            "member_id": r.member_id,
+                            "closing_before": format_cents(r.before),
+                            "closing_after": format_cents(r.after),
+                            "change": format_cents(r.change),
+                        }
+                        for r in p.rows
+                    ],
+                }
+                for p in periods
+            ]
+        }
+    )

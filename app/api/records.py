@@ -4,6 +4,7 @@ readings of a period.
 They share one shape (list and create under a period; get, patch and delete by id), so the
 routes are made by one function per kind rather than written seven times.
 """
+
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
@@ -12,8 +13,15 @@ from app.api import serializers as out
 from app.api.base import body, created, doc, merged, no_content, validate
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
-                              PayoutForm, ReadingForm, ServiceChargeForm)
+from app.forms.ledger import (
+    AdjustmentForm,
+    BudgetItemForm,
+    ContributionForm,
+    ExpenseForm,
+    PayoutForm,
+    ReadingForm,
+    ServiceChargeForm,
+)
 from app.models import BudgetItem, Period
 from app.money import format_cents
 from app.services import billing, records
@@ -27,6 +35,7 @@ def register(name, path, ops, form_class, to_json, *, filters=(), many=None):
 
     Owners read only the rows app.policy lets them see (the form maps fields to the service).
     """
+
     def owner_filters() -> dict:
         visible = policy.visible_rows(g.member, ops.entity)
         if visible is None:
@@ -73,14 +82,11 @@ def register(name, path, ops, form_class, to_json, *, filters=(), many=None):
         return no_content()
 
     endpoint = path.replace("-", "_")
-    bp.add_url_rule(f"/periods/<int:period_id>/{path}", f"list_{endpoint}", list_view,
-                    methods=["GET"])
-    bp.add_url_rule(f"/periods/<int:period_id>/{path}", f"create_{endpoint}", create_view,
-                    methods=["POST"])
+    bp.add_url_rule(f"/periods/<int:period_id>/{path}", f"list_{endpoint}", list_view, methods=["GET"])
+    bp.add_url_rule(f"/periods/<int:period_id>/{path}", f"create_{endpoint}", create_view, methods=["POST"])
     bp.add_url_rule(f"/{path}/<int:row_id>", f"get_{endpoint}", get_view, methods=["GET"])
     bp.add_url_rule(f"/{path}/<int:row_id>", f"patch_{endpoint}", patch_view, methods=["PATCH"])
-    bp.add_url_rule(f"/{path}/<int:row_id>", f"delete_{endpoint}", delete_view,
-                    methods=["DELETE"])
+    bp.add_url_rule(f"/{path}/<int:row_id>", f"delete_{endpoint}", delete_view, methods=["DELETE"])
 
 
 def _int_arg(name):
@@ -121,15 +127,40 @@ def _expense_json(row):
     return out.expense(row, billing.budget_item_id_for(row))
 
 
-register("contribution", "contributions", records.CONTRIBUTION, ContributionForm, out.contribution,
-         filters=[("member_id", "member_id")], many=_contributions_json)
-register("expense", "expenses", records.EXPENSE, ExpenseForm, _expense_json,
-         filters=[("paid_by", "paid_by_member_id")], many=_expenses_json)
-register("service charge", "charges", records.CHARGE, ServiceChargeForm, out.charge,
-         filters=[("member_id", "member_id")])
-register("payout", "payouts", records.PAYOUT, PayoutForm, out.payout,
-         filters=[("member_id", "member_id")])
-register("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm, out.adjustment,
-         filters=[("member_id", "member_id")])
+register(
+    "contribution",
+    "contributions",
+    records.CONTRIBUTION,
+    ContributionForm,
+    out.contribution,
+    filters=[("member_id", "member_id")],
+    many=_contributions_json,
+)
+register(
+    "expense",
+    "expenses",
+    records.EXPENSE,
+    ExpenseForm,
+    _expense_json,
+    filters=[("paid_by", "paid_by_member_id")],
+    many=_expenses_json,
+)
+register(
+    "service charge",
+    "charges",
+    records.CHARGE,
+    ServiceChargeForm,
+    out.charge,
+    filters=[("member_id", "member_id")],
+)
+register("payout", "payouts", records.PAYOUT, PayoutForm, out.payout, filters=[("member_id", "member_id")])
+register(
+    "adjustment",
+    "adjustments",
+    records.ADJUSTMENT,
+    AdjustmentForm,
+    out.adjustment,
+    filters=[("member_id", "member_id")],
+)
 register("budget item", "budget-items", billing.BUDGET_ITEMS, BudgetItemForm, out.budget_item)
 register("reading", "readings", billing.READINGS, ReadingForm, _reading_json, many=_readings_json)

@@ -1,4 +1,5 @@
 """API: the balance sheet (JSON and CSV) and one member's balance with its lines."""
+
 from flask import g, jsonify, request
 from flask_babel import gettext as _
 
@@ -35,30 +36,45 @@ def statement_json(data: statements.Statement) -> dict:
     row, sheet = data.row, data.sheet
     item_ids = {item.key: item.id for item in sheet.items}
     return {
-        "period": {"id": data.period.id, "name": data.period.name,
-                   "status": data.period.status},
-        "provisional": sheet.provisional, "stale": sheet.stale,
-        "member_id": data.member.id, "name": data.member.name,
+        "period": {"id": data.period.id, "name": data.period.name, "status": data.period.status},
+        "provisional": sheet.provisional,
+        "stale": sheet.stale,
+        "member_id": data.member.id,
+        "name": data.member.name,
         **{c: format_cents(getattr(row, c) if row else 0) for c in COLUMNS},
         "lines": {
             "opening": format_cents(row.opening if row else 0),
             "contributions": [out.contribution(c) for c in data.contributions],
-            "paid_expenses": [out.expense(e, item_ids.get(e.payment_type_key))
-                              for e in data.paid_expenses],
+            "paid_expenses": [out.expense(e, item_ids.get(e.payment_type_key)) for e in data.paid_expenses],
             "service_charges": [out.charge(c) for c in data.service_charges],
             "payouts": [out.payout(p) for p in data.payouts],
             "adjustments": [out.adjustment(a) for a in data.adjustments],
-            "allocations": [{
-                "budget_item_id": line.item_id, "payment_type": line.payment_type,
-                "strategy": line.strategy, "property_id": line.property_id, "property": label,
-                "basis": out.decimal_text(line.basis), "basis_total": out.decimal_text(line.basis_total),
-                "total": format_cents(line.total), "share": format_cents(line.cents),
-                "rounding": format_cents(line.rounding)} for line, label in data.allocations],
-            "usage": [{
-                "budget_item_id": line.item_id, "payment_type": line.payment_type,
-                "property_id": line.property_id, "property": label,
-                "consumption": out.decimal_text(line.basis), "amount": format_cents(line.cents)}
-                for line, label in data.usage],
+            "allocations": [
+                {
+                    "budget_item_id": line.item_id,
+                    "payment_type": line.payment_type,
+                    "strategy": line.strategy,
+                    "property_id": line.property_id,
+                    "property": label,
+                    "basis": out.decimal_text(line.basis),
+                    "basis_total": out.decimal_text(line.basis_total),
+                    "total": format_cents(line.total),
+                    "share": format_cents(line.cents),
+                    "rounding": format_cents(line.rounding),
+                }
+                for line, label in data.allocations
+            ],
+            "usage": [
+                {
+                    "budget_item_id": line.item_id,
+                    "payment_type": line.payment_type,
+                    "property_id": line.property_id,
+                    "property": label,
+                    "consumption": out.decimal_text(line.basis),
+                    "amount": format_cents(line.cents),
+                }
+                for line, label in data.usage
+            ],
         },
     }
 
@@ -78,6 +94,6 @@ def member_balance(period_id, member_id):
 def export_beancount():
     if not can_see_sheet():
         raise Forbidden(_("Only admins can export the ledger."))
-    return downloads.attachment(exports.beancount(),
-                                downloads.filename(g.community.slug, ext="beancount"),
-                                "text/plain")
+    return downloads.attachment(
+        exports.beancount(), downloads.filename(g.community.slug, ext="beancount"), "text/plain"
+    )

@@ -1,4 +1,5 @@
 """Sign-up, login, tokens, invites and password resets."""
+
 import re
 
 from babel.numbers import list_currencies
@@ -26,8 +27,11 @@ def default_currency() -> str:
 
 
 def _email():
-    return [required(), Email(message=lazy_gettext("Enter a valid email address."),
-                              check_deliverability=False), Length(max=254)]
+    return [
+        required(),
+        Email(message=lazy_gettext("Enter a valid email address."), check_deliverability=False),
+        Length(max=254),
+    ]
 
 
 def _new_password():
@@ -36,11 +40,15 @@ def _new_password():
 
 class CommunityForm(BaseForm):
     """A new community for a user who is logged in (POST /api/communities, the page)."""
+
     community_name = TrimmedStringField(lazy_gettext("Community name"), [required(), Length(max=120)])
-    slug = TrimmedStringField(lazy_gettext("Web address"), [required(), Regexp(
-        SLUG_RE, message=lazy_gettext("3 to 40 lowercase letters, digits or dashes."))])
-    currency = TrimmedStringField(lazy_gettext("Currency"), [valid_currency],
-                                  default=lambda: default_currency())
+    slug = TrimmedStringField(
+        lazy_gettext("Web address"),
+        [required(), Regexp(SLUG_RE, message=lazy_gettext("3 to 40 lowercase letters, digits or dashes."))],
+    )
+    currency = TrimmedStringField(
+        lazy_gettext("Currency"), [valid_currency], default=lambda: default_currency()
+    )
     FIELDS: tuple[str, ...] = ("community_name", "slug", "currency")
 
     def values(self) -> dict:
@@ -69,12 +77,14 @@ class TokenForm(BaseForm):
 
 class InviteAcceptForm(BaseForm):
     """An invite to an email with no account yet: the person sets a password."""
+
     name = TrimmedStringField(lazy_gettext("Your name"), [Length(max=120)])
     password = PasswordField(lazy_gettext("Password"), _new_password())
 
 
 class InviteJoinForm(BaseForm):
     """An invite to an email that has an account: joined by that account, logged in."""
+
     name = TrimmedStringField(lazy_gettext("Your name"), [Length(max=120)])
 
 

@@ -13,6 +13,7 @@ API alike (the API fills the same forms with ``BaseForm.for_api``):
 - from JSON: a value of the wrong type (a number or boolean where text belongs, text where
   a boolean belongs, an object or array anywhere) and an unknown field are field errors.
 """
+
 import re
 import unicodedata
 from datetime import datetime
@@ -22,8 +23,13 @@ from flask import has_request_context
 from flask_babel import gettext as _, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectFieldBase, StringField, TextAreaField
-from wtforms.validators import (InputRequired, Length, Optional, StopValidation,  # noqa: F401
-                                ValidationError)
+from wtforms.validators import (  # noqa: F401
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 from werkzeug.datastructures import MultiDict
 
 from app.i18n import current_language, input_number
@@ -77,8 +83,7 @@ class BaseForm(FlaskForm):
     def for_api(cls, data: dict, **kwargs):
         """The form filled from a JSON object. Keys listed in ``data.given`` (see
         ``app.api.base.merged``) are the ones the client sent; only those can be unknown."""
-        form = cls(formdata=json_to_formdata(data), meta={"csrf": False, "input_locale": None},
-                   **kwargs)
+        form = cls(formdata=json_to_formdata(data), meta={"csrf": False, "input_locale": None}, **kwargs)
         form._input_errors = _json_type_errors(form, data, getattr(data, "given", None))
         return form
 
@@ -94,15 +99,15 @@ class BaseForm(FlaskForm):
         for name, message in problems.items():
             if name in self._fields:
                 self._fields[name].validate = _refused(self._fields[name], message)
-        self._unknown = {name: [message] for name, message in problems.items()
-                         if name not in self._fields}
+        self._unknown = {name: [message] for name, message in problems.items() if name not in self._fields}
         valid = super().validate(extra_validators)
         return valid and not self._unknown
 
     def field_errors(self) -> dict[str, list[str]]:
         errors = {name: [str(e) for e in errors] for name, errors in self.errors.items()}
-        errors.update({name: [str(e) for e in messages]
-                       for name, messages in getattr(self, "_unknown", {}).items()})
+        errors.update(
+            {name: [str(e) for e in messages] for name, messages in getattr(self, "_unknown", {}).items()}
+        )
         return errors
 
 
@@ -117,10 +122,12 @@ def _refused(field, message):
     def validate(form, extra_validators=()):
         field.errors = [message]
         return False
+
     return validate
 
 
 # --- which text is acceptable -------------------------------------------------------------
+
 
 def is_multi_line(field) -> bool:
     return isinstance(field, TextAreaField) or getattr(field, "multi_line", False)
@@ -173,6 +180,7 @@ def bad_characters(text: str, *, multi_line: bool) -> str | None:
 
 
 # --- JSON values as form data -------------------------------------------------------------
+
 
 def json_to_formdata(data: dict) -> MultiDict:
     """JSON values as the strings a browser would send. ``None`` means "not given"."""
@@ -246,6 +254,7 @@ def _type_error(kind: str, value) -> str | None:
 
 
 # --- fields -------------------------------------------------------------------------------
+
 
 class _ParsedField(StringField):
     """A text input whose value is parsed; a parse failure is a field error, never a 500."""
@@ -366,11 +375,13 @@ class TrimmedStringField(_Stripped):
 class MultiLineField(_Stripped, TextAreaField):
     """A multi-line text (comments, descriptions, reasons): newlines and tabs inside kept
     as sent, blanks around it removed."""
+
     multi_line = True
 
 
 class StrictBooleanField(BooleanField):
     """A checkbox for pages; for the API only true/false."""
+
     TRUE = {"true", "1", "y", "yes", "on"}
     FALSE = {"false", "0", "n", "no", "off", ""}
 
@@ -395,8 +406,11 @@ class _Required(InputRequired):
     def __call__(self, form, field):
         raw = field.raw_data[0] if field.raw_data else None
         blank = raw is None or (isinstance(raw, str) and not raw.strip())
-        if blank or (isinstance(field, (_ParsedField, DateField, SelectFieldBase))
-                     and field.data is None and not field.errors):
+        if blank or (
+            isinstance(field, (_ParsedField, DateField, SelectFieldBase))
+            and field.data is None
+            and not field.errors
+        ):
             field.errors[:] = []
             raise StopValidation(self.message)
 

@@ -1,11 +1,20 @@
 """Periods, contributions, expenses, budget items, readings, service charges, payouts and
 adjustments."""
+
 from flask_babel import lazy_gettext
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms.base import (AmountField, BaseForm, DecimalPlacesField, IdField, MultiLineField,
-                            StrictDateField, TrimmedStringField, required)
+from app.forms.base import (
+    AmountField,
+    BaseForm,
+    DecimalPlacesField,
+    IdField,
+    MultiLineField,
+    StrictDateField,
+    TrimmedStringField,
+    required,
+)
 from app.money import MoneyError, parse_amount, to_decimal
 from app.words import STATUSES, STRATEGY_CHOICES, STRATEGY_HELP
 
@@ -21,8 +30,9 @@ class SignedAmountField(AmountField):
     def parse(self, text):
         value = to_decimal(text)
         if value == 0:
-            raise MoneyError(lazy_gettext(
-                "Enter an amount other than zero; a minus sign makes it a debt."), "not_positive")
+            raise MoneyError(
+                lazy_gettext("Enter an amount other than zero; a minus sign makes it a debt."), "not_positive"
+            )
         cents = parse_amount(abs(value))
         return -cents if value < 0 else cents
 
@@ -37,11 +47,14 @@ class RecordForm(BaseForm):
     row's attribute: ``values()`` turns a valid form into the service's arguments (a blank
     text is ""), ``initial(row)`` a row into the edit form's data.
     """
+
     FIELDS: dict[str, str] = {}
 
     def values(self) -> dict:
-        return {arg: "" if self[name].data is None and isinstance(self[name], _TEXT)
-                else self[name].data for name, arg in self.FIELDS.items()}
+        return {
+            arg: "" if self[name].data is None and isinstance(self[name], _TEXT) else self[name].data
+            for name, arg in self.FIELDS.items()
+        }
 
     @classmethod
     def initial(cls, row) -> dict:
@@ -74,8 +87,10 @@ class ContributionForm(RecordForm):
 
 
 class ExpenseForm(RecordForm):
-    FIELDS = {"amount": "amount_cents",
-              **_same("date", "payment_type", "vendor", "description", "paid_by_member_id")}
+    FIELDS = {
+        "amount": "amount_cents",
+        **_same("date", "payment_type", "vendor", "description", "paid_by_member_id"),
+    }
     amount = AmountField(lazy_gettext("Amount"), [required()])
     date = _date(lazy_gettext("Date"))
     payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
@@ -112,21 +127,18 @@ STRATEGIES = STRATEGY_CHOICES  # values are the codes; labels are words
 
 
 class BudgetItemForm(RecordForm):
-    FIELDS = {"budgeted_cost": "budgeted_cost_cents",
-              **_same("payment_type", "strategy", "unit_rate")}
+    FIELDS = {"budgeted_cost": "budgeted_cost_cents", **_same("payment_type", "strategy", "unit_rate")}
     payment_type = TrimmedStringField(lazy_gettext("Category"), [required(), Length(max=80)])
     budgeted_cost = AmountField(lazy_gettext("Budgeted cost"), [required()])
-    strategy = SelectField(lazy_gettext("Split strategy"), [required()], choices=STRATEGIES,
-                           description=STRATEGY_HELP)
-    unit_rate = DecimalPlacesField(lazy_gettext("Unit rate (tariff)"), [Optional()], places=4,
-                                   positive=True)
+    strategy = SelectField(
+        lazy_gettext("Split strategy"), [required()], choices=STRATEGIES, description=STRATEGY_HELP
+    )
+    unit_rate = DecimalPlacesField(lazy_gettext("Unit rate (tariff)"), [Optional()], places=4, positive=True)
 
 
 class ReadingForm(RecordForm):
     FIELDS = _same("property_id", "budget_item_id", "start_reading", "end_reading")
     property_id = IdField(lazy_gettext("Property"), [required()])
     budget_item_id = IdField(lazy_gettext("Budget item"), [required()])
-    start_reading = DecimalPlacesField(lazy_gettext("Start reading"), [Optional()], places=3,
-                                       positive=False)
-    end_reading = DecimalPlacesField(lazy_gettext("End reading"), [required()], places=3,
-                                     positive=False)
+    start_reading = DecimalPlacesField(lazy_gettext("Start reading"), [Optional()], places=3, positive=False)
+    end_reading = DecimalPlacesField(lazy_gettext("End reading"), [required()], places=3, positive=False)

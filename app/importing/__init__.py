@@ -5,9 +5,17 @@ one cell (numbers in either convention, dates, yes/no), ``rows`` maps a table's 
 rows of a property or contribution import. ``app.services.imports`` finds the members and
 properties they name and writes them.
 """
-from app.importing.files import FileError, Table, read_table
-from app.importing.rows import (ContributionRow, PropertyRow, contribution_rows, name_key,
-                                property_rows)
 
-__all__ = ["ContributionRow", "FileError", "PropertyRow", "Table", "contribution_rows",
-           "name_key", "property_rows", "read_table"]
+from app.importing.files import FileError, Table, read_table
+from app.importing.rows import ContributionRow, PropertyRow, contribution_rows, name_key, property_rows
+
+__all__ = [
+    "ContributionRow",
+    "FileError",
+    "PropertyRow",
+    "Table",
+    "contribution_rows",
+    "name_key",
+    "property_rows",
+    "read_table",
+]

@@ -8,6 +8,7 @@ is the spreadsheet's row number; number cells become exact ``Decimal`` (a cell f
 as a percentage gives the number shown, 3.85 for "3.85%"), date cells ``date``.
 Blank rows are skipped; the first non-blank row is the header.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -48,7 +49,7 @@ def read_table(content: bytes) -> Table:
 
 def _decode(content: bytes) -> str:
     if content.startswith(codecs.BOM_UTF8):
-        content = content[len(codecs.BOM_UTF8):]
+        content = content[len(codecs.BOM_UTF8) :]
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -56,8 +57,7 @@ def _decode(content: bytes) -> str:
     try:
         return content.decode("cp1251")
     except UnicodeDecodeError:
-        raise FileError(_("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX "
-                          "workbook.")) from None
+        raise FileError(_("The file is neither UTF-8 nor Windows-1251 text, nor an XLSX workbook.")) from None
 
 
 def _delimiter(text: str) -> str:
@@ -81,8 +81,9 @@ def _read_csv(text: str) -> Table:
                 continue
             _add(table, start, [c if c.strip() else None for c in cells])
     except csv.Error as error:
-        raise FileError(_("Line %(line)d: the CSV cannot be read (%(error)s).",
-                          line=line, error=error)) from None
+        raise FileError(
+            _("Line %(line)d: the CSV cannot be read (%(error)s).", line=line, error=error)
+        ) from None
     if table is None:
         raise FileError(_("The file is empty."))
     return table
@@ -90,6 +91,7 @@ def _read_csv(text: str) -> Table:
 
 def _read_xlsx(content: bytes) -> Table:
     from openpyxl import load_workbook  # only imports pay for it
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
@@ -104,11 +106,11 @@ def _read_xlsx(content: bytes) -> Table:
             if not any(c is not None and str(c).strip() for c in cells):
                 continue
             if table is None:
-                table = Table(headers=[("" if c is None else str(c)).strip() for c in cells],
-                              header_line=number)
+                table = Table(
+                    headers=[("" if c is None else str(c)).strip() for c in cells], header_line=number
+                )
                 continue
-            _add(table, number, [None if isinstance(c, str) and not c.strip() else c
-                                 for c in cells])
+            _add(table, number, [None if isinstance(c, str) and not c.strip() else c for c in cells])
     finally:
         book.close()
     if table is None:

@@ -20,6 +20,7 @@ Money in is matched to a member, the first rule that gives exactly one member wi
 Money out takes the ``payment_type`` of the latest expense (by date, then by id) whose
 vendor is the counterparty (ignoring case and spacing).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,33 @@ from dataclasses import dataclass, field
 
 __all__ = ["Directory", "key", "label_owner", "suggest_category", "suggest_member"]
 
-PROPERTY_WORDS = frozenset({
-    "участок", "участка", "участку", "уч", "кв", "квартира", "квартиры", "дом", "дома",
-    "гараж", "гаража", "бокс", "лот", "plot", "unit", "lot", "flat", "apt", "apartment",
-    "house", "garage", "no", "nr"})
+PROPERTY_WORDS = frozenset(
+    {
+        "участок",
+        "участка",
+        "участку",
+        "уч",
+        "кв",
+        "квартира",
+        "квартиры",
+        "дом",
+        "дома",
+        "гараж",
+        "гаража",
+        "бокс",
+        "лот",
+        "plot",
+        "unit",
+        "lot",
+        "flat",
+        "apt",
+        "apartment",
+        "house",
+        "garage",
+        "no",
+        "nr",
+    }
+)
 _TOKEN = re.compile(r"\w+")
 _NUMBER_JOINERS = ".,/-"
 
@@ -43,6 +67,7 @@ def key(text: str) -> str:
 @dataclass
 class Directory:
     """What the matcher knows of a community."""
+
     # property label -> its owner's member id (active members only)
     labels: dict[str, int] = field(default_factory=dict)
     # key(name) -> member ids with that name
@@ -88,7 +113,7 @@ def label_owner(purpose: str, directory: Directory) -> int | None:
 
 
 def _longest_at(text, tokens, index, directory) -> tuple[int, int] | None:
-    words = [t[0] for t in tokens[index:index + directory._longest]]
+    words = [t[0] for t in tokens[index : index + directory._longest]]
     for count in range(len(words), 0, -1):
         for core, owner in directory._by_tokens.get(tuple(words[:count]), ()):
             start, end = tokens[index].start(), tokens[index + count - 1].end()
@@ -101,19 +126,18 @@ def _longest_at(text, tokens, index, directory) -> tuple[int, int] | None:
 
 def _joined_number(text: str, start: int, end: int) -> bool:
     """Is text[start:end] part of a longer number: 12 in 12.02.2026, 1/12, 12-1, 12,50?"""
-    before = text[start - 2:start] if start >= 2 else ""
-    after = text[end:end + 2]
-    return (len(before) == 2 and before[1] in _NUMBER_JOINERS and before[0].isdigit()
-            and text[start].isdigit()) or \
-           (len(after) == 2 and after[0] in _NUMBER_JOINERS and after[1].isdigit()
-            and text[end - 1].isdigit())
+    before = text[start - 2 : start] if start >= 2 else ""
+    after = text[end : end + 2]
+    return (
+        len(before) == 2 and before[1] in _NUMBER_JOINERS and before[0].isdigit() and text[start].isdigit()
+    ) or (len(after) == 2 and after[0] in _NUMBER_JOINERS and after[1].isdigit() and text[end - 1].isdigit())
 
 
 def _after_property_word(text: str, tokens, index: int) -> bool:
     first = tokens[index]
     if first[0] in PROPERTY_WORDS:
         return True  # the label itself says it ("Участок 12")
-    gap = text[tokens[index - 1].end():first.start()] if index else text[:first.start()]
+    gap = text[tokens[index - 1].end() : first.start()] if index else text[: first.start()]
     if "№" in gap or "#" in gap:
         return True
     return index > 0 and tokens[index - 1][0] in PROPERTY_WORDS

@@ -8,6 +8,7 @@ writes it: "Доля: Enter a number greater than zero."
 
 Nothing here knows the database: finding members and properties is the service's job.
 """
+
 from __future__ import annotations
 
 import re
@@ -97,9 +98,16 @@ def property_rows(table: Table) -> list[PropertyRow]:
         if active is not None:
             row.active = cell.read("active", read_bool)
         if not row.owner and not row.email and not row.errors:
-            row.errors.append(row.header('owner', 'email') + ": " + _("Name the owner."))
-    return _read(table, PROPERTY_COLUMNS, PropertyRow, fill, required=("label", "share_weight"),
-                 one_of=("owner", "email"))
+            row.errors.append(row.header("owner", "email") + ": " + _("Name the owner."))
+
+    return _read(
+        table,
+        PROPERTY_COLUMNS,
+        PropertyRow,
+        fill,
+        required=("label", "share_weight"),
+        one_of=("owner", "email"),
+    )
 
 
 def contribution_rows(table: Table) -> list[ContributionRow]:
@@ -111,13 +119,20 @@ def contribution_rows(table: Table) -> list[ContributionRow]:
         row.property = cell.text("property", 80) or ""
         row.comment = cell.text("comment", 2000, one_line=False) or ""
         if not row.member and not row.property and not row.errors:
-            row.errors.append(row.header('member', 'property') + ": "
-                              + _("Name the member or the property."))
-    return _read(table, CONTRIBUTION_COLUMNS, ContributionRow, fill, required=("date", "amount"),
-                 one_of=("member", "property"))
+            row.errors.append(row.header("member", "property") + ": " + _("Name the member or the property."))
+
+    return _read(
+        table,
+        CONTRIBUTION_COLUMNS,
+        ContributionRow,
+        fill,
+        required=("date", "amount"),
+        one_of=("member", "property"),
+    )
 
 
 # --- columns -----------------------------------------------------------------------------
+
 
 def _header_key(header: str) -> str:
     head = re.split(r"[,(\[]", header.replace("\ufeff", ""), maxsplit=1)[0]
@@ -132,19 +147,32 @@ def _columns(table: Table, known: dict, *, required: tuple, one_of: tuple) -> di
         if name is None:
             continue
         if name in columns:
-            raise FileError(_("Two columns give the %(name)s: %(first)s and %(second)s. Keep one.",
-                              name=name, first=table.headers[columns[name]], second=header))
+            raise FileError(
+                _(
+                    "Two columns give the %(name)s: %(first)s and %(second)s. Keep one.",
+                    name=name,
+                    first=table.headers[columns[name]],
+                    second=header,
+                )
+            )
         columns[name] = index
     missing = [name for name in required if name not in columns]
     if missing:
-        raise FileError(_("The header (line %(line)d) has no %(columns)s column.",
-                          line=table.header_line, columns=_(" and no ").join(
-                              _column(name, known) for name in missing)))
+        raise FileError(
+            _(
+                "The header (line %(line)d) has no %(columns)s column.",
+                line=table.header_line,
+                columns=_(" and no ").join(_column(name, known) for name in missing),
+            )
+        )
     if not any(name in columns for name in one_of):
-        raise FileError(_("The header (line %(line)d) has neither a %(first)s nor a %(second)s "
-                          "column.", line=table.header_line,
-                          **{key: _column(name, known)
-                             for key, name in zip(("first", "second"), one_of)}))
+        raise FileError(
+            _(
+                "The header (line %(line)d) has neither a %(first)s nor a %(second)s column.",
+                line=table.header_line,
+                **{key: _column(name, known) for key, name in zip(("first", "second"), one_of)},
+            )
+        )
     return columns
 
 
@@ -194,8 +222,9 @@ class _Cells:
     def number(self, name: str, comma: bool, places: int):
         if not self.present(name, required=True):
             return None
-        return self.read(name, lambda cell: parse_decimal(
-            read_number(cell, decimal_comma=comma), places, positive=True))
+        return self.read(
+            name, lambda cell: parse_decimal(read_number(cell, decimal_comma=comma), places, positive=True)
+        )
 
     def amount(self, name: str, comma: bool):
         if not self.present(name, required=True):

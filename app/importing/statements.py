@@ -18,6 +18,7 @@ Two formats:
 A file with any unreadable line is refused whole (``FileError`` naming every bad line, at
 most the first ten), so a statement is never half imported.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -48,9 +49,9 @@ _SHOWN_ERRORS = 10
 
 @dataclass(frozen=True)
 class StatementLine:
-    line: int            # where the line starts in the file (the header is line 1)
+    line: int  # where the line starts in the file (the header is line 1)
     date: date
-    amount_cents: int    # signed: > 0 money in, < 0 money out
+    amount_cents: int  # signed: > 0 money in, < 0 money out
     counterparty: str
     purpose: str
 
@@ -67,12 +68,15 @@ def read_statement(content: bytes) -> list[StatementLine]:
 
 # --- CSV ---------------------------------------------------------------------------------
 
+
 def _csv(content: bytes) -> list[StatementLine]:
     table = read_table(content)
-    columns = _columns(table, STATEMENT_COLUMNS, required=("date", "amount"),
-                       one_of=("counterparty", "purpose"))
+    columns = _columns(
+        table, STATEMENT_COLUMNS, required=("date", "amount"), one_of=("counterparty", "purpose")
+    )
     comma = _russian(table, columns)
     lines, errors = [], []
+
     def header(name):
         return table.headers[columns[name]]
 
@@ -134,11 +138,17 @@ def _refuse(errors: list[str]) -> None:
         return
     shown = errors[:_SHOWN_ERRORS]
     more = len(errors) - len(shown)
-    tail = " " + ngettext("… and %(num)d more line.", "… and %(num)d more lines.", more) \
-        if more else ""
-    raise FileError(ngettext("%(num)d line cannot be read; nothing was imported.",
-                             "%(num)d lines cannot be read; nothing was imported.", len(errors))
-                    + " " + " ".join(shown) + tail)
+    tail = " " + ngettext("… and %(num)d more line.", "… and %(num)d more lines.", more) if more else ""
+    raise FileError(
+        ngettext(
+            "%(num)d line cannot be read; nothing was imported.",
+            "%(num)d lines cannot be read; nothing was imported.",
+            len(errors),
+        )
+        + " "
+        + " ".join(shown)
+        + tail
+    )
 
 
 # --- 1CClientBankExchange ----------------------------------------------------------------
@@ -149,7 +159,7 @@ _INN_PREFIX = re.compile(r"^\s*ИНН\s*\d*\s*(КПП\s*\d*\s*)?", re.IGNORECASE
 
 def _one_c_text(content: bytes) -> str | None:
     """The file's text if it is a 1CClientBankExchange file, else None."""
-    body = content[len(codecs.BOM_UTF8):] if content.startswith(codecs.BOM_UTF8) else content
+    body = content[len(codecs.BOM_UTF8) :] if content.startswith(codecs.BOM_UTF8) else content
     if not body.lstrip().startswith(_ONE_C_MARK.encode("ascii")):
         return None
     try:
@@ -179,11 +189,13 @@ def _one_c(text: str) -> list[StatementLine]:
         elif key == "РасчСчет" and value:
             own.add(value)  # the header's or СекцияРасчСчет's: the statement's own account
     if current is not None:
-        raise FileError(_("Line %(line)d: the document has no КонецДокумента; the file is cut off.",
-                          line=start))
+        raise FileError(
+            _("Line %(line)d: the document has no КонецДокумента; the file is cut off.", line=start)
+        )
     if not own:
-        raise FileError(_("The file names no account of its own (РасчСчет=…), so money in "
-                          "cannot be told from money out."))
+        raise FileError(
+            _("The file names no account of its own (РасчСчет=…), so money in cannot be told from money out.")
+        )
     lines, errors = [], []
     for number, fields in documents:
         problems = []
@@ -193,19 +205,17 @@ def _one_c(text: str) -> list[StatementLine]:
         except CellError as error:
             problems.append(f"Дата: {error}")
         try:
-            amount = abs(_signed_cents(read_number(_required(fields.get("Сумма")),
-                                                   decimal_comma=True)))
+            amount = abs(_signed_cents(read_number(_required(fields.get("Сумма")), decimal_comma=True)))
         except CellError as error:
             problems.append(f"Сумма: {error}")
         incoming = fields.get("ПолучательСчет", "") in own
         side = "Плательщик" if incoming else "Получатель"
         counterparty = fields.get(side + "1") or _INN_PREFIX.sub("", fields.get(side, ""))
         purpose = fields.get("НазначениеПлатежа") or " ".join(
-            fields[f"НазначениеПлатежа{i}"] for i in range(1, 7)
-            if fields.get(f"НазначениеПлатежа{i}"))
+            fields[f"НазначениеПлатежа{i}"] for i in range(1, 7) if fields.get(f"НазначениеПлатежа{i}")
+        )
         try:
-            counterparty = read_text(" ".join(counterparty.split()),
-                                     max_length=COUNTERPARTY_CHARS)
+            counterparty = read_text(" ".join(counterparty.split()), max_length=COUNTERPARTY_CHARS)
         except CellError as error:
             problems.append(f"{side}: {error}")
         try:
@@ -215,7 +225,6 @@ def _one_c(text: str) -> list[StatementLine]:
         if problems or day is None or amount is None:  # either None is one of the problems
             errors.append(_("Line %(line)d:", line=number) + " " + "; ".join(problems))
             continue
-        lines.append(StatementLine(number, day, amount if incoming else -amount,
-                                   counterparty, purpose))
+        lines.append(StatementLine(number, day, amount if incoming else -amount, counterparty, purpose))
     _refuse(errors)
     return lines

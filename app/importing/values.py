@@ -4,6 +4,7 @@ Cells arrive as text (CSV, or a text cell of XLSX), as ``Decimal`` (a number cel
 already exact), as ``date`` or as ``bool``. Each reader raises ``CellError`` with a short
 sentence for the row's error list; the caller puts the column's name in front.
 """
+
 from __future__ import annotations
 
 import re

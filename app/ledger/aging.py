@@ -6,6 +6,7 @@ closed period from which their closing balance has stayed negative in every late
 period. Days overdue count from that period's end date to today (never below 0); buckets
 are 0-30, 31-60, 61-90 (day 90 included) and 90+.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -21,13 +22,13 @@ BUCKETS = ("0-30", "31-60", "61-90", "90+")
 class ClosedPeriod:
     id: int
     end_date: date
-    closings: Mapping[int, int]   # member id → closing balance in cents (absent = 0)
+    closings: Mapping[int, int]  # member id → closing balance in cents (absent = 0)
 
 
 @dataclass(frozen=True)
 class Receivable:
     member_id: int
-    debt: int                # cents, > 0
+    debt: int  # cents, > 0
     since_period_id: int
     days_overdue: int
     bucket: str

@@ -5,14 +5,14 @@ split once by the item's strategy; in tariff mode each reading is charged instea
 lists one line per property and item, with what a statement needs to explain it: the basis
 (weight or consumption), the total split, and the rounding cent a property took, if any.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from collections.abc import Callable, Mapping, Sequence
 
-from app.ledger.split import (NothingToSplit, PropertyShare, Strategy, allocate,
-                              tariff_charge)
+from app.ledger.split import NothingToSplit, PropertyShare, Strategy, allocate, tariff_charge
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class ReadingInput:
 @dataclass(frozen=True)
 class Line:
     """One property's part of one item: ``kind`` is allocated (a split) or usage (a tariff)."""
+
     item_id: int
     payment_type: str
     strategy: str
@@ -43,10 +44,10 @@ class Line:
     property_id: int
     member_id: int
     cents: int
-    basis: Decimal          # share weight, 1 (fixed fee) or consumption
-    basis_total: Decimal    # the sum of the bases the total was split over
-    total: int              # the item's total split (tariff: the unit rate's charge)
-    rounding: int           # cents taken (+1) or given (−1) by the remainder rule
+    basis: Decimal  # share weight, 1 (fixed fee) or consumption
+    basis_total: Decimal  # the sum of the bases the total was split over
+    total: int  # the item's total split (tariff: the unit rate's charge)
+    rounding: int  # cents taken (+1) or given (−1) by the remainder rule
 
 
 @dataclass
@@ -63,8 +64,9 @@ class PeriodAllocation:
         return result
 
 
-def _bases(item: Item, properties: Sequence[PropertyShare],
-           consumption: Mapping[int, Decimal]) -> dict[int, Decimal]:
+def _bases(
+    item: Item, properties: Sequence[PropertyShare], consumption: Mapping[int, Decimal]
+) -> dict[int, Decimal]:
     active = [p for p in properties if p.active]
     if item.strategy == Strategy.PROPORTIONAL:
         return {p.property_id: Decimal(p.share_weight) for p in active}
@@ -87,12 +89,16 @@ def _rounded_share(total: int, basis_total: Decimal) -> Callable[[Decimal], int]
         n, d = abs(total) * num * total_den, den * total_num
         cents = (2 * n + d) // (2 * d)
         return -cents if total < 0 else cents
+
     return rounded
 
 
-def allocate_period(items: Sequence[Item], expense_totals: Mapping[str, tuple[str, int]],
-                    properties: Sequence[PropertyShare],
-                    readings: Sequence[ReadingInput]) -> PeriodAllocation:
+def allocate_period(
+    items: Sequence[Item],
+    expense_totals: Mapping[str, tuple[str, int]],
+    properties: Sequence[PropertyShare],
+    readings: Sequence[ReadingInput],
+) -> PeriodAllocation:
     """``expense_totals``: category key → (display name, cents)."""
     result = PeriodAllocation()
     owner = {p.property_id: p.owner_member_id for p in properties}
@@ -105,10 +111,21 @@ def allocate_period(items: Sequence[Item], expense_totals: Mapping[str, tuple[st
         item_readings = [r for r in readings if r.budget_item_id == item.id]
         if item.strategy == Strategy.USAGE_BASED and item.unit_rate is not None:
             for r in item_readings:
-                result.lines.append(Line(item.id, item.payment_type, item.strategy, "usage",
-                                         r.property_id, owner[r.property_id],
-                                         tariff_charge(r.consumption, item.unit_rate),
-                                         r.consumption, r.consumption, 0, 0))
+                result.lines.append(
+                    Line(
+                        item.id,
+                        item.payment_type,
+                        item.strategy,
+                        "usage",
+                        r.property_id,
+                        owner[r.property_id],
+                        tariff_charge(r.consumption, item.unit_rate),
+                        r.consumption,
+                        r.consumption,
+                        0,
+                        0,
+                    )
+                )
             continue
         if item.strategy == Strategy.NONE or total == 0:
             continue
@@ -118,8 +135,11 @@ def allocate_period(items: Sequence[Item], expense_totals: Mapping[str, tuple[st
         try:
             shares = allocate(item.strategy, total, properties, consumption, item.unit_rate)
         except NothingToSplit:
-            reason = ("no readings with consumption" if item.strategy == Strategy.USAGE_BASED
-                      else "no active properties")
+            reason = (
+                "no readings with consumption"
+                if item.strategy == Strategy.USAGE_BASED
+                else "no active properties"
+            )
             result.unassigned.append((item.payment_type, total, reason))
             continue
         bases = _bases(item, properties, consumption)
@@ -130,7 +150,19 @@ def allocate_period(items: Sequence[Item], expense_totals: Mapping[str, tuple[st
             if basis == 0 and cents == 0:
                 continue
             rounded = rounded_share(basis)
-            result.lines.append(Line(item.id, item.payment_type, item.strategy, "allocated",
-                                     property_id, owner[property_id], cents, basis, basis_total,
-                                     total, cents - rounded))
+            result.lines.append(
+                Line(
+                    item.id,
+                    item.payment_type,
+                    item.strategy,
+                    "allocated",
+                    property_id,
+                    owner[property_id],
+                    cents,
+                    basis,
+                    basis_total,
+                    total,
+                    cents - rounded,
+                )
+            )
     return result

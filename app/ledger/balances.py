@@ -32,9 +32,7 @@ class Movements:
     def __add__(self, other: Movements) -> Movements:
         if not isinstance(other, Movements):
             return NotImplemented
-        return Movements(
-            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
-        )
+        return Movements(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
 
 
 @dataclass(frozen=True)
@@ -80,9 +78,7 @@ TOTAL_KEYS = (
 )
 
 
-def balance_rows(
-    opening: Mapping[int, int], movements: Mapping[int, Movements]
-) -> dict[int, BalanceRow]:
+def balance_rows(opening: Mapping[int, int], movements: Mapping[int, Movements]) -> dict[int, BalanceRow]:
     """Rows for every member with an opening balance or a movement, by member id."""
     rows: dict[int, BalanceRow] = {}
     for member_id in sorted(set(opening) | set(movements)):

@@ -10,6 +10,7 @@ period's own inputs (records, splits, tariffs) do not depend on earlier balances
 opening shifts, and with it the late fee. So its new closing is its old one, moved by the
 change of opening, minus the change of late fee — no split is rerun.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -41,8 +42,9 @@ def late_fee(opening: int, contributions: int, percent: Decimal | int) -> int:
     return round_half_up_cents(Fraction(owed) * Fraction(percent) / 100)
 
 
-def late_fees(opening: Mapping[int, int], contributions: Mapping[int, int],
-              percent: Decimal | int) -> dict[int, int]:
+def late_fees(
+    opening: Mapping[int, int], contributions: Mapping[int, int], percent: Decimal | int
+) -> dict[int, int]:
     """Each member's non-zero fee, by member id."""
     fees = {}
     for member_id in set(opening) | set(contributions):
@@ -56,14 +58,16 @@ def late_fees(opening: Mapping[int, int], contributions: Mapping[int, int],
 class LaterPeriod:
     """What the last close wrote for a later period, member by member: the snapshot's
     opening, contributions and closing, and the late fee inside its service charges."""
+
     opening: Mapping[int, int]
     contributions: Mapping[int, int]
     closing: Mapping[int, int]
     fees: Mapping[int, int]
 
 
-def carry(closing: Mapping[int, int], later: Iterable[LaterPeriod],
-          percent: Decimal | int) -> list[dict[int, int]]:
+def carry(
+    closing: Mapping[int, int], later: Iterable[LaterPeriod], percent: Decimal | int
+) -> list[dict[int, int]]:
     """Each later period's closing balances, in order, once the period before the first of
     them closes with ``closing``. Members missing from a mapping count as 0."""
     result = []
@@ -75,8 +79,9 @@ def carry(closing: Mapping[int, int], later: Iterable[LaterPeriod],
             opening = carried.get(m, 0)
             contributions = period.contributions.get(m, 0)
             fee = late_fee(opening, contributions, percent)
-            after[m] = (period.closing.get(m, 0) - period.opening.get(m, 0) + opening
-                        + period.fees.get(m, 0) - fee)
+            after[m] = (
+                period.closing.get(m, 0) - period.opening.get(m, 0) + opening + period.fees.get(m, 0) - fee
+            )
         result.append(after)
         carried = after
     return result

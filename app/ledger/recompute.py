@@ -16,6 +16,7 @@ a property, or their opening or one of their movements is not zero. So a shift c
 has nothing else). The late fees are compared by amount and overdue, so the caller rewrites
 only the fees that changed. Pure: the recompute service and the tests share it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
@@ -32,6 +33,7 @@ __all__ = ["Fee", "Shift", "shift_period"]
 class Fee:
     """A member's late fee in one period: the cents charged, the overdue they came from and
     the percent applied (what a late fee row records)."""
+
     cents: int
     overdue: int
     percent: Decimal = Decimal(0)
@@ -43,12 +45,13 @@ NO_FEE = Fee(0, 0)
 @dataclass
 class Shift:
     """The rows and fees a full close would write, and what differs from the stored ones."""
+
     rows: dict[int, BalanceRow]
     fees: dict[int, Fee]
-    changed: dict[int, BalanceRow] = field(default_factory=dict)   # stored rows, new values
-    added: dict[int, BalanceRow] = field(default_factory=dict)     # members with no row yet
-    dropped: set[int] = field(default_factory=set)                 # rows a full close omits
-    fees_changed: set[int] = field(default_factory=set)            # fee removed, new or other
+    changed: dict[int, BalanceRow] = field(default_factory=dict)  # stored rows, new values
+    added: dict[int, BalanceRow] = field(default_factory=dict)  # members with no row yet
+    dropped: set[int] = field(default_factory=set)  # rows a full close omits
+    fees_changed: set[int] = field(default_factory=set)  # fee removed, new or other
 
     @property
     def unchanged(self) -> bool:
@@ -56,13 +59,26 @@ class Shift:
 
 
 def _has_movement(row: BalanceRow) -> bool:
-    return any((row.contributions, row.paid_expenses, row.allocated, row.usage,
-                row.service_charges, row.payouts, row.adjustments))
+    return any(
+        (
+            row.contributions,
+            row.paid_expenses,
+            row.allocated,
+            row.usage,
+            row.service_charges,
+            row.payouts,
+            row.adjustments,
+        )
+    )
 
 
-def shift_period(stored: Mapping[int, BalanceRow], fees: Mapping[int, Fee],
-                 opening: Mapping[int, int], percent: Decimal | int,
-                 holders: Collection[int]) -> Shift:
+def shift_period(
+    stored: Mapping[int, BalanceRow],
+    fees: Mapping[int, Fee],
+    opening: Mapping[int, int],
+    percent: Decimal | int,
+    holders: Collection[int],
+) -> Shift:
     """The period's rows once its members open with ``opening`` (member id → cents; missing
     members open with 0).
 
@@ -70,7 +86,7 @@ def shift_period(stored: Mapping[int, BalanceRow], fees: Mapping[int, Fee],
     in the period (included in the stored ``service_charges``); ``percent``: the community's
     late fee percent now; ``holders``: the members who own a property now.
     """
-    late_fee(0, 0, percent)   # refuses a float or an out-of-range percent, as a close does
+    late_fee(0, 0, percent)  # refuses a float or an out-of-range percent, as a close does
     rate = Decimal(percent)
     members = set(stored) | {m for m, v in opening.items() if v} | set(holders)
     result = Shift(rows={}, fees={})
@@ -87,12 +103,19 @@ def shift_period(stored: Mapping[int, BalanceRow], fees: Mapping[int, Fee],
         if cents:
             result.fees[member_id] = new_fee
         if new_opening == old.opening and cents == old_fee.cents:
-            row = old                 # nothing moved: the stored row as it is
+            row = old  # nothing moved: the stored row as it is
         else:
-            row = BalanceRow(member_id, new_opening, old.contributions, old.paid_expenses,
-                             old.allocated, old.usage,
-                             old.service_charges - old_fee.cents + cents, old.payouts,
-                             old.adjustments)
+            row = BalanceRow(
+                member_id,
+                new_opening,
+                old.contributions,
+                old.paid_expenses,
+                old.allocated,
+                old.usage,
+                old.service_charges - old_fee.cents + cents,
+                old.payouts,
+                old.adjustments,
+            )
         if not (new_opening or member_id in holders or _has_movement(row)):
             if member_id in stored:
                 result.dropped.add(member_id)

@@ -108,8 +108,7 @@ def split_cents(total: int, weights: Mapping[int, Decimal | int]) -> dict[int, i
         # Each rounding moved a share by at most half a cent, so |d| is below
         # the number of positive weights and no key needs a second cent.
         # Largest weight first = largest numerator first (one common denominator).
-        order = sorted((key for key, n in numerators.items() if n > 0),
-                       key=lambda k: (-numerators[k], k))
+        order = sorted((key for key, n in numerators.items() if n > 0), key=lambda k: (-numerators[k], k))
         if abs(remainder) > len(order):  # impossible by the arithmetic above; never silently
             raise ArithmeticError("rounding remainder out of bounds")
         step = 1 if remainder > 0 else -1

@@ -6,6 +6,7 @@ period its date falls in, its status, and once confirmed the record it became. I
 ``fingerprint`` (date, amount, counterparty and purpose, normalized) finds the same line in
 a later statement: that one is a ``duplicate``.
 """
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text
@@ -32,13 +33,15 @@ class BankImport(TenantScoped, Model):
     content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     lines: Mapped[list["BankImportLine"]] = relationship(
-        back_populates="bank_import", order_by="BankImportLine.id")
+        back_populates="bank_import", order_by="BankImportLine.id"
+    )
 
 
 class BankImportLine(TenantScoped, Model):
-    __table_args__ = (Index("ix_bank_import_line_fingerprint", "community_id", "fingerprint"),
-                      Index("ix_bank_import_line_counterparty", "community_id",
-                            "counterparty_key"))
+    __table_args__ = (
+        Index("ix_bank_import_line_fingerprint", "community_id", "fingerprint"),
+        Index("ix_bank_import_line_counterparty", "community_id", "counterparty_key"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("bank_import.id"), index=True)

@@ -1,4 +1,5 @@
 """Shared column helpers and the marker for tenant tables."""
+
 from datetime import datetime, UTC
 
 from sqlalchemy import BigInteger, ForeignKey, Integer

@@ -1,5 +1,6 @@
 """Budget items with their split strategy, meter readings, service charges, and the
 balance snapshot a close writes."""
+
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ class Reading(TenantScoped, Voidable, Model):
 
 
 class ChargeKind:
-    MANUAL = "manual"      # typed by an admin
+    MANUAL = "manual"  # typed by an admin
     LATE_FEE = "late_fee"  # written by the close (app.services.late_fees), never by hand
 
 
@@ -52,8 +53,7 @@ class ServiceCharge(TenantScoped, Voidable, Model):
     date: Mapped[date]
     description: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    kind: Mapped[str] = mapped_column(String(10), default=ChargeKind.MANUAL,
-                                      server_default=ChargeKind.MANUAL)
+    kind: Mapped[str] = mapped_column(String(10), default=ChargeKind.MANUAL, server_default=ChargeKind.MANUAL)
     # A late fee's arithmetic as the close computed it: percent of the overdue debt.
     late_fee_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
     overdue_cents: Mapped[int | None] = mapped_column(Cents)
@@ -67,6 +67,7 @@ class ServiceCharge(TenantScoped, Voidable, Model):
 
 class BalanceSnapshot(TenantScoped, Model):
     """Each member's final balance of a closed period; the next period opens from it."""
+
     __table_args__ = (UniqueConstraint("period_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -87,12 +88,13 @@ class AllocationLine(TenantScoped, Model):
     """How a close split each budget item, property by property: the explanation behind
     a closed period's allocated and usage columns, kept as it was at the close (later
     changes to share weights or owners do not rewrite an old statement)."""
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("budget_item.id"))
     payment_type: Mapped[str] = mapped_column(String(80))
     strategy: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(10))            # allocated or usage
+    kind: Mapped[str] = mapped_column(String(10))  # allocated or usage
     property_id: Mapped[int] = mapped_column(ForeignKey("property.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     cents: Mapped[int] = mapped_column(Cents)

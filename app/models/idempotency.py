@@ -2,6 +2,7 @@
 
 Per user, not per community: a key names one request of one client, whatever it touches.
 """
+
 from datetime import datetime
 
 from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint

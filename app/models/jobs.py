@@ -1,4 +1,5 @@
 """Background work a user can watch: the page polls this row, not Celery's result store."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, Text

@@ -5,6 +5,7 @@ Every money movement posts a balanced JournalEntry. Postings carry ``member_id``
 ``category`` so a balance is one GROUP BY. An edit or void never rewrites an entry: it posts
 a reversal (and, for an edit, a new entry).
 """
+
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -77,6 +78,7 @@ class Expense(TenantScoped, Voidable, Model):
 class Payout(TenantScoped, Voidable, Model):
     """Money the fund pays a member: an out-of-pocket expense paid back, an overpayment
     refunded."""
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
@@ -91,10 +93,11 @@ class Payout(TenantScoped, Voidable, Model):
 class Adjustment(TenantScoped, Voidable, Model):
     """A signed correction of one member's balance with its reason: a balance brought over
     from the old books (+ credit, − debt), a write-off."""
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(Cents)   # signed, never zero
+    amount_cents: Mapped[int] = mapped_column(Cents)  # signed, never zero
     date: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -118,16 +121,17 @@ class JournalEntry(TenantScoped, Model):
     reversal_of_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    postings: Mapped[list["Posting"]] = relationship(back_populates="entry",
-                                                     cascade="all, delete-orphan")
+    postings: Mapped[list["Posting"]] = relationship(back_populates="entry", cascade="all, delete-orphan")
 
 
 class Posting(TenantScoped, Model):
     """One leg of an entry. ``amount_cents`` > 0 is a debit, < 0 a credit."""
-    __table_args__ = (Index("ix_posting_period_member", "period_id", "member_id", "category"),
-                      # Fund cash sums one account across periods.
-                      Index("ix_posting_account_period", "account", "period_id",
-                            postgresql_include=["amount_cents"]))
+
+    __table_args__ = (
+        Index("ix_posting_period_member", "period_id", "member_id", "category"),
+        # Fund cash sums one account across periods.
+        Index("ix_posting_account_period", "account", "period_id", postgresql_include=["amount_cents"]),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)

@@ -1,4 +1,5 @@
 """Payment reminders sent to members in debt; one per member per day."""
+
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint

@@ -5,6 +5,7 @@ A row per log-in (rather than one version number per user) lets log-out end exac
 browser's session while the user's other devices stay logged in, and a password change or
 reset end all of them at once.
 """
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -1,4 +1,5 @@
 """Users, communities (tenants), their members and properties, and API tokens."""
+
 import secrets
 from datetime import datetime
 from decimal import Decimal
@@ -41,8 +42,7 @@ class Community(Model):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     payment_details: Mapped[str] = mapped_column(Text, default="")
     # SPEC §2 "Late fee": percent of the overdue debt a close charges; 0 = off.
-    late_fee_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("0"),
-                                                      server_default="0")
+    late_fee_percent: Mapped[Decimal] = mapped_column(Numeric(7, 4), default=Decimal("0"), server_default="0")
     # Structured payee details for the payment QR (SPEC §6), as the treasurer typed them;
     # app.payment_codes compacts account numbers when it builds a payload.
     payee_name: Mapped[str] = mapped_column(String(200), default="")
@@ -62,6 +62,7 @@ class Member(TenantScoped, Model):
     anyway); ``user_id`` is empty until an invited person accepts the invite. A removed
     member (``removed_at``) keeps every record and balance but has no access any more.
     """
+
     # Several members may have no email: NULLs never collide in a unique constraint.
     __table_args__ = (UniqueConstraint("community_id", "email"),)
 
@@ -115,6 +116,7 @@ class Property(TenantScoped, Model):
 
 class ApiToken(Model):
     """A bearer token. Only its SHA-256 is stored; the token is shown once."""
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[str] = mapped_column(String(80), default="API token")

@@ -1,4 +1,5 @@
 """Sign-up, new communities, invites, joining, password resets and changes."""
+
 import hmac
 
 from flask import current_app, url_for
@@ -12,8 +13,15 @@ from app.i18n import community_language
 from app.models import Community, Member, User
 from app.models.base import utcnow
 from app.models.tenancy import new_nonce
-from app.security import (check_credentials, digest, end_sessions_and_tokens, hash_password,
-                          new_secret_token, normalize_email, user_by_email)
+from app.security import (
+    check_credentials,
+    digest,
+    end_sessions_and_tokens,
+    hash_password,
+    new_secret_token,
+    normalize_email,
+    user_by_email,
+)
 from app.services import audit, mailer
 from app.tenancy import community_scope, unscoped
 
@@ -33,15 +41,16 @@ def sign_up(*, community_name, slug, name, email, password, currency="EUR"):
     user = User(email=normalize_email(email), name=name, password_hash=hash_password(password))
     db.session.add(user)
     db.session.flush()
-    community, member = add_community(user, community_name=community_name, slug=slug,
-                                      currency=currency)
+    community, member = add_community(user, community_name=community_name, slug=slug, currency=currency)
     return user, community, member
 
 
-ACCOUNT_EXISTS_SIGNUP = lazy_gettext("This email already has a Levy account. Log in, then add a "
-                                     "community from your account.")
-ACCOUNT_EXISTS_INVITE = lazy_gettext("This email already has a Levy account. Log in as it, "
-                                     "then accept the invite.")
+ACCOUNT_EXISTS_SIGNUP = lazy_gettext(
+    "This email already has a Levy account. Log in, then add a community from your account."
+)
+ACCOUNT_EXISTS_INVITE = lazy_gettext(
+    "This email already has a Levy account. Log in as it, then accept the invite."
+)
 
 
 def _check_slug(slug):
@@ -57,8 +66,14 @@ def add_community(user: User, *, community_name, slug, currency="EUR"):
     db.session.add(community)
     db.session.flush()
     with community_scope(community.id):
-        member = Member(community_id=community.id, user_id=user.id, name=user.name,
-                        email=user.email, role="admin", joined_at=utcnow())
+        member = Member(
+            community_id=community.id,
+            user_id=user.id,
+            name=user.name,
+            email=user.email,
+            role="admin",
+            joined_at=utcnow(),
+        )
         db.session.add(member)
         db.session.flush()
         audit.record("create", "community", community.id, after={"slug": slug, "name": community_name})
@@ -82,11 +97,19 @@ def send_invite(member: Member) -> str:
     # Mails to a member speak the community's language, whoever sent the invite (SPEC §7).
     with force_locale(community_language(community)):
         subject = gettext("You are invited to %(community)s on Levy", community=community.name)
-        join = (gettext("Join here (log in to your Levy account first): %(url)s", url=url)
-                if existing else gettext("Join here: %(url)s", url=url))
-        body = (gettext("Hello %(name)s,", name=member.name) + "\n\n"
-                + gettext("%(community)s uses Levy to keep its common money straight.",
-                          community=community.name) + "\n" + join + "\n")
+        join = (
+            gettext("Join here (log in to your Levy account first): %(url)s", url=url)
+            if existing
+            else gettext("Join here: %(url)s", url=url)
+        )
+        body = (
+            gettext("Hello %(name)s,", name=member.name)
+            + "\n\n"
+            + gettext("%(community)s uses Levy to keep its common money straight.", community=community.name)
+            + "\n"
+            + join
+            + "\n"
+        )
     mailer.send(email, subject, body)
     return url
 
@@ -94,7 +117,8 @@ def send_invite(member: Member) -> str:
 def member_for_invite(token: str) -> Member | None:
     with unscoped():
         return db.session.execute(
-            select(Member).where(Member.invite_token_hash == digest(token))).scalar_one_or_none()
+            select(Member).where(Member.invite_token_hash == digest(token))
+        ).scalar_one_or_none()
 
 
 def account_for_invite(member: Member) -> User | None:
@@ -123,9 +147,12 @@ def check_invitee(member: Member, user: User | None) -> User:
     if user is None:
         raise AccountExists(ACCOUNT_EXISTS_INVITE)
     if user.email != member.email:
-        raise Forbidden(gettext("This invite is for another account (%(email)s). "
-                                "Log out and log in as that account to join.",
-                                email=member.email))
+        raise Forbidden(
+            gettext(
+                "This invite is for another account (%(email)s). Log out and log in as that account to join.",
+                email=member.email,
+            )
+        )
     return user
 
 
@@ -178,9 +205,14 @@ def send_password_reset(email: str) -> None:
     token = _reset_serializer().dumps({"id": user.id, "n": user.reset_nonce})
     url = url_for("auth.reset_password", token=token, _external=True)
     # In the language of the page that asked (the user's saved choice, else the browser's).
-    mailer.send(user.email, gettext("Reset your Levy password"),
-                gettext("Set a new password here (valid for two hours): %(url)s", url=url)
-                + "\n" + gettext("If you did not ask for this, ignore this mail.") + "\n")
+    mailer.send(
+        user.email,
+        gettext("Reset your Levy password"),
+        gettext("Set a new password here (valid for two hours): %(url)s", url=url)
+        + "\n"
+        + gettext("If you did not ask for this, ignore this mail.")
+        + "\n",
+    )
 
 
 def user_for_reset(token: str) -> User:
@@ -192,8 +224,11 @@ def user_for_reset(token: str) -> User:
     user_id = data.get("id") if isinstance(data, dict) else None
     nonce = data.get("n") if isinstance(data, dict) else None
     user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not isinstance(nonce, str) or not hmac.compare_digest(
-            user.reset_nonce.encode(), nonce.encode()):
+    if (
+        user is None
+        or not isinstance(nonce, str)
+        or not hmac.compare_digest(user.reset_nonce.encode(), nonce.encode())
+    ):
         raise Conflict(gettext("This reset link is not valid any more. Ask for a new one."))
     return user
 

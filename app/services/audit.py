@@ -1,4 +1,5 @@
 """The audit log and the structured log line every financial write leaves."""
+
 import json
 import logging
 from datetime import date, datetime
@@ -31,26 +32,57 @@ def _actor():
     return None, g.get("actor_email", "system")
 
 
-def values(action: str, entity: str, entity_id: int | None, *, before: dict | None = None,
-           after: dict | None = None, period_id: int | None = None) -> dict:
+def values(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    period_id: int | None = None,
+) -> dict:
     """The audit row's column values (who, what, when), for ``record`` or a bulk writer."""
     user_id, actor = _actor()
-    return {"community_id": g.community_id, "user_id": user_id, "actor": actor,
-            "action": action, "entity": entity, "entity_id": entity_id,
-            "period_id": period_id, "before": before, "after": after}
+    return {
+        "community_id": g.community_id,
+        "user_id": user_id,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "period_id": period_id,
+        "before": before,
+        "after": after,
+    }
 
 
 def log_line(row: dict, amount_cents: int | None = None) -> None:
     """The structured log line of a financial write (``row``: an audit row's values)."""
-    money_log.info(json.dumps({
-        "event": f"{row['entity']}.{row['action']}", "community_id": row["community_id"],
-        "actor": row["actor"], "entity": row["entity"], "entity_id": row["entity_id"],
-        "period_id": row["period_id"], "amount_cents": amount_cents}))
+    money_log.info(
+        json.dumps(
+            {
+                "event": f"{row['entity']}.{row['action']}",
+                "community_id": row["community_id"],
+                "actor": row["actor"],
+                "entity": row["entity"],
+                "entity_id": row["entity_id"],
+                "period_id": row["period_id"],
+                "amount_cents": amount_cents,
+            }
+        )
+    )
 
 
-def record(action: str, entity: str, entity_id: int | None, *, before: dict | None = None,
-           after: dict | None = None, period_id: int | None = None,
-           amount_cents: int | None = None) -> AuditEntry:
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    period_id: int | None = None,
+    amount_cents: int | None = None,
+) -> AuditEntry:
     """Write one audit row (same transaction as the change) and one structured log line."""
     row = values(action, entity, entity_id, before=before, after=after, period_id=period_id)
     entry = AuditEntry(**row)

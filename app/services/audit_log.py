@@ -6,6 +6,7 @@ language: the names of members, periods, properties and budget items instead of 
 was done as a phrase ("voided an expense"), and each changed field with its value as money,
 a date, yes/no or a name; 50 entries a page, filtered by kind, member and period.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,21 +37,33 @@ def _filtered(query, entity=None, period_id=None, member_id=None, user_id=None):
     return query
 
 
-def entries(entity: str | None = None, period_id: str | int | None = None,
-            limit: int = 500) -> list[AuditEntry]:
+def entries(
+    entity: str | None = None, period_id: str | int | None = None, limit: int = 500
+) -> list[AuditEntry]:
     """The API's list (its shape is part of the contract): newest first, at most ``limit``."""
     if period_id is not None and not is_id(period_id):
         raise ValidationFailed(_("Not a valid filter."), {"period_id": [_("Must be a whole number id.")]})
     query = _filtered(select(AuditEntry), entity, period_id)
-    return list(db.session.execute(
-        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)).scalars())
+    return list(
+        db.session.execute(
+            query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()).limit(limit)
+        ).scalars()
+    )
 
 
 def to_json(entry: AuditEntry) -> dict:
-    return {"id": entry.id, "at": entry.created_at.isoformat(timespec="seconds") + "Z",
-            "user_id": entry.user_id, "actor": entry.actor, "action": entry.action,
-            "entity": entry.entity, "entity_id": entry.entity_id, "period_id": entry.period_id,
-            "before": entry.before, "after": entry.after}
+    return {
+        "id": entry.id,
+        "at": entry.created_at.isoformat(timespec="seconds") + "Z",
+        "user_id": entry.user_id,
+        "actor": entry.actor,
+        "action": entry.action,
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "period_id": entry.period_id,
+        "before": entry.before,
+        "after": entry.after,
+    }
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -62,7 +75,8 @@ MEMBER_KEYS = ("member_id", "paid_by_member_id", "owner_member_id")
 def _about_member(member_id: int, user_id: int | None):
     """Entries by or about a member: their own record, records naming them, what they did."""
     conditions: list[ColumnElement[bool]] = [
-        (AuditEntry.entity == "member") & (AuditEntry.entity_id == member_id)]
+        (AuditEntry.entity == "member") & (AuditEntry.entity_id == member_id)
+    ]
     for key in MEMBER_KEYS:
         conditions.append(AuditEntry.after[key].as_integer() == member_id)
         conditions.append(AuditEntry.before[key].as_integer() == member_id)
@@ -87,28 +101,41 @@ class AuditPage:
         return self.number < self.pages
 
 
-def page(*, entity: str | None = None, period_id: int | None = None,
-         member_id: int | None = None, number: int = 1, size: int = PAGE_SIZE) -> AuditPage:
+def page(
+    *,
+    entity: str | None = None,
+    period_id: int | None = None,
+    member_id: int | None = None,
+    number: int = 1,
+    size: int = PAGE_SIZE,
+) -> AuditPage:
     """One page of entries, newest first; a page past the last shows the last."""
     user_id = None
     if member_id is not None:
-        user_id = db.session.execute(select(Member.user_id).where(
-            Member.id == member_id)).scalar_one_or_none()
-    total = db.session.execute(_filtered(select(func.count(AuditEntry.id)), entity, period_id,
-                                         member_id, user_id)).scalar_one()
+        user_id = db.session.execute(
+            select(Member.user_id).where(Member.id == member_id)
+        ).scalar_one_or_none()
+    total = db.session.execute(
+        _filtered(select(func.count(AuditEntry.id)), entity, period_id, member_id, user_id)
+    ).scalar_one()
     pages = max(1, math.ceil(total / size))
     number = min(max(1, number), pages)
     query = _filtered(select(AuditEntry), entity, period_id, member_id, user_id)
-    rows = list(db.session.execute(
-        query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
-        .offset((number - 1) * size).limit(size)).scalars())
+    rows = list(
+        db.session.execute(
+            query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+            .offset((number - 1) * size)
+            .limit(size)
+        ).scalars()
+    )
     return AuditPage(rows, number, pages, total)
 
 
 def kinds() -> list[str]:
     """The kinds of things the log has entries about, for the filter."""
-    return list(db.session.execute(select(AuditEntry.entity).distinct()
-                                   .order_by(AuditEntry.entity)).scalars())
+    return list(
+        db.session.execute(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)).scalars()
+    )
 
 
 # Words. Each phrase is whole, so a translation can be a natural sentence of its own.
@@ -222,8 +249,10 @@ FIELDS = {
 HIDDEN = frozenset({"user_id", "job_id", "job_ids"})
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
-STALE = {True: lazy_gettext("out of date: an earlier period changed after this one was closed"),
-         False: lazy_gettext("up to date")}
+STALE = {
+    True: lazy_gettext("out of date: an earlier period changed after this one was closed"),
+    False: lazy_gettext("up to date"),
+}
 
 
 @dataclass
@@ -236,6 +265,7 @@ class Change:
 @dataclass
 class Shown:
     """One entry as the page shows it."""
+
     id: int
     at: datetime
     who: str
@@ -250,8 +280,13 @@ class _Names:
 
     def __init__(self, entries: list[AuditEntry], currency: str):
         self.currency = currency
-        ids: dict[str, set[int]] = {"member": set(), "period": set(), "property": set(), "budget_item": set(),
-               "user": set()}
+        ids: dict[str, set[int]] = {
+            "member": set(),
+            "period": set(),
+            "property": set(),
+            "budget_item": set(),
+            "user": set(),
+        }
         for entry in entries:
             if entry.user_id:
                 ids["user"].add(entry.user_id)
@@ -271,8 +306,7 @@ class _Names:
         self.members = self._fetch(Member.id, Member.name, ids["member"])
         self.periods = self._fetch(Period.id, Period.name, ids["period"])
         self.properties = self._fetch(Property.id, Property.label, ids["property"])
-        self.budget_items = self._fetch(BudgetItem.id, BudgetItem.payment_type,
-                                        ids["budget_item"])
+        self.budget_items = self._fetch(BudgetItem.id, BudgetItem.payment_type, ids["budget_item"])
         self.users = self._fetch(Member.user_id, Member.name, ids["user"])
 
     @staticmethod
@@ -292,10 +326,18 @@ def _add_id(ids: set, value) -> None:
 
 def shown(entries: list[AuditEntry], currency: str) -> list[Shown]:
     names = _Names(entries, currency)
-    return [Shown(entry.id, entry.created_at, _who(entry, names), _action(entry),
-                  _subject(entry, names), names.periods.get(entry.period_id, ""),
-                  _changes(entry, names))
-            for entry in entries]
+    return [
+        Shown(
+            entry.id,
+            entry.created_at,
+            _who(entry, names),
+            _action(entry),
+            _subject(entry, names),
+            names.periods.get(entry.period_id, ""),
+            _changes(entry, names),
+        )
+        for entry in entries
+    ]
 
 
 def kind_name(entity: str) -> str:
@@ -314,8 +356,7 @@ def _action(entry: AuditEntry) -> str:
     phrase = ACTIONS.get((entry.action, entry.entity))
     if phrase is not None:
         return str(phrase)
-    return _("%(action)s: %(kind)s", action=entry.action.replace("_", " "),
-             kind=kind_name(entry.entity))
+    return _("%(action)s: %(kind)s", action=entry.action.replace("_", " "), kind=kind_name(entry.entity))
 
 
 def _subject(entry: AuditEntry, names: _Names) -> str:
@@ -353,10 +394,15 @@ def _changes(entry: AuditEntry, names: _Names) -> list[Change]:
     context = {**before, **after}
     if not both:  # what a create set, or a void hid: the empty fields say nothing
         keys = [k for k in keys if context.get(k) not in (None, "")]
-    return [Change(_label(k, entry.entity),
-                   _value(k, before[k], context, names) if k in before else None,
-                   _value(k, after[k], context, names) if k in after else None)
-            for k in keys if before.get(k) != after.get(k) or not both]
+    return [
+        Change(
+            _label(k, entry.entity),
+            _value(k, before[k], context, names) if k in before else None,
+            _value(k, after[k], context, names) if k in after else None,
+        )
+        for k in keys
+        if before.get(k) != after.get(k) or not both
+    ]
 
 
 def _label(key: str, entity: str) -> str:

@@ -5,6 +5,7 @@ number of them whatever the size of the community; the splitting itself is the p
 ``app.ledger.allocation``. An open period's allocations are computed live (provisional); a
 closed period's come from the postings and the snapshot its close wrote.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,15 +18,31 @@ from app.extensions import db
 from app.ledger.allocation import Item, Line, PeriodAllocation, ReadingInput, allocate_period
 from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
 from app.ledger.split import PropertyShare
-from app.models import (AllocationLine, BalanceSnapshot, BudgetItem, Expense, JournalEntry,
-                        Member, Period, PeriodStatus, Posting, Property, Reading)
+from app.models import (
+    AllocationLine,
+    BalanceSnapshot,
+    BudgetItem,
+    Expense,
+    JournalEntry,
+    Member,
+    Period,
+    PeriodStatus,
+    Posting,
+    Property,
+    Reading,
+)
 from app.services import fund
 from app.services import periods as period_service
 
-CATEGORY_FIELDS = {"contribution": "contributions", "paid_expense": "paid_expenses",
-                   "allocated": "allocated", "usage": "usage",
-                   "service_charge": "service_charges", "payout": "payouts",
-                   "adjustment": "adjustments"}
+CATEGORY_FIELDS = {
+    "contribution": "contributions",
+    "paid_expense": "paid_expenses",
+    "allocated": "allocated",
+    "usage": "usage",
+    "service_charge": "service_charges",
+    "payout": "payouts",
+    "adjustment": "adjustments",
+}
 # Member postings are credits for money in (negative) and debits for charges (positive). An
 # adjustment is signed: its column is minus its postings, like a credit's.
 CREDIT_CATEGORIES = {"contribution", "paid_expense", "adjustment"}
@@ -60,8 +77,7 @@ class Sheet:
         """The split line by line, which a statement explains a balance with. A closed
         period's sheet itself does not need it, so it is worked out on first use."""
         if self._allocation is None:
-            saved = (saved_allocation(self.period.id)
-                     if self.period.status == PeriodStatus.CLOSED else None)
+            saved = saved_allocation(self.period.id) if self.period.status == PeriodStatus.CLOSED else None
             # Closes from before allocation lines were kept have none: explain them live.
             self._allocation = saved if saved and saved.lines else live_allocation(self.period)
         return self._allocation
@@ -69,63 +85,108 @@ class Sheet:
 
 # --- inputs ------------------------------------------------------------------------------
 
+
 def properties() -> list[PropertyShare]:
-    rows = db.session.execute(select(Property.id, Property.owner_member_id, Property.share_weight,
-                                     Property.active).order_by(Property.id)).all()
+    rows = db.session.execute(
+        select(Property.id, Property.owner_member_id, Property.share_weight, Property.active).order_by(
+            Property.id
+        )
+    ).all()
     return [PropertyShare(r.id, r.owner_member_id, Decimal(r.share_weight), r.active) for r in rows]
 
 
 def expense_totals(period_id: int) -> dict[str, tuple[str, int]]:
     rows = db.session.execute(
-        select(Expense.payment_type_key, func.min(Expense.payment_type),
-               func.sum(Expense.amount_cents))
+        select(Expense.payment_type_key, func.min(Expense.payment_type), func.sum(Expense.amount_cents))
         .where(Expense.period_id == period_id, Expense.voided_at.is_(None))
-        .group_by(Expense.payment_type_key)).all()
+        .group_by(Expense.payment_type_key)
+    ).all()
     return {key: (name, int(total)) for key, name, total in rows}
 
 
 def budget_items(period_id: int) -> list[Item]:
-    rows = db.session.execute(select(BudgetItem).where(
-        BudgetItem.period_id == period_id, BudgetItem.voided_at.is_(None))
-        .order_by(BudgetItem.payment_type)).scalars()
-    return [Item(b.id, b.payment_type, b.payment_type_key, b.strategy,
-                 Decimal(b.unit_rate) if b.unit_rate is not None else None,
-                 b.budgeted_cost_cents) for b in rows]
+    rows = db.session.execute(
+        select(BudgetItem)
+        .where(BudgetItem.period_id == period_id, BudgetItem.voided_at.is_(None))
+        .order_by(BudgetItem.payment_type)
+    ).scalars()
+    return [
+        Item(
+            b.id,
+            b.payment_type,
+            b.payment_type_key,
+            b.strategy,
+            Decimal(b.unit_rate) if b.unit_rate is not None else None,
+            b.budgeted_cost_cents,
+        )
+        for b in rows
+    ]
 
 
 def readings(period_id: int) -> list[ReadingInput]:
-    rows = db.session.execute(select(Reading.id, Reading.property_id, Reading.budget_item_id,
-                                     Reading.start_reading, Reading.end_reading).where(
-        Reading.period_id == period_id, Reading.voided_at.is_(None))).all()
-    return [ReadingInput(r.id, r.property_id, r.budget_item_id,
-                         Decimal(r.end_reading) - Decimal(r.start_reading)) for r in rows]
+    rows = db.session.execute(
+        select(
+            Reading.id,
+            Reading.property_id,
+            Reading.budget_item_id,
+            Reading.start_reading,
+            Reading.end_reading,
+        ).where(Reading.period_id == period_id, Reading.voided_at.is_(None))
+    ).all()
+    return [
+        ReadingInput(r.id, r.property_id, r.budget_item_id, Decimal(r.end_reading) - Decimal(r.start_reading))
+        for r in rows
+    ]
 
 
-def live_allocation(period: Period, items: list[Item] | None = None,
-                    totals_by_key: dict | None = None) -> PeriodAllocation:
-    return allocate_period(items if items is not None else budget_items(period.id),
-                           totals_by_key if totals_by_key is not None else expense_totals(period.id),
-                           properties(), readings(period.id))
+def live_allocation(
+    period: Period, items: list[Item] | None = None, totals_by_key: dict | None = None
+) -> PeriodAllocation:
+    return allocate_period(
+        items if items is not None else budget_items(period.id),
+        totals_by_key if totals_by_key is not None else expense_totals(period.id),
+        properties(),
+        readings(period.id),
+    )
 
 
-LINE_FIELDS = ("item_id", "payment_type", "strategy", "kind", "property_id", "member_id",
-               "cents", "basis", "basis_total", "total", "rounding")
+LINE_FIELDS = (
+    "item_id",
+    "payment_type",
+    "strategy",
+    "kind",
+    "property_id",
+    "member_id",
+    "cents",
+    "basis",
+    "basis_total",
+    "total",
+    "rounding",
+)
 
 
 def saved_allocation(period_id: int) -> PeriodAllocation:
     """The lines a close wrote (AllocationLine), as the split stood then."""
-    rows = db.session.execute(select(AllocationLine).where(AllocationLine.period_id == period_id)
-                              .order_by(AllocationLine.id)).scalars()
+    rows = db.session.execute(
+        select(AllocationLine).where(AllocationLine.period_id == period_id).order_by(AllocationLine.id)
+    ).scalars()
     return PeriodAllocation(lines=[Line(**{f: getattr(r, f) for f in LINE_FIELDS}) for r in rows])
 
 
 def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[int, dict[str, int]]:
     """Each member's sums per category from the journal, signs turned into SPEC's columns."""
-    rows = cast("list[tuple[int, str, int]]", db.session.execute(  # the WHERE leaves no NULL
-        select(Posting.member_id, Posting.category, func.sum(Posting.amount_cents))
-        .where(Posting.period_id == period_id, Posting.member_id.is_not(None),
-               Posting.category.in_(categories))
-        .group_by(Posting.member_id, Posting.category)).all())
+    rows = cast(
+        "list[tuple[int, str, int]]",
+        db.session.execute(  # the WHERE leaves no NULL
+            select(Posting.member_id, Posting.category, func.sum(Posting.amount_cents))
+            .where(
+                Posting.period_id == period_id,
+                Posting.member_id.is_not(None),
+                Posting.category.in_(categories),
+            )
+            .group_by(Posting.member_id, Posting.category)
+        ).all(),
+    )
     result: dict[int, dict[str, int]] = {}
     for member_id, category, total in rows:
         sign = -1 if category in CREDIT_CATEGORIES else 1
@@ -140,6 +201,7 @@ def fund_cash(period: Period) -> int:
 
 # --- balances ----------------------------------------------------------------------------
 
+
 def opening_balances(period: Period) -> dict[int, int]:
     """Carry-forward: each member's closing balance of the previous period."""
     before = period_service.previous(period)
@@ -151,12 +213,18 @@ def opening_balances(period: Period) -> dict[int, int]:
 
 
 def snapshot_closings(period_id: int) -> dict[int, int]:
-    return dict(db.session.execute(select(BalanceSnapshot.member_id, BalanceSnapshot.closing)
-                                   .where(BalanceSnapshot.period_id == period_id)).all())
+    return dict(
+        db.session.execute(
+            select(BalanceSnapshot.member_id, BalanceSnapshot.closing).where(
+                BalanceSnapshot.period_id == period_id
+            )
+        ).all()
+    )
 
 
-def compute_rows(period: Period, allocation: PeriodAllocation | None,
-                 opening: dict[int, int] | None = None) -> list[SheetRow]:
+def compute_rows(
+    period: Period, allocation: PeriodAllocation | None, opening: dict[int, int] | None = None
+) -> list[SheetRow]:
     """Rows from the journal plus, for an open period, the live allocation."""
     opening = opening_balances(period) if opening is None else opening
     live = allocation is not None
@@ -179,36 +247,66 @@ def compute_rows(period: Period, allocation: PeriodAllocation | None,
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
     for member_id in holders - set(rows):
         rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0, 0, 0)
-    return sorted((SheetRow(names.get(m, f"#{m}"), row) for m, row in rows.items()),
-                  key=lambda r: (r.name.casefold(), r.balance.member_id))
+    return sorted(
+        (SheetRow(names.get(m, f"#{m}"), row) for m, row in rows.items()),
+        key=lambda r: (r.name.casefold(), r.balance.member_id),
+    )
 
 
 def snapshot_rows(period: Period) -> list[SheetRow]:
-    rows = db.session.execute(select(BalanceSnapshot, Member.name).join(
-        Member, Member.id == BalanceSnapshot.member_id).where(
-        BalanceSnapshot.period_id == period.id)).all()
-    result = [SheetRow(name, BalanceRow(s.member_id, s.opening, s.contributions, s.paid_expenses,
-                                        s.allocated, s.usage, s.service_charges, s.payouts,
-                                        s.adjustments))
-              for s, name in rows]
+    rows = db.session.execute(
+        select(BalanceSnapshot, Member.name)
+        .join(Member, Member.id == BalanceSnapshot.member_id)
+        .where(BalanceSnapshot.period_id == period.id)
+    ).all()
+    result = [
+        SheetRow(
+            name,
+            BalanceRow(
+                s.member_id,
+                s.opening,
+                s.contributions,
+                s.paid_expenses,
+                s.allocated,
+                s.usage,
+                s.service_charges,
+                s.payouts,
+                s.adjustments,
+            ),
+        )
+        for s, name in rows
+    ]
     return sorted(result, key=lambda r: (r.name.casefold(), r.balance.member_id))
 
 
 def is_provisional(period: Period) -> bool:
-    return db.session.execute(select(Period.id).where(
-        Period.start_date <= period.start_date, Period.status != PeriodStatus.CLOSED)).first() is not None
+    return (
+        db.session.execute(
+            select(Period.id).where(
+                Period.start_date <= period.start_date, Period.status != PeriodStatus.CLOSED
+            )
+        ).first()
+        is not None
+    )
 
 
 def posted_charges(period_id: int) -> dict[int, int]:
     """What the close charged members per budget item: its allocation and usage entries."""
     # Allocation and usage entries always name their budget item (source_id).
-    rows = cast("list[tuple[int, int]]", db.session.execute(
-        select(JournalEntry.source_id, func.sum(Posting.amount_cents))
-        .join(Posting, Posting.entry_id == JournalEntry.id)
-        .where(JournalEntry.period_id == period_id, Posting.period_id == period_id,
-               JournalEntry.source_type.in_(("allocation", "usage")),
-               Posting.member_id.is_not(None))
-        .group_by(JournalEntry.source_id)).all())
+    rows = cast(
+        "list[tuple[int, int]]",
+        db.session.execute(
+            select(JournalEntry.source_id, func.sum(Posting.amount_cents))
+            .join(Posting, Posting.entry_id == JournalEntry.id)
+            .where(
+                JournalEntry.period_id == period_id,
+                Posting.period_id == period_id,
+                JournalEntry.source_type.in_(("allocation", "usage")),
+                Posting.member_id.is_not(None),
+            )
+            .group_by(JournalEntry.source_id)
+        ).all(),
+    )
     return {item_id: int(cents) for item_id, cents in rows}
 
 
@@ -219,8 +317,7 @@ def sheet(period: Period) -> Sheet:
         # What the close wrote is the closed period's account: the snapshot and the posted
         # splits (nothing was left unassigned, or it would not have closed). Splitting again
         # would cost more than the rest of the sheet together at a few thousand properties.
-        allocation, rows, charged, not_split = (None, snapshot_rows(period),
-                                                posted_charges(period.id), [])
+        allocation, rows, charged, not_split = (None, snapshot_rows(period), posted_charges(period.id), [])
     else:
         allocation = live_allocation(period, items, by_key)
         rows = compute_rows(period, allocation)
@@ -228,13 +325,30 @@ def sheet(period: Period) -> Sheet:
         for line in allocation.lines:
             charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
         not_split = allocation.unassigned
-    budget = [{"payment_type": i.payment_type, "strategy": i.strategy, "budgeted": i.budgeted,
-               "actual": by_key.get(i.key, ("", 0))[1],
-               "variance": i.budgeted - by_key.get(i.key, ("", 0))[1],
-               "charged": charged.get(i.id, 0), "budget_item_id": i.id} for i in items]
-    unassigned = [{"payment_type": name, "amount": cents, "reason": reason}
-                  for name, cents, reason in not_split]
-    return Sheet(period=period, rows=rows, totals=totals(r.balance for r in rows), budget=budget,
-                 unassigned=unassigned, fund_cash=fund_cash(period),
-                 provisional=is_provisional(period), stale=bool(period.stale), items=items,
-                 _allocation=allocation)
+    budget = [
+        {
+            "payment_type": i.payment_type,
+            "strategy": i.strategy,
+            "budgeted": i.budgeted,
+            "actual": by_key.get(i.key, ("", 0))[1],
+            "variance": i.budgeted - by_key.get(i.key, ("", 0))[1],
+            "charged": charged.get(i.id, 0),
+            "budget_item_id": i.id,
+        }
+        for i in items
+    ]
+    unassigned = [
+        {"payment_type": name, "amount": cents, "reason": reason} for name, cents, reason in not_split
+    ]
+    return Sheet(
+        period=period,
+        rows=rows,
+        totals=totals(r.balance for r in rows),
+        budget=budget,
+        unassigned=unassigned,
+        fund_cash=fund_cash(period),
+        provisional=is_provisional(period),
+        stale=bool(period.stale),
+        items=items,
+        _allocation=allocation,
+    )

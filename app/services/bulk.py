@@ -27,6 +27,7 @@ PostgreSQL, multi-row INSERTs elsewhere), ``values`` (multi-row INSERTs everywhe
 previous code, kept so the benchmark can measure both in one run), ``orm`` (one ORM object per
 row and a flush — the reference the tests compare against).
 """
+
 from __future__ import annotations
 
 import enum
@@ -58,8 +59,7 @@ def insert_rows(model, rows: list[dict], *, ids: bool = False) -> list[int] | No
     db.session.flush()
     table = model.__table__
     columns, values = _complete(table, rows)
-    if mode == "copy" and len(rows) >= COPY_MIN_ROWS and \
-            db.session.get_bind().dialect.name == "postgresql":
+    if mode == "copy" and len(rows) >= COPY_MIN_ROWS and db.session.get_bind().dialect.name == "postgresql":
         return _copy(table, columns, values, ids)
     return _values(table, columns, values, ids)
 
@@ -73,15 +73,17 @@ def update_rows(model, rows: list[dict]) -> None:
     table = model.__table__
     keys = [k for k in rows[0] if k != "id"]
     db.session.flush()
-    if current_app.config.get("BULK_WRITES", "copy") == "copy" and \
-            len(rows) >= COPY_MIN_ROWS and db.session.get_bind().dialect.name == "postgresql":
+    if (
+        current_app.config.get("BULK_WRITES", "copy") == "copy"
+        and len(rows) >= COPY_MIN_ROWS
+        and db.session.get_bind().dialect.name == "postgresql"
+    ):
         connection = db.session.connection()
         dialect = connection.dialect
         quote = dialect.identifier_preparer.quote
         columns = [table.c.id, *(table.c[k] for k in keys)]
         scratch = quote(f"bulk_update_{table.name}")
-        definition = ", ".join(f"{quote(c.name)} {c.type.compile(dialect=dialect)}"
-                               for c in columns)
+        definition = ", ".join(f"{quote(c.name)} {c.type.compile(dialect=dialect)}" for c in columns)
         assignments = ", ".join(f"{quote(c.name)} = u.{quote(c.name)}" for c in columns[1:])
         raw = connection.connection.driver_connection
         if raw is None:
@@ -92,13 +94,14 @@ def update_rows(model, rows: list[dict]) -> None:
                 for row in rows:
                     copy.write_row((row["id"], *(row[k] for k in keys)))
             # Identifiers only, from the model and quoted; the values went through COPY.
-            cursor.execute(f"UPDATE {quote(table.name)} SET {assignments} "  # noqa: S608
-                           f"FROM {scratch} AS u WHERE {quote(table.name)}.id = u.id")
+            cursor.execute(
+                f"UPDATE {quote(table.name)} SET {assignments} "  # noqa: S608
+                f"FROM {scratch} AS u WHERE {quote(table.name)}.id = u.id"
+            )
             cursor.execute(f"DROP TABLE {scratch}")
         return
     statement = update(table).where(table.c.id == bindparam("row_id"))
-    db.session.execute(statement, [{"row_id": row["id"], **{k: row[k] for k in keys}}
-                                   for row in rows])
+    db.session.execute(statement, [{"row_id": row["id"], **{k: row[k] for k in keys}} for row in rows])
 
 
 def _complete(table, rows: list[dict]):
@@ -117,7 +120,7 @@ def _complete(table, rows: list[dict]):
         if default is not None and default.is_scalar:
             defaults[column.key] = default.arg
         elif default is not None and default.is_callable:
-            defaults[column.key] = default.arg(None)   # one timestamp for the whole batch
+            defaults[column.key] = default.arg(None)  # one timestamp for the whole batch
         else:
             defaults[column.key] = None
     values = [tuple(_plain(row.get(c.key, defaults[c.key])) for c in columns) for row in rows]
@@ -141,8 +144,7 @@ def _copy(table, columns, values, ids: bool):
         else:
             new_ids = [row[columns.index(pk)] for row in values]
     quote = connection.dialect.identifier_preparer.quote
-    sql = (f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) "
-           "FROM STDIN")
+    sql = f"COPY {quote(table.name)} ({', '.join(quote(c.name) for c in columns)}) FROM STDIN"
     raw = connection.connection.driver_connection  # psycopg, in the session's transaction
     if raw is None:
         raise RuntimeError("COPY needs the session's open psycopg connection")
@@ -155,10 +157,14 @@ def _copy(table, columns, values, ids: bool):
 def reserve_ids(table, n: int) -> list[int]:
     """``n`` fresh ids from the table's sequence (PostgreSQL), ascending."""
     pk = _pk(table)
-    found = db.session.execute(
-        text("SELECT nextval(pg_get_serial_sequence(:table, :column)) "
-             "FROM generate_series(1, :n)"),
-        {"table": table.name, "column": pk.name, "n": n}).scalars().all()
+    found = (
+        db.session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :n)"),
+            {"table": table.name, "column": pk.name, "n": n},
+        )
+        .scalars()
+        .all()
+    )
     return sorted(found)
 
 
@@ -175,7 +181,7 @@ def _orm(model, rows: list[dict], ids: bool):
     db.session.add_all(objects)
     db.session.flush()
     found = [o.id for o in objects]
-    for o in objects:   # like the other paths, leave nothing in the identity map
+    for o in objects:  # like the other paths, leave nothing in the identity map
         db.session.expunge(o)
     return found if ids else None
 

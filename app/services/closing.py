@@ -12,6 +12,7 @@ A later period whose own inputs did not change is only shifted (``app.services.r
 ``full_rewrite=True`` closes each of them again from scratch, the reference the fast path is
 tested and measured against.
 """
+
 import logging
 import time
 from typing import cast
@@ -42,9 +43,10 @@ class CloseRefused(Conflict):
     def __init__(self, problems: list[tuple[str, int, str]]):
         reasons = {name: str(not_split_reason(reason)) for name, _cents, reason in problems}
         names = "; ".join(f"{name}: {reason}" for name, reason in reasons.items())
-        super().__init__(_("The period cannot be closed. Fix these categories first — "
-                           "%(names)s.", names=names),
-                         {name: [reason] for name, reason in reasons.items()})
+        super().__init__(
+            _("The period cannot be closed. Fix these categories first — %(names)s.", names=names),
+            {name: [reason] for name, reason in reasons.items()},
+        )
 
 
 def check_closable(period: Period, allocation: PeriodAllocation | None = None) -> None:
@@ -60,15 +62,18 @@ def request_close(period: Period) -> Job:
         raise Conflict(_("The period “%(name)s” is already closed.", name=period.name))
     check_closable(period)
     moved = db.session.execute(
-        update(Period).where(Period.id == period.id, Period.community_id == g.community_id,
-                             Period.status == PeriodStatus.OPEN)
-        .values(status=PeriodStatus.CLOSING).execution_options(synchronize_session=False))
+        update(Period)
+        .where(
+            Period.id == period.id, Period.community_id == g.community_id, Period.status == PeriodStatus.OPEN
+        )
+        .values(status=PeriodStatus.CLOSING)
+        .execution_options(synchronize_session=False)
+    )
     if cast(CursorResult, moved).rowcount != 1:
         db.session.rollback()
         raise Conflict(_("The period “%(name)s” is already being closed.", name=period.name))
     job = jobs.create(JOB_KIND, period_id=period.id)
-    audit.record("close_requested", "period", period.id, period_id=period.id,
-                 after={"job_id": job.id})
+    audit.record("close_requested", "period", period.id, period_id=period.id, after={"job_id": job.id})
     return job  # the caller commits, then jobs.dispatch(job)
 
 
@@ -125,15 +130,16 @@ def _run_close(job_id: int, period_id: int, full_rewrite: bool = False) -> None:
 def _reopen(job: Job) -> None:
     """A failed close returns the period to open (jobs.fail has thrown away whatever the
     failed attempt wrote: derived postings, snapshot rows)."""
-    db.session.execute(update(Period).where(Period.id == job.period_id,
-                                            Period.status == PeriodStatus.CLOSING)
-                       .values(status=PeriodStatus.OPEN))
+    db.session.execute(
+        update(Period)
+        .where(Period.id == job.period_id, Period.status == PeriodStatus.CLOSING)
+        .values(status=PeriodStatus.OPEN)
+    )
 
 
 def _locked_period(period_id: int) -> Period:
     # FOR UPDATE: a duplicate delivery of the same job waits instead of writing alongside.
-    return db.session.execute(select(Period).where(Period.id == period_id)
-                              .with_for_update()).scalar_one()
+    return db.session.execute(select(Period).where(Period.id == period_id).with_for_update()).scalar_one()
 
 
 def recompute_later(period: Period, full_rewrite: bool = False) -> None:
@@ -155,62 +161,109 @@ def write_close(period: Period, recompute: bool = False) -> None:
     opening = balances.opening_balances(period)
     _charge_late_fees(period, opening)
     rows = balances.compute_rows(period, None, opening)
-    db.session.execute(delete(BalanceSnapshot).where(BalanceSnapshot.period_id == period.id)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(BalanceSnapshot)
+        .where(BalanceSnapshot.period_id == period.id)
+        .execution_options(synchronize_session=False)
+    )
     if rows:
-        bulk.insert_rows(BalanceSnapshot, [dict(
-            community_id=g.community_id, period_id=period.id, member_id=r.balance.member_id,
-            opening=r.balance.opening, contributions=r.balance.contributions,
-            paid_expenses=r.balance.paid_expenses, allocated=r.balance.allocated,
-            usage=r.balance.usage, service_charges=r.balance.service_charges,
-            payouts=r.balance.payouts, adjustments=r.balance.adjustments,
-            closing=r.balance.closing) for r in rows])
+        bulk.insert_rows(
+            BalanceSnapshot,
+            [
+                dict(
+                    community_id=g.community_id,
+                    period_id=period.id,
+                    member_id=r.balance.member_id,
+                    opening=r.balance.opening,
+                    contributions=r.balance.contributions,
+                    paid_expenses=r.balance.paid_expenses,
+                    allocated=r.balance.allocated,
+                    usage=r.balance.usage,
+                    service_charges=r.balance.service_charges,
+                    payouts=r.balance.payouts,
+                    adjustments=r.balance.adjustments,
+                    closing=r.balance.closing,
+                )
+                for r in rows
+            ],
+        )
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False
     period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()
     period.fund_cash_cents = fund.cash_to_keep(period)
-    audit.record("recompute" if recompute else "close", "period", period.id, period_id=period.id,
-                 before=before, after={"status": period.status, "stale": False,
-                                       "members": len(rows)})
+    audit.record(
+        "recompute" if recompute else "close",
+        "period",
+        period.id,
+        period_id=period.id,
+        before=before,
+        after={"status": period.status, "stale": False, "members": len(rows)},
+    )
 
 
 def _charge_late_fees(period: Period, opening: dict[int, int]) -> None:
     """SPEC §2: the fees this close charges, replacing any an earlier close wrote."""
-    contributions = {m: v.get("contributions", 0) for m, v in
-                     balances.posted_movements(period.id, ("contribution",)).items()}
+    contributions = {
+        m: v.get("contributions", 0)
+        for m, v in balances.posted_movements(period.id, ("contribution",)).items()
+    }
     late_fees.charge(period, opening, contributions)
     db.session.flush()
 
 
 def _save_lines(period: Period, allocation: PeriodAllocation) -> None:
-    db.session.execute(delete(AllocationLine).where(AllocationLine.period_id == period.id)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        delete(AllocationLine)
+        .where(AllocationLine.period_id == period.id)
+        .execution_options(synchronize_session=False)
+    )
     if allocation.lines:
-        bulk.insert_rows(AllocationLine, [
-            {**{f: getattr(line, f) for f in balances.LINE_FIELDS},
-             "community_id": g.community_id, "period_id": period.id}
-            for line in allocation.lines])
+        bulk.insert_rows(
+            AllocationLine,
+            [
+                {
+                    **{f: getattr(line, f) for f in balances.LINE_FIELDS},
+                    "community_id": g.community_id,
+                    "period_id": period.id,
+                }
+                for line in allocation.lines
+            ],
+        )
 
 
 def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:
-    entries = []   # written together: one bulk write of entries, one of postings
+    entries = []  # written together: one bulk write of entries, one of postings
     by_item: dict[tuple[int, str], list] = {}
     for line in allocation.lines:
         by_item.setdefault((line.item_id, line.kind), []).append(line)
     for (item_id, kind), lines in sorted(by_item.items()):
         payment_type = lines[0].payment_type
         income = f"Income:{'Allocated' if kind == 'allocated' else 'Usage'}:{payment_type}"
-        legs = [{"account": journal.member_account(line.member_id), "member_id": line.member_id,
-                 "property_id": line.property_id, "category": kind,
-                 "payment_type": payment_type, "amount_cents": line.cents}
-                for line in lines if line.cents]
+        legs = [
+            {
+                "account": journal.member_account(line.member_id),
+                "member_id": line.member_id,
+                "property_id": line.property_id,
+                "category": kind,
+                "payment_type": payment_type,
+                "amount_cents": line.cents,
+            }
+            for line in lines
+            if line.cents
+        ]
         total = sum(leg["amount_cents"] for leg in legs)
         if not total:
             continue
         legs.append({"account": income, "payment_type": payment_type, "amount_cents": -total})
-        entries.append({
-            "date": period.end_date, "source_type": "allocation" if kind == "allocated" else "usage",
-            "source_id": item_id, "legs": legs,
-            "memo": f"{payment_type}: {lines[0].strategy} split of {format_cents(lines[0].total)}"
-            if kind == "allocated" else f"{payment_type}: tariff"})
+        entries.append(
+            {
+                "date": period.end_date,
+                "source_type": "allocation" if kind == "allocated" else "usage",
+                "source_id": item_id,
+                "legs": legs,
+                "memo": f"{payment_type}: {lines[0].strategy} split of {format_cents(lines[0].total)}"
+                if kind == "allocated"
+                else f"{payment_type}: tariff",
+            }
+        )
     journal.post_entries(period.id, entries)

@@ -1,4 +1,5 @@
 """Properties and settings of the current community (members: app.services.members)."""
+
 import re
 from decimal import Decimal
 
@@ -15,10 +16,21 @@ from app.services import audit
 from app.services.members import usable
 
 PROPERTY_FIELDS = ("label", "share_weight", "owner_member_id", "active")
-SETTINGS_FIELDS = ("name", "currency", "locale", "owners_see_balance_sheet", "payment_details",
-                   "late_fee_percent",
-                   "payee_name", "payee_account", "payee_bank_name", "payee_bic",
-                   "payee_corr_account", "payee_tax_id", "payee_tax_reg")
+SETTINGS_FIELDS = (
+    "name",
+    "currency",
+    "locale",
+    "owners_see_balance_sheet",
+    "payment_details",
+    "late_fee_percent",
+    "payee_name",
+    "payee_account",
+    "payee_bank_name",
+    "payee_bic",
+    "payee_corr_account",
+    "payee_tax_id",
+    "payee_tax_reg",
+)
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -42,7 +54,8 @@ def properties() -> list[Property]:
 def property_by_label(label: str) -> Property | None:
     """The property with this label, ignoring case and spacing (imports update by label)."""
     return db.session.execute(
-        select(Property).where(Property.label_key == label_key(label))).scalar_one_or_none()
+        select(Property).where(Property.label_key == label_key(label))
+    ).scalar_one_or_none()
 
 
 def _check_owner(owner_member_id: int, prop: Property | None, active: bool) -> None:
@@ -58,8 +71,10 @@ def _check_label(label: str, prop: Property | None = None) -> None:
         query = query.where(Property.id != prop.id)
     same = db.session.execute(query).scalar_one_or_none()
     if same is not None:
-        raise ValidationFailed(_("Labels must be unique."), {"label": [
-            _("There is already a property labelled \u201c%(label)s\u201d.", label=same)]})
+        raise ValidationFailed(
+            _("Labels must be unique."),
+            {"label": [_("There is already a property labelled \u201c%(label)s\u201d.", label=same)]},
+        )
 
 
 def _flush_unique(label: str) -> None:
@@ -68,15 +83,22 @@ def _flush_unique(label: str) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ValidationFailed(_("Labels must be unique."), {"label": [
-            _("There is already a property labelled \u201c%(label)s\u201d.", label=label)]}) from None
+        raise ValidationFailed(
+            _("Labels must be unique."),
+            {"label": [_("There is already a property labelled \u201c%(label)s\u201d.", label=label)]},
+        ) from None
 
 
 def create_property(*, label, share_weight, owner_member_id, active=True) -> Property:
     _check_owner(owner_member_id, None, active)
     _check_label(label)
-    prop = Property(community_id=g.community_id, label=label, share_weight=share_weight,
-                    owner_member_id=owner_member_id, active=active)
+    prop = Property(
+        community_id=g.community_id,
+        label=label,
+        share_weight=share_weight,
+        owner_member_id=owner_member_id,
+        active=active,
+    )
     db.session.add(prop)
     _flush_unique(label)
     audit.record("create", "property", prop.id, after=audit.snapshot(prop, PROPERTY_FIELDS))
@@ -85,15 +107,15 @@ def create_property(*, label, share_weight, owner_member_id, active=True) -> Pro
 
 def update_property(prop: Property, **changes) -> Property:
     before = audit.snapshot(prop, PROPERTY_FIELDS)
-    _check_owner(changes.get("owner_member_id", prop.owner_member_id), prop,
-                 changes.get("active", prop.active))
+    _check_owner(
+        changes.get("owner_member_id", prop.owner_member_id), prop, changes.get("active", prop.active)
+    )
     if "label" in changes:
         _check_label(changes["label"], prop)
     for name, value in changes.items():
         setattr(prop, name, value)
     _flush_unique(prop.label)
-    audit.record("edit", "property", prop.id, before=before,
-                 after=audit.snapshot(prop, PROPERTY_FIELDS))
+    audit.record("edit", "property", prop.id, before=before, after=audit.snapshot(prop, PROPERTY_FIELDS))
     return prop
 
 
@@ -104,6 +126,7 @@ def update_settings(**changes):
         if name == "late_fee_percent":
             value = value if value is not None else Decimal(0)  # empty: off
         setattr(community, name, value if value is not None else "")
-    audit.record("edit", "settings", community.id, before=before,
-                 after=audit.snapshot(community, SETTINGS_FIELDS))
+    audit.record(
+        "edit", "settings", community.id, before=before, after=audit.snapshot(community, SETTINGS_FIELDS)
+    )
     return community

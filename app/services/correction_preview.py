@@ -16,6 +16,7 @@ was never closed has no "before" of its own, so it is left out and only later cl
 periods are listed; a period that cannot be closed as it stands (unassigned categories)
 is the close's own 409 with its reasons.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -57,17 +58,22 @@ def applies(period: Period) -> bool:
     by closed periods."""
     if period.status != PeriodStatus.OPEN:
         return False
-    closed_before = db.session.execute(select(BalanceSnapshot.id).where(
-        BalanceSnapshot.period_id == period.id).limit(1)).first()
-    return bool(closed_before) or any(p.status == PeriodStatus.CLOSED
-                                      for p in period_service.later(period))
+    closed_before = db.session.execute(
+        select(BalanceSnapshot.id).where(BalanceSnapshot.period_id == period.id).limit(1)
+    ).first()
+    return bool(closed_before) or any(p.status == PeriodStatus.CLOSED for p in period_service.later(period))
 
 
 def preview(period: Period) -> list[PeriodChanges]:
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(_("The period “%(name)s” is %(status)s: only a reopened (open) period "
-                         "has a correction preview.", name=period.name,
-                         status=status_name(period.status)))
+        raise Conflict(
+            _(
+                "The period “%(name)s” is %(status)s: only a reopened (open) period "
+                "has a correction preview.",
+                name=period.name,
+                status=status_name(period.status),
+            )
+        )
     allocation = balances.live_allocation(period)
     check_closable(period, allocation)
     percent = late_fee_service.percent()
@@ -80,21 +86,23 @@ def preview(period: Period) -> list[PeriodChanges]:
 
     result = []
     if written[period.id]:
-        result.append(_changes(period, {m: r[2] for m, r in written[period.id].items()},
-                               closing, names))
+        result.append(_changes(period, {m: r[2] for m, r in written[period.id].items()}, closing, names))
     for later_period in later:
         if later_period.status == PeriodStatus.CLOSED:
             rows = written[later_period.id]
             before = LaterPeriod(
                 opening={m: r[0] for m, r in rows.items()},
                 contributions={m: r[1] for m, r in rows.items()},
-                closing={m: r[2] for m, r in rows.items()}, fees=fees[later_period.id])
+                closing={m: r[2] for m, r in rows.items()},
+                fees=fees[later_period.id],
+            )
             closing = carry(closing, [before], percent)[0]
             result.append(_changes(later_period, before.closing, closing, names))
         else:
             # An open period between closed ones: the close carries its live balances.
-            live = balances.compute_rows(later_period, balances.live_allocation(later_period),
-                                         opening=closing)
+            live = balances.compute_rows(
+                later_period, balances.live_allocation(later_period), opening=closing
+            )
             closing = {r.balance.member_id: r.balance.closing for r in live}
     return result
 
@@ -103,26 +111,33 @@ def _closing_now(period: Period, allocation, percent) -> dict[int, int]:
     """This period's closings as a close now would write them: live, plus its late fees."""
     opening = balances.opening_balances(period)
     rows = balances.compute_rows(period, allocation, opening)
-    fees = late_fees(opening, {r.balance.member_id: r.balance.contributions for r in rows},
-                     percent)
-    return {r.balance.member_id: r.balance.closing - fees.get(r.balance.member_id, 0)
-            for r in rows}
+    fees = late_fees(opening, {r.balance.member_id: r.balance.contributions for r in rows}, percent)
+    return {r.balance.member_id: r.balance.closing - fees.get(r.balance.member_id, 0) for r in rows}
 
 
 def _snapshots(period_ids: list[int]) -> dict[int, dict[int, tuple[int, int, int]]]:
     """period id → member id → (opening, contributions, closing) the last close wrote."""
     result: dict[int, dict] = {p: {} for p in period_ids}
     for period_id, member_id, opening, contributions, closing in db.session.execute(
-            select(BalanceSnapshot.period_id, BalanceSnapshot.member_id, BalanceSnapshot.opening,
-                   BalanceSnapshot.contributions, BalanceSnapshot.closing)
-            .where(BalanceSnapshot.period_id.in_(period_ids))).all():
+        select(
+            BalanceSnapshot.period_id,
+            BalanceSnapshot.member_id,
+            BalanceSnapshot.opening,
+            BalanceSnapshot.contributions,
+            BalanceSnapshot.closing,
+        ).where(BalanceSnapshot.period_id.in_(period_ids))
+    ).all():
         result[period_id][member_id] = (opening, contributions, closing)
     return result
 
 
-def _changes(period: Period, before: Mapping[int, int], after: Mapping[int, int],
-             names: dict) -> PeriodChanges:
-    rows = [Change(m, names.get(m, f"#{m}"), before.get(m, 0), after.get(m, 0))
-            for m in set(before) | set(after) if before.get(m, 0) != after.get(m, 0)]
+def _changes(
+    period: Period, before: Mapping[int, int], after: Mapping[int, int], names: dict
+) -> PeriodChanges:
+    rows = [
+        Change(m, names.get(m, f"#{m}"), before.get(m, 0), after.get(m, 0))
+        for m in set(before) | set(after)
+        if before.get(m, 0) != after.get(m, 0)
+    ]
     rows.sort(key=lambda c: (c.name.casefold(), c.member_id))
     return PeriodChanges(period, rows)

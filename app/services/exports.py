@@ -1,5 +1,6 @@
 """The whole ledger as Beancount text: one account per member, the fund, expense and income
 accounts, and a balance assertion for every member at the end of each closed period."""
+
 import re
 import unicodedata
 from datetime import timedelta
@@ -33,10 +34,13 @@ def _valid_component(name: str) -> bool:
     """What bean-check takes as a part of an account name: an uppercase letter or a digit,
     then letters, digits and dashes (Cyrillic and accented letters included; CJK has no
     uppercase, so it cannot start one)."""
+
     def ok(char, first):
         category = unicodedata.category(char)
-        return (category == "Lu" or category == "Nd" or
-                (not first and (category.startswith("L") or char == "-")))
+        return (
+            category == "Lu" or category == "Nd" or (not first and (category.startswith("L") or char == "-"))
+        )
+
     return bool(name) and all(ok(c, i == 0) for i, c in enumerate(name))
 
 
@@ -58,7 +62,7 @@ class AccountNames:
 
     def __init__(self, accounts):
         self.names: dict[str, str] = {}
-        self.labels: dict[str, str] = {}   # Beancount name -> what the user typed
+        self.labels: dict[str, str] = {}  # Beancount name -> what the user typed
         taken: set[str] = set()
         for account in sorted(set(accounts)):
             base, label = self._base(account)
@@ -92,8 +96,9 @@ class AccountNames:
 def beancount() -> str:
     community = g.community
     currency = community.currency
-    entries = list(db.session.execute(select(JournalEntry).order_by(
-        JournalEntry.date, JournalEntry.id)).scalars())
+    entries = list(
+        db.session.execute(select(JournalEntry).order_by(JournalEntry.date, JournalEntry.id)).scalars()
+    )
     postings: dict[int, list[Posting]] = {}
     for posting in db.session.execute(select(Posting).order_by(Posting.id)).scalars():
         postings.setdefault(posting.entry_id, []).append(posting)
@@ -101,10 +106,16 @@ def beancount() -> str:
     periods = list(db.session.execute(select(Period).order_by(Period.start_date)).scalars())
     start = min([p.start_date for p in periods] + [e.date for e in entries], default=None)
 
-    lines = [f"option \"title\" {_quote(community.name)}",
-             f"option \"operating_currency\" {_quote(currency)}", ""]
-    accounts = AccountNames({p.account for ps in postings.values() for p in ps}
-                            | {journal.member_account(m) for m in names} | {journal.FUND})
+    lines = [
+        f'option "title" {_quote(community.name)}',
+        f'option "operating_currency" {_quote(currency)}',
+        "",
+    ]
+    accounts = AccountNames(
+        {p.account for ps in postings.values() for p in ps}
+        | {journal.member_account(m) for m in names}
+        | {journal.FUND}
+    )
     if start:
         for account in sorted(accounts.names.values()):
             lines.append(f"{start.isoformat()} open {account} {currency}")
@@ -120,21 +131,27 @@ def beancount() -> str:
             continue
         lines.append(f"{entry.date.isoformat()} * {_quote(entry.source_type)} {_quote(entry.memo)}")
         for leg in legs:
-            lines.append(f"  {accounts[leg.account]:<48} {format_cents(leg.amount_cents):>16} "
-                         f"{currency}")
+            lines.append(f"  {accounts[leg.account]:<48} {format_cents(leg.amount_cents):>16} {currency}")
         lines.append("")
     for period in periods:
         if period.status != PeriodStatus.CLOSED:
             continue
-        closing = dict(db.session.execute(select(BalanceSnapshot.member_id, BalanceSnapshot.closing)
-                                          .where(BalanceSnapshot.period_id == period.id)).all())
+        closing = dict(
+            db.session.execute(
+                select(BalanceSnapshot.member_id, BalanceSnapshot.closing).where(
+                    BalanceSnapshot.period_id == period.id
+                )
+            ).all()
+        )
         day = (period.end_date + timedelta(days=1)).isoformat()
         lines.append(f"; closing balances of {one_line(period.name)}")
         for member_id in sorted(names):
             # A member's credit is a liability of the community: the account holds −closing.
             # "~ 0.00": exact to the cent; Beancount's default tolerance for a two-decimal
             # balance assertion is ±0.01, which would let a rounding cent slip through.
-            lines.append(f"{day} balance Liabilities:Members:M{member_id} "
-                         f"{format_cents(-closing.get(member_id, 0))} ~ 0.00 {currency}")
+            lines.append(
+                f"{day} balance Liabilities:Members:M{member_id} "
+                f"{format_cents(-closing.get(member_id, 0))} ~ 0.00 {currency}"
+            )
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ it can trust: a closed, not stale period with every earlier period closed and no
 (an open or reopened period before it may have changed since its close; the recompute that
 follows the next close brings the later figures up to date).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -29,7 +30,9 @@ def cash_to_keep(period: Period) -> int:
 def _cash(period: Period, own: bool) -> int:
     history = db.session.execute(
         select(Period.id, Period.start_date, Period.status, Period.stale, Period.fund_cash_cents)
-        .where(Period.start_date <= period.start_date).order_by(Period.start_date)).all()
+        .where(Period.start_date <= period.start_date)
+        .order_by(Period.start_date)
+    ).all()
     anchor = None
     for row in history:
         if row.status != PeriodStatus.CLOSED or row.stale or (row.id == period.id and not own):
@@ -39,9 +42,12 @@ def _cash(period: Period, own: bool) -> int:
     if anchor is not None and anchor.id == period.id:
         return int(anchor.fund_cash_cents)
     # The periods to add, by id: the index on (account, period_id) then reads only theirs.
-    since = [row.id for row in history
-             if anchor is None or row.start_date > anchor.start_date]
-    total = int(db.session.execute(
-        select(func.coalesce(func.sum(Posting.amount_cents), 0))
-        .where(Posting.account == FUND, Posting.period_id.in_(since))).scalar_one())
+    since = [row.id for row in history if anchor is None or row.start_date > anchor.start_date]
+    total = int(
+        db.session.execute(
+            select(func.coalesce(func.sum(Posting.amount_cents), 0)).where(
+                Posting.account == FUND, Posting.period_id.in_(since)
+            )
+        ).scalar_one()
+    )
     return total + (int(anchor.fund_cash_cents) if anchor is not None else 0)

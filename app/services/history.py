@@ -5,6 +5,7 @@ Closed periods read the balance snapshot their close wrote — one GROUP BY over
 opening from the closings carried from the one before, so a run of open periods costs one
 live computation each instead of the recursion ``balances.opening_balances`` would do.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,16 +19,25 @@ from app.services import balances
 from app.services import periods as period_service
 
 # In BalanceRow's field order: the sums below fill it positionally.
-SNAPSHOT_COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage",
-                    "service_charges", "payouts", "adjustments")
+SNAPSHOT_COLUMNS = (
+    "opening",
+    "contributions",
+    "paid_expenses",
+    "allocated",
+    "usage",
+    "service_charges",
+    "payouts",
+    "adjustments",
+)
 
 
 @dataclass(frozen=True)
 class PeriodBalances:
     """Every member's row in one period."""
+
     period: Period
     rows: dict[int, BalanceRow]
-    provisional: bool   # this or an earlier period is not closed: numbers may still change
+    provisional: bool  # this or an earlier period is not closed: numbers may still change
 
     @property
     def closings(self) -> dict[int, int]:
@@ -37,6 +47,7 @@ class PeriodBalances:
 @dataclass(frozen=True)
 class Point:
     """One member in one period; ``row`` is None when they had nothing in it."""
+
     period: Period
     row: BalanceRow | None
     provisional: bool
@@ -52,17 +63,23 @@ class Point:
 
 def snapshot_rows(member_id: int | None = None) -> dict[int, dict[int, BalanceRow]]:
     """period id → member id → row, for every closed period (one query)."""
-    query = (select(BalanceSnapshot.period_id, BalanceSnapshot.member_id,
-                    *(func.sum(getattr(BalanceSnapshot, c)) for c in SNAPSHOT_COLUMNS))
-             .join(Period, Period.id == BalanceSnapshot.period_id)
-             .where(Period.status == PeriodStatus.CLOSED)
-             .group_by(BalanceSnapshot.period_id, BalanceSnapshot.member_id))
+    query = (
+        select(
+            BalanceSnapshot.period_id,
+            BalanceSnapshot.member_id,
+            *(func.sum(getattr(BalanceSnapshot, c)) for c in SNAPSHOT_COLUMNS),
+        )
+        .join(Period, Period.id == BalanceSnapshot.period_id)
+        .where(Period.status == PeriodStatus.CLOSED)
+        .group_by(BalanceSnapshot.period_id, BalanceSnapshot.member_id)
+    )
     if member_id is not None:
         query = query.where(BalanceSnapshot.member_id == member_id)
     result: dict[int, dict[int, BalanceRow]] = {}
     for period_id, row_member_id, *sums in db.session.execute(query).all():
         result.setdefault(period_id, {})[row_member_id] = BalanceRow(
-            row_member_id, *(int(s or 0) for s in sums))
+            row_member_id, *(int(s or 0) for s in sums)
+        )
     return result
 
 
@@ -80,8 +97,10 @@ def all_periods(until: Period | None = None) -> list[PeriodBalances]:
         else:
             provisional = True
             allocation = balances.live_allocation(period)
-            rows = {r.balance.member_id: r.balance
-                    for r in balances.compute_rows(period, allocation, opening=carried)}
+            rows = {
+                r.balance.member_id: r.balance
+                for r in balances.compute_rows(period, allocation, opening=carried)
+            }
         result.append(PeriodBalances(period, rows, provisional))
         carried = {member_id: row.closing for member_id, row in rows.items()}
     return result
@@ -110,6 +129,7 @@ def point_now(points: list[Point]) -> Point | None:
 
 # --- the chart ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Bar:
     point: Point
@@ -118,8 +138,8 @@ class Bar:
     width: float
     height: float
     label_x: float
-    value_y: float   # where the amount is written: above a credit bar, below a debt bar
-    labelled: bool   # crowded charts name every other (third, ...) period, and the last
+    value_y: float  # where the amount is written: above a credit bar, below a debt bar
+    labelled: bool  # crowded charts name every other (third, ...) period, and the last
 
     @property
     def css(self) -> str:
@@ -132,9 +152,9 @@ class Chart:
     width: int
     height: int
     zero_y: float
-    label_y: float      # the baseline of the period names
+    label_y: float  # the baseline of the period names
     bars: list[Bar]
-    show_values: bool   # room enough to write each amount over its bar
+    show_values: bool  # room enough to write each amount over its bar
 
 
 def chart(points: list[Point], width: int = 640, height: int = 240) -> Chart:
@@ -162,6 +182,5 @@ def chart(points: list[Point], width: int = 640, height: int = 240) -> Chart:
             bar_height = 1  # a cent of debt still shows
         value_y = round(y - 6 if point.closing >= 0 else y + bar_height + 20, 2)
         labelled = (len(points) - 1 - i) % every == 0
-        bars.append(Bar(point, x, y, bar_width, bar_height, round(x + bar_width / 2, 2), value_y,
-                        labelled))
+        bars.append(Bar(point, x, y, bar_width, bar_height, round(x + bar_width / 2, 2), value_y, labelled))
     return Chart(width, height, zero_y, height - 8, bars, slot >= 120)

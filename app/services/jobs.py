@@ -30,6 +30,7 @@ ready; no beat needed): a running job whose heartbeat is older than the lease lo
 runner and is dispatched again, once — the same compare-and-set refreshes the heartbeat, so
 the other workers' sweeps leave it alone for another lease.
 """
+
 import logging
 import threading
 import uuid
@@ -50,19 +51,22 @@ from app.models.base import utcnow
 log = logging.getLogger("levy.jobs")
 JOBS = cast(Table, Job.__table__)  # Core statements: the lease crosses communities and threads
 
-_TASKS: dict[str, Task] = {}            # kind -> the Celery task that runs it (app.tasks)
+_TASKS: dict[str, Task] = {}  # kind -> the Celery task that runs it (app.tasks)
 _ON_FAILURE: dict[str, Callable[[Job], None]] = {}  # kind -> what its failure puts back
-_ARGS = "levy.job_args"                 # session.info: job id -> the task's extra arguments
+_ARGS = "levy.job_args"  # session.info: job id -> the task's extra arguments
 
 
 # --- registration --------------------------------------------------------------------------
 
+
 def runs(kind: str) -> Callable[[Task], Task]:
     """Decorator for a Celery task: it runs the jobs of ``kind``, called as
     ``task(job_id, community_id, *args)``."""
+
     def register(task: Task) -> Task:
         _TASKS[kind] = task
         return task
+
     return register
 
 
@@ -71,19 +75,28 @@ Undo = Callable[[Job], None]
 
 def on_failure(kind: str) -> Callable[[Undo], Undo]:
     """Decorator: what a failed job of ``kind`` puts back, in the failure's transaction."""
+
     def register(undo: Undo) -> Undo:
         _ON_FAILURE[kind] = undo
         return undo
+
     return register
 
 
 # --- the life cycle -----------------------------------------------------------------------
 
+
 def create(kind: str, *args, period_id: int | None = None) -> Job:
     """A queued job of the current community, by the current user; flushed, not committed.
     ``args`` go to the task after the ids when the job is dispatched."""
-    job = Job(community_id=g.community_id, kind=kind, status="queued", progress=0,
-              period_id=period_id, created_by_user_id=_user_id())
+    job = Job(
+        community_id=g.community_id,
+        kind=kind,
+        status="queued",
+        progress=0,
+        period_id=period_id,
+        created_by_user_id=_user_id(),
+    )
     db.session.add(job)
     db.session.flush()
     db.session.info.setdefault(_ARGS, {})[job.id] = args
@@ -150,6 +163,7 @@ def _user_id() -> int | None:
 
 # --- leases ------------------------------------------------------------------------------
 
+
 def _lease() -> timedelta:
     return timedelta(seconds=current_app.config["JOB_LEASE_SECONDS"])
 
@@ -161,13 +175,22 @@ def _last_sign_of_life():
 def claim(job_id: int) -> str | None:
     """Take the job's lease; None when it is done or another execution holds a live lease."""
     token, now = uuid.uuid4().hex, utcnow()
-    moved = db.session.execute(update(JOBS).where(
-        JOBS.c.id == job_id,
-        or_(JOBS.c.status == "queued",
-            and_(JOBS.c.status == "running",
-                 or_(JOBS.c.runner.is_(None), _last_sign_of_life() < now - _lease()))))
-        .values(status="running", runner=token, heartbeat_at=now,
-                started_at=func.coalesce(JOBS.c.started_at, now)))
+    moved = db.session.execute(
+        update(JOBS)
+        .where(
+            JOBS.c.id == job_id,
+            or_(
+                JOBS.c.status == "queued",
+                and_(
+                    JOBS.c.status == "running",
+                    or_(JOBS.c.runner.is_(None), _last_sign_of_life() < now - _lease()),
+                ),
+            ),
+        )
+        .values(
+            status="running", runner=token, heartbeat_at=now, started_at=func.coalesce(JOBS.c.started_at, now)
+        )
+    )
     db.session.commit()
     return token if cast(CursorResult, moved).rowcount == 1 else None
 
@@ -176,8 +199,9 @@ def release(job_id: int, token: str) -> None:
     """Give the lease back (the job ended, failed or will be retried by Celery)."""
     try:
         db.session.rollback()
-        db.session.execute(update(JOBS).where(JOBS.c.id == job_id, JOBS.c.runner == token)
-                           .values(runner=None))
+        db.session.execute(
+            update(JOBS).where(JOBS.c.id == job_id, JOBS.c.runner == token).values(runner=None)
+        )
         db.session.commit()
     except Exception:  # the database is away: the lease simply runs out
         log.warning("could not release the lease of job %s", job_id, exc_info=True)
@@ -198,9 +222,11 @@ def heartbeat(job_id: int, token: str, enabled: bool = True):
         while not stop.wait(interval):
             try:
                 with engine.begin() as connection:
-                    moved = connection.execute(update(JOBS).where(
-                        JOBS.c.id == job_id, JOBS.c.runner == token)
-                        .values(heartbeat_at=utcnow()))
+                    moved = connection.execute(
+                        update(JOBS)
+                        .where(JOBS.c.id == job_id, JOBS.c.runner == token)
+                        .values(heartbeat_at=utcnow())
+                    )
                 if moved.rowcount != 1:
                     log.warning("job %s: lease taken over; heartbeat stops", job_id)
                     return
@@ -219,15 +245,18 @@ def heartbeat(job_id: int, token: str, enabled: bool = True):
 def sweep() -> list[int]:
     """Dispatch again every close whose lease ran out; answers the ids dispatched."""
     now = utcnow()
-    stalled = db.session.execute(select(JOBS.c.id, JOBS.c.community_id).where(
-        JOBS.c.status == "running", JOBS.c.kind == "close_period",
-        _last_sign_of_life() < now - _lease())).all()
+    stalled = db.session.execute(
+        select(JOBS.c.id, JOBS.c.community_id).where(
+            JOBS.c.status == "running", JOBS.c.kind == "close_period", _last_sign_of_life() < now - _lease()
+        )
+    ).all()
     dispatched = []
     for job_id, community_id in stalled:
-        won = db.session.execute(update(JOBS).where(
-            JOBS.c.id == job_id, JOBS.c.status == "running",
-            _last_sign_of_life() < now - _lease())
-            .values(runner=None, heartbeat_at=now))
+        won = db.session.execute(
+            update(JOBS)
+            .where(JOBS.c.id == job_id, JOBS.c.status == "running", _last_sign_of_life() < now - _lease())
+            .values(runner=None, heartbeat_at=now)
+        )
         db.session.commit()
         if cast(CursorResult, won).rowcount == 1:  # another worker's sweep did not get there first
             log.warning("job %s: no heartbeat for %s; dispatching it again", job_id, _lease())

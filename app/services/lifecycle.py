@@ -8,6 +8,7 @@ and writes an audit row. An edit that changes nothing writes nothing; one that d
 reverses the entry and posts it again. A void hides the row (``voided_at``) and reverses
 its entry. The request or the task owns the transaction.
 """
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,10 +25,10 @@ from app.services.periods import ensure_writable
 
 @dataclass(frozen=True)
 class RecordLife:
-    model: Any                           # the row's model class
-    entity: str                          # the audit log's and the journal's name of the kind
-    fields: tuple[str, ...]              # what the audit log keeps of a row
-    legs: Callable | None = None         # a row → its journal legs; None: posts nothing
+    model: Any  # the row's model class
+    entity: str  # the audit log's and the journal's name of the kind
+    fields: tuple[str, ...]  # what the audit log keeps of a row
+    legs: Callable | None = None  # a row → its journal legs; None: posts nothing
     order: tuple[str, ...] = ("date", "id")
     amount: str | None = "amount_cents"  # the column the money log names
 
@@ -41,15 +42,19 @@ class RecordLife:
 
     def create(self, period: Period, **values):
         ensure_writable(period)
-        row = self.model(community_id=g.community_id, period_id=period.id,
-                         **self.check(period, values))
+        row = self.model(community_id=g.community_id, period_id=period.id, **self.check(period, values))
         db.session.add(row)
         db.session.flush()
         if self.legs is not None:
-            journal.post(period.id, row.date, self.entity, row.id, f"{self.entity} #{row.id}",
-                         self.legs(row))
-        audit.record("create", self.entity, row.id, period_id=period.id,
-                     after=audit.snapshot(row, self.fields), amount_cents=self._amount(row))
+            journal.post(period.id, row.date, self.entity, row.id, f"{self.entity} #{row.id}", self.legs(row))
+        audit.record(
+            "create",
+            self.entity,
+            row.id,
+            period_id=period.id,
+            after=audit.snapshot(row, self.fields),
+            amount_cents=self._amount(row),
+        )
         return row
 
     def edit(self, row, **values):
@@ -66,10 +71,18 @@ class RecordLife:
         db.session.flush()
         if self.legs is not None:
             journal.reverse(self.entity, row.id, row.date, f"edit of {self.entity} #{row.id}")
-            journal.post(period.id, row.date, self.entity, row.id,
-                         f"{self.entity} #{row.id} (edited)", self.legs(row))
-        audit.record("edit", self.entity, row.id, period_id=period.id, before=before,
-                     after=after, amount_cents=self._amount(row))
+            journal.post(
+                period.id, row.date, self.entity, row.id, f"{self.entity} #{row.id} (edited)", self.legs(row)
+            )
+        audit.record(
+            "edit",
+            self.entity,
+            row.id,
+            period_id=period.id,
+            before=before,
+            after=after,
+            amount_cents=self._amount(row),
+        )
         return row
 
     def void(self, row) -> None:
@@ -78,13 +91,18 @@ class RecordLife:
         row.voided_at = utcnow()
         if self.legs is not None:
             journal.reverse(self.entity, row.id, row.date, f"void of {self.entity} #{row.id}")
-        audit.record("void", self.entity, row.id, period_id=row.period_id,
-                     before=audit.snapshot(row, self.fields), amount_cents=self._amount(row))
+        audit.record(
+            "void",
+            self.entity,
+            row.id,
+            period_id=row.period_id,
+            before=audit.snapshot(row, self.fields),
+            amount_cents=self._amount(row),
+        )
 
     def listing(self, period: Period, **filters) -> list:
         """The period's rows that are not voided; filters with value None are ignored."""
-        query = select(self.model).where(self.model.period_id == period.id,
-                                         self.model.voided_at.is_(None))
+        query = select(self.model).where(self.model.period_id == period.id, self.model.voided_at.is_(None))
         for name, value in filters.items():
             if value is not None:
                 query = query.where(getattr(self.model, name) == value)

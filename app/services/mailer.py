@@ -1,4 +1,5 @@
 """Outgoing mail. Without an SMTP server (MAIL_SERVER) mail goes to the log."""
+
 import logging
 
 from flask import current_app

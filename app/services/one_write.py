@@ -16,6 +16,7 @@ of a write. On PostgreSQL they are one statement instead, a chain of data-modify
 The rows are exactly those of the ORM path (a test compares both); SQLite, which has no
 INSERT in a CTE, keeps the ORM path. ``RECORD_WRITES = "orm"`` forces it everywhere.
 """
+
 from functools import lru_cache
 from typing import cast
 
@@ -30,8 +31,10 @@ from app.services import journal
 
 
 def available() -> bool:
-    return (current_app.config.get("RECORD_WRITES", "one") == "one"
-            and db.session.get_bind().dialect.name == "postgresql")
+    return (
+        current_app.config.get("RECORD_WRITES", "one") == "one"
+        and db.session.get_bind().dialect.name == "postgresql"
+    )
 
 
 def fill_defaults(row) -> dict:
@@ -57,32 +60,44 @@ ENTRY_KEYS = ("community_id", "period_id", "date", "source_type", "reversal_of_i
 
 
 @lru_cache(maxsize=64)
-def _statement(record_table, entity: str, record_keys: tuple, leg_keys: tuple, legs: int,
-               audit_keys: tuple):
+def _statement(record_table, entity: str, record_keys: tuple, leg_keys: tuple, legs: int, audit_keys: tuple):
     """The statement for one shape of write, built once: only the values change between
     writes, so SQLAlchemy does not rebuild the chain (~200 expressions) every request."""
-    record = insert(record_table).values(
-        {key: bindparam(f"r_{key}", type_=record_table.c[key].type) for key in record_keys}
-    ).returning(record_table.c.id).cte("rec")
+    record = (
+        insert(record_table)
+        .values({key: bindparam(f"r_{key}", type_=record_table.c[key].type) for key in record_keys})
+        .returning(record_table.c.id)
+        .cte("rec")
+    )
 
     entry_table = cast(Table, JournalEntry.__table__)
-    entry = insert(entry_table).from_select(
-        [*ENTRY_KEYS, "source_id", "memo"],
-        select(*_binds(entry_table, "e_", ENTRY_KEYS), record.c.id,
-               func.concat(f"{entity} #", record.c.id))
-    ).returning(entry_table.c.id).cte("entry")
+    entry = (
+        insert(entry_table)
+        .from_select(
+            [*ENTRY_KEYS, "source_id", "memo"],
+            select(
+                *_binds(entry_table, "e_", ENTRY_KEYS), record.c.id, func.concat(f"{entity} #", record.c.id)
+            ),
+        )
+        .returning(entry_table.c.id)
+        .cte("entry")
+    )
 
     # One INSERT for all legs, in their order (ids ascending as the ORM path gives them).
     posting_table = cast(Table, Posting.__table__)
-    selects = [select(*_binds(posting_table, f"l{n}_", leg_keys), entry.c.id)
-               for n in range(legs)]
-    ctes = [insert(posting_table).from_select(
-        [*leg_keys, "entry_id"], union_all(*selects) if legs > 1 else selects[0]).cte("legs")]
+    selects = [select(*_binds(posting_table, f"l{n}_", leg_keys), entry.c.id) for n in range(legs)]
+    ctes = [
+        insert(posting_table)
+        .from_select([*leg_keys, "entry_id"], union_all(*selects) if legs > 1 else selects[0])
+        .cte("legs")
+    ]
 
     audit_table = cast(Table, AuditEntry.__table__)
-    ctes.append(insert(audit_table).from_select(
-        [*audit_keys, "entity_id"], select(*_binds(audit_table, "a_", audit_keys), record.c.id)
-    ).cte("audit"))
+    ctes.append(
+        insert(audit_table)
+        .from_select([*audit_keys, "entity_id"], select(*_binds(audit_table, "a_", audit_keys), record.c.id))
+        .cte("audit")
+    )
     return select(record.c.id).add_cte(*ctes)
 
 
@@ -96,9 +111,14 @@ def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
     journal.check_balanced(legs)
     now = utcnow()
     record_values = fill_defaults(row)
-    entry_values = {"community_id": row.community_id, "period_id": row.period_id,
-                    "date": row.date, "source_type": entity, "reversal_of_id": None,
-                    "created_at": now}
+    entry_values = {
+        "community_id": row.community_id,
+        "period_id": row.period_id,
+        "date": row.date,
+        "source_type": entity,
+        "reversal_of_id": None,
+        "created_at": now,
+    }
     leg_rows = journal.posting_rows(row.period_id, 0, legs)
     for leg in leg_rows:
         del leg["entry_id"]
@@ -111,8 +131,9 @@ def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
     for n, leg in enumerate(leg_rows):
         params.update({f"l{n}_{key}": leg[key] for key in leg_keys})
     params.update({f"a_{key}": value for key, value in audit_values.items()})
-    statement = _statement(row.__table__, entity, tuple(record_values), leg_keys, len(leg_rows),
-                           tuple(audit_values))
+    statement = _statement(
+        row.__table__, entity, tuple(record_values), leg_keys, len(leg_rows), tuple(audit_values)
+    )
     row.id = db.session.execute(statement, params).scalar_one()
     make_transient_to_detached(row)
     db.session.add(row)

@@ -4,6 +4,7 @@ All five follow the record life cycle (app.services.lifecycle) and post a journa
 what is theirs: the date must be inside the period, the members a row names must be usable,
 an expense finds its budget item by category, and a late fee is not edited by hand.
 """
+
 from dataclasses import dataclass
 
 from flask import g
@@ -24,7 +25,7 @@ def payment_type_key(payment_type: str) -> str:
 
 @dataclass(frozen=True)
 class Kind(RecordLife):
-    member_fields: tuple[str, ...] = ()   # the member ids a row names (usable members only)
+    member_fields: tuple[str, ...] = ()  # the member ids a row names (usable members only)
 
     def check(self, period: Period, values: dict, row=None) -> dict:
         _validate(self, period, values, row)
@@ -38,11 +39,11 @@ class Kind(RecordLife):
         if not one_write.available() or self.legs is None:
             return super().create(period, **values)
         ensure_writable(period)
-        row = self.model(community_id=g.community_id, period_id=period.id,
-                         **self.check(period, values))
+        row = self.model(community_id=g.community_id, period_id=period.id, **self.check(period, values))
         one_write.fill_defaults(row)  # the audit snapshot sees what a flush would have set
-        audit_row = audit.values("create", self.entity, None, period_id=period.id,
-                                 after=audit.snapshot(row, self.fields))
+        audit_row = audit.values(
+            "create", self.entity, None, period_id=period.id, after=audit.snapshot(row, self.fields)
+        )
         one_write.write(row, self.entity, self.legs(row), audit_row)
         audit.log_line({**audit_row, "entity_id": row.id}, row.amount_cents)
         return row
@@ -52,26 +53,54 @@ class Kind(RecordLife):
             late_fees.ensure_editable(row)
 
 
-CONTRIBUTION = Kind(Contribution, "contribution", ("member_id", "amount_cents", "date", "comment"),
-                    journal.contribution_legs, member_fields=("member_id",))
-EXPENSE = Kind(Expense, "expense", ("amount_cents", "date", "payment_type", "vendor",
-                                    "description", "paid_by_member_id"),
-               journal.expense_legs, member_fields=("paid_by_member_id",))
-CHARGE = Kind(ServiceCharge, "charge", ("member_id", "amount_cents", "date", "description"),
-              journal.charge_legs, member_fields=("member_id",))
-PAYOUT = Kind(Payout, "payout", ("member_id", "amount_cents", "date", "comment"),
-              journal.payout_legs, member_fields=("member_id",))
-ADJUSTMENT = Kind(Adjustment, "adjustment", ("member_id", "amount_cents", "date", "reason"),
-                  journal.adjustment_legs, member_fields=("member_id",))
+CONTRIBUTION = Kind(
+    Contribution,
+    "contribution",
+    ("member_id", "amount_cents", "date", "comment"),
+    journal.contribution_legs,
+    member_fields=("member_id",),
+)
+EXPENSE = Kind(
+    Expense,
+    "expense",
+    ("amount_cents", "date", "payment_type", "vendor", "description", "paid_by_member_id"),
+    journal.expense_legs,
+    member_fields=("paid_by_member_id",),
+)
+CHARGE = Kind(
+    ServiceCharge,
+    "charge",
+    ("member_id", "amount_cents", "date", "description"),
+    journal.charge_legs,
+    member_fields=("member_id",),
+)
+PAYOUT = Kind(
+    Payout,
+    "payout",
+    ("member_id", "amount_cents", "date", "comment"),
+    journal.payout_legs,
+    member_fields=("member_id",),
+)
+ADJUSTMENT = Kind(
+    Adjustment,
+    "adjustment",
+    ("member_id", "amount_cents", "date", "reason"),
+    journal.adjustment_legs,
+    member_fields=("member_id",),
+)
 KINDS = {k.entity: k for k in (CONTRIBUTION, EXPENSE, CHARGE, PAYOUT, ADJUSTMENT)}
 
 
 def _validate(kind: Kind, period: Period, values: dict, row=None) -> None:
     errors: dict[str, list[str]] = {}
     if "date" in values and not period.contains(values["date"]):
-        errors["date"] = [_("The date must be within the period (%(start)s – %(end)s).",
-                            start=date_text(period.start_date),
-                            end=date_text(period.end_date))]
+        errors["date"] = [
+            _(
+                "The date must be within the period (%(start)s – %(end)s).",
+                start=date_text(period.start_date),
+                end=date_text(period.end_date),
+            )
+        ]
     for field in kind.member_fields:
         member_id = values.get(field)
         if member_id is None:

@@ -1,4 +1,5 @@
 """Server-rendered pages, one blueprint per area; htmx swaps their partials."""
+
 from flask import Flask, make_response, redirect, render_template, request
 from flask_login import current_user
 
@@ -22,8 +23,24 @@ def register_web(app: Flask) -> None:
     from app.web.receivables import views as receivables
     from app.web.settings import views as settings
     from app.web.tokens import views as tokens
-    for module in (public, auth, community, members, properties, settings, tokens, periods,
-                   closing, audit, imports, owner, account, receivables, bank_imports):
+
+    for module in (
+        public,
+        auth,
+        community,
+        members,
+        properties,
+        settings,
+        tokens,
+        periods,
+        closing,
+        audit,
+        imports,
+        owner,
+        account,
+        receivables,
+        bank_imports,
+    ):
         app.register_blueprint(module.bp)
 
     @app.context_processor

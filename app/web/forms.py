@@ -1,4 +1,5 @@
 """Putting service-level field errors onto a page's form."""
+
 from flask import flash
 
 from app.errors import ValidationFailed

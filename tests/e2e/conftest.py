@@ -17,6 +17,7 @@ names (a conftest fixture beats a plugin's); scripts/test also runs pytest with
 `-p no:playwright`, so that plugin's hooks (browser parametrisation, artifact folders) stay
 out whether or not it is installed.
 """
+
 import os
 import shutil
 import tempfile
@@ -28,9 +29,15 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 HERE = Path(__file__).resolve().parent
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update",
-               "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
@@ -38,8 +45,7 @@ TIMEOUT_MS = 15_000
 
 def _chromium_missing() -> str | None:
     if not os.path.exists(CHROMIUM):
-        return (f"{CHROMIUM} is missing: browser tests skipped "
-                "(apt-get install chromium chromium-driver)")
+        return f"{CHROMIUM} is missing: browser tests skipped (apt-get install chromium chromium-driver)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -66,9 +72,11 @@ def _fresh_state():
 
 # --- the server --------------------------------------------------------------------------
 
+
 def _postgres_database(url: str, suffix: str):
     """Create `<name><suffix>` next to the test database; returns (url, drop)."""
     import psycopg
+
     parts = urlsplit(url)
     name = parts.path.lstrip("/") + suffix
     admin_url = urlunsplit(parts._replace(path="/postgres"))
@@ -88,11 +96,13 @@ def _keep_celery_state():
     """create_app() makes its Celery the current and default app; the live server's must not
     replace the one the integration tests use. Returns a function that puts it back."""
     from celery import _state
+
     default, current = _state.default_app, getattr(_state._tls, "current_app", None)
 
     def restore():
         _state.default_app = default
         _state._tls.current_app = current
+
     return restore
 
 
@@ -119,18 +129,24 @@ def _live_app(database_uri: str):
 
     restore_celery = _keep_celery_state()
     try:
-        flask_app = create_app({
-            "SECRET_KEY": "e2e-not-secret",
-            "SQLALCHEMY_DATABASE_URI": database_uri,
-            "WTF_CSRF_ENABLED": True,
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MAIL_SUPPRESS_SEND": True,
-            "BASE_URL": None,
-            "REDIS_URL": None,
-            "CELERY": {"task_always_eager": True, "task_eager_propagates": True,
-                       "task_ignore_result": True, "broker_url": "memory://",
-                       "result_backend": "cache+memory://"},
-        })
+        flask_app = create_app(
+            {
+                "SECRET_KEY": "e2e-not-secret",
+                "SQLALCHEMY_DATABASE_URI": database_uri,
+                "WTF_CSRF_ENABLED": True,
+                "RATELIMIT_STORAGE_URI": "memory://",
+                "MAIL_SUPPRESS_SEND": True,
+                "BASE_URL": None,
+                "REDIS_URL": None,
+                "CELERY": {
+                    "task_always_eager": True,
+                    "task_eager_propagates": True,
+                    "task_ignore_result": True,
+                    "broker_url": "memory://",
+                    "result_backend": "cache+memory://",
+                },
+            }
+        )
     finally:
         restore_celery()
     with flask_app.app_context():
@@ -172,13 +188,14 @@ def _serve(flask_app, cleanup) -> str:
 
 # --- the browser -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import expect, sync_playwright
+
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                              args=LAUNCH_ARGS)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
             yield chromium
         finally:
@@ -190,8 +207,9 @@ def _is_csp_violation(text: str) -> bool:
 
 
 def _is_favicon_404(message) -> bool:
-    return (message.text.startswith("Failed to load resource")
-            and (message.location or {}).get("url", "").endswith("/favicon.ico"))
+    return message.text.startswith("Failed to load resource") and (message.location or {}).get(
+        "url", ""
+    ).endswith("/favicon.ico")
 
 
 def _open_page(browser, viewport, **context_args):
@@ -217,8 +235,10 @@ def _open_page(browser, viewport, **context_args):
 def _close_page(context, page):
     context.close()
     if page.csp_violations:
-        pytest.fail("Content-Security-Policy violations in the console:\n"
-                    + "\n".join(page.csp_violations), pytrace=False)
+        pytest.fail(
+            "Content-Security-Policy violations in the console:\n" + "\n".join(page.csp_violations),
+            pytrace=False,
+        )
 
 
 @pytest.fixture
@@ -230,7 +250,6 @@ def page(browser):
 
 @pytest.fixture
 def phone_page(browser):
-    context, page = _open_page(browser, PHONE, is_mobile=True, has_touch=True,
-                               device_scale_factor=3)
+    context, page = _open_page(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=3)
     yield page
     _close_page(context, page)

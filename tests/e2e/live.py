@@ -1,4 +1,5 @@
 """Setting up browser tests through the live server's JSON API, and logging in on the page."""
+
 import json
 import urllib.request
 
@@ -23,9 +24,18 @@ class LiveCommunity:
     def __init__(self, base, slug, community_name):
         self.base, self.slug = base, slug
         self.admin_email = f"ada@{slug}.example"
-        self.token = call(base, "POST", "/api/signup", {
-            "community_name": community_name, "slug": slug, "name": "Ada Admin",
-            "email": self.admin_email, "password": PASSWORD})["token"]
+        self.token = call(
+            base,
+            "POST",
+            "/api/signup",
+            {
+                "community_name": community_name,
+                "slug": slug,
+                "name": "Ada Admin",
+                "email": self.admin_email,
+                "password": PASSWORD,
+            },
+        )["token"]
 
     def post(self, path, **body):
         return call(self.base, "POST", f"/api/c/{self.slug}{path}", body, self.token)

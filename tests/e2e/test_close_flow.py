@@ -9,6 +9,7 @@ close is done by the time the close request answers: the progress element arrive
     Q1 2026     Cleaning proportional, expense 100.00 → 66.67 (Flat 1) / 33.33 (Flat 2)
                 Olga pays in 50.00 → 50.00 − 66.67 = −16.67;  Bea −33.33
 """
+
 import re
 
 from playwright.sync_api import expect
@@ -27,12 +28,14 @@ def build(base, slug):
     post("/properties", label="Flat 1", share_weight="2", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="1", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Cleaning", strategy="proportional",
-         budgeted_cost="120.00")
-    post(f"/periods/{q1}/expenses", payment_type="Cleaning", amount="100.00",
-         date="2026-02-01")
-    post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="50.00",
-         date="2026-01-10")
+    post(
+        f"/periods/{q1}/budget-items",
+        payment_type="Cleaning",
+        strategy="proportional",
+        budgeted_cost="120.00",
+    )
+    post(f"/periods/{q1}/expenses", payment_type="Cleaning", amount="100.00", date="2026-02-01")
+    post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="50.00", date="2026-01-10")
     return f"ada@{slug}.example", f"olga@{slug}.example", q1, token
 
 
@@ -94,7 +97,8 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
     expect(page.get_by_role("button", name="Add contribution")).to_have_count(0)
     expect(page.locator("#period-tab").get_by_role("button", name="Void")).to_have_count(0)
     expect(page.locator("#period-tab").get_by_role("note")).to_have_text(
-        "This period is closed; reopen it to make corrections.")
+        "This period is closed; reopen it to make corrections."
+    )
     assert page.evaluate("window.__levyNoReload === true"), "closing reloaded the page"
 
     # A fresh look at the period: closed, reopen offered, no add forms.
@@ -102,8 +106,7 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
     expect(header.locator(".status")).to_have_text("closed")
     expect(page.get_by_role("button", name="Reopen period")).to_be_visible()
     expect(page.get_by_role("button", name="Add contribution")).to_have_count(0)
-    expect(page.get_by_role("note")).to_have_text(
-        "This period is closed; reopen it to make corrections.")
+    expect(page.get_by_role("note")).to_have_text("This period is closed; reopen it to make corrections.")
     assert not page.console_errors, page.console_errors
 
     # Reopened, the page offers the correction preview; closed again, the preview goes and
@@ -120,7 +123,8 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
     expect(page.locator("#correction-preview")).to_have_count(0)
     expect(page.get_by_text("Record an expense")).to_have_count(0)
     expect(page.locator("#period-tab").get_by_role("note")).to_have_text(
-        "This period is closed; reopen it to make corrections.")
+        "This period is closed; reopen it to make corrections."
+    )
     expect(page.get_by_role("button", name="Reopen period")).to_be_visible()
     expect(page.locator("#period-tab [aria-current=page]")).to_have_text("Expenses")
     assert page.evaluate("window.__levyNoReload === true"), "closing reloaded the page"
@@ -141,12 +145,9 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
     expect(page.get_by_role("heading", name="Why my balance is -€16.67")).to_be_visible()
     why = page.locator("#why")
     expect(why.get_by_role("row").filter(has_text="Payments")).to_contain_text("€50.00")
-    expect(why.get_by_role("row").filter(has_text="Your share of costs")).to_contain_text(
-        "€66.67")
-    expect(why.get_by_role("row").filter(has_text="Closing balance")).to_contain_text(
-        "-€16.67")
-    shares = page.get_by_role("table").filter(
-        has=page.get_by_role("columnheader", name="Your share"))
+    expect(why.get_by_role("row").filter(has_text="Your share of costs")).to_contain_text("€66.67")
+    expect(why.get_by_role("row").filter(has_text="Closing balance")).to_contain_text("-€16.67")
+    shares = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Your share"))
     cleaning = shares.locator("tbody").get_by_role("row")
     expect(cleaning).to_have_count(1)  # Flat 2 is Bea's: not on Olga's statement
     expect(cleaning).to_contain_text("Cleaning")
@@ -161,8 +162,13 @@ def test_admin_closes_the_period_and_the_owner_sees_why_she_owes(live_server, pa
 def test_a_refused_close_says_which_categories_are_in_the_way(live_server, page):
     """Expenses with no budget item cannot be split: the close is refused, by name."""
     admin_email, _, period_id, token = build(live_server, "aspen-yard-refused")
-    call(live_server, "POST", f"/api/c/aspen-yard-refused/periods/{period_id}/expenses",
-         {"payment_type": "Snow removal", "amount": "12.00", "date": "2026-01-20"}, token)
+    call(
+        live_server,
+        "POST",
+        f"/api/c/aspen-yard-refused/periods/{period_id}/expenses",
+        {"payment_type": "Snow removal", "amount": "12.00", "date": "2026-01-20"},
+        token,
+    )
 
     log_in(page, live_server, admin_email)
     page.goto(f"{live_server}/c/aspen-yard-refused/periods/{period_id}/")
@@ -177,5 +183,4 @@ def test_a_refused_close_says_which_categories_are_in_the_way(live_server, page)
     expect(page.get_by_role("button", name="Close period")).to_be_visible()
     expect(page.locator("#close-area [id^='job-']")).to_have_count(0)
     # The browser notes the 409 in the console; nothing else may be there.
-    assert [e for e in page.console_errors if "status of 409" not in e] == [], \
-        page.console_errors
+    assert [e for e in page.console_errors if "status of 409" not in e] == [], page.console_errors

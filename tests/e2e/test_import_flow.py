@@ -1,13 +1,16 @@
 """A treasurer moves a cooperative in: a CSV of plots with Russian headers and decimal commas,
 through the preview page, into the properties list. Selectors are what a person reads."""
+
 from playwright.sync_api import expect
 
 from tests.e2e.live import LiveCommunity, log_in
 
-PLOTS = ("Участок;Площадь;Владелец;Email;Активен\n"
-         "Участок 1;\"12,5\";Ada Admin;;да\n"
-         "Участок 2;1 234,50;Нина Новая;nina@sosna.example;да\n"
-         "Участок 10;3,85%;Пётр Петров;;нет\n").encode("cp1251")
+PLOTS = (
+    "Участок;Площадь;Владелец;Email;Активен\n"
+    'Участок 1;"12,5";Ada Admin;;да\n'
+    "Участок 2;1 234,50;Нина Новая;nina@sosna.example;да\n"
+    "Участок 10;3,85%;Пётр Петров;;нет\n"
+).encode("cp1251")
 
 
 def test_import_plots_through_the_preview_and_see_them(live_server, page, tmp_path):
@@ -32,7 +35,8 @@ def test_import_plots_through_the_preview_and_see_them(live_server, page, tmp_pa
     page.get_by_role("button", name="Import 3 rows").click()
     expect(page.get_by_role("heading", level=1, name="Properties")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text(
-        "Imported: 3 created, 0 updated. 1 new member invited by email.")
+        "Imported: 3 created, 0 updated. 1 new member invited by email."
+    )
     table = page.locator("#property-rows")
     for text in ("Участок 1", "Участок 2", "Участок 10", "Нина Новая", "Пётр Петров", "1,234.5"):
         expect(table).to_contain_text(text)

@@ -8,6 +8,7 @@ and swaps in place. Selectors are what a person reads.
     Q1 2026     Olga paid in 100.00 (API) + 1234.50 (page) → total 1,334.50
                 Gardening (fixed fee) expense 80.25 (page)
 """
+
 import re
 
 from playwright.sync_api import expect
@@ -22,10 +23,10 @@ def build(base, slug):
     olga = post("/members", name="Olga Owner", email=f"olga@{slug}.example", role="owner")
     post("/properties", label="Flat 1", share_weight="1", owner_member_id=olga["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Gardening", strategy="fixed_fee",
-         budgeted_cost="300.00")
-    post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="100.00",
-         date="2026-01-05")
+    post(
+        f"/periods/{q1}/budget-items", payment_type="Gardening", strategy="fixed_fee", budgeted_cost="300.00"
+    )
+    post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="100.00", date="2026-01-05")
     return f"ada@{slug}.example"
 
 
@@ -52,8 +53,7 @@ def test_admin_records_a_contribution_and_an_expense_in_place(live_server, page)
     page.get_by_role("link", name="Q1", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Q1")).to_be_visible()
     tabs = page.get_by_role("navigation", name="Period sections")
-    expect(tabs.get_by_role("link", name="Contributions")).to_have_attribute(
-        "aria-current", "page")
+    expect(tabs.get_by_role("link", name="Contributions")).to_have_attribute("aria-current", "page")
 
     contributions = page.get_by_role("region", name="Contributions")
     total = contributions.locator("#contributions-total")
@@ -84,8 +84,9 @@ def test_admin_records_a_contribution_and_an_expense_in_place(live_server, page)
     expect(added).to_contain_text("Olga Owner")
     expect(added.get_by_role("cell", name="€1,234.50", exact=True)).to_be_visible()
     expect(total).to_have_text("€1,334.50")
-    per_member = contributions.locator("#contributions-per-member").get_by_role("row").filter(
-        has_text="Olga Owner")
+    per_member = (
+        contributions.locator("#contributions-per-member").get_by_role("row").filter(has_text="Olga Owner")
+    )
     expect(per_member).to_contain_text("€1,334.50")
     expect(contributions.get_by_text("Enter an amount")).to_have_count(0)
     assert_not_reloaded(page, "adding a contribution")
@@ -117,13 +118,15 @@ def test_admin_records_a_contribution_and_an_expense_in_place(live_server, page)
     expect(expense.get_by_role("cell", name="€80.25", exact=True)).to_be_visible()
     expect(expense.locator("mark.unassigned")).to_have_count(0)  # Gardening has a budget item
     expect(expenses.locator("#expenses-total")).to_have_text("€80.25")
-    expect(expenses.locator("#expenses-per-category").get_by_role("row").filter(
-        has_text="Gardening")).to_contain_text("€80.25")
+    expect(
+        expenses.locator("#expenses-per-category").get_by_role("row").filter(has_text="Gardening")
+    ).to_contain_text("€80.25")
     assert_not_reloaded(page, "adding an expense")
 
     # Back on Contributions (a fresh GET of the tab): what was added is stored.
     tabs.get_by_role("link", name="Contributions").click()
-    expect(page.get_by_role("region", name="Contributions").locator(
-        "#contributions-total")).to_have_text("€1,334.50")
+    expect(page.get_by_role("region", name="Contributions").locator("#contributions-total")).to_have_text(
+        "€1,334.50"
+    )
     assert_not_reloaded(page, "switching tabs")
     assert not unexpected_console_errors(page), page.console_errors

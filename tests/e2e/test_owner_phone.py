@@ -8,6 +8,7 @@ the owner does everything else in the browser. Selectors are what a person reads
                 Garbage fixed_fee 1.00 → 0.34 (Flat 1 takes the rounding cent) / 0.33 / 0.33
                 Olga pays in 50.00 → 50.00 − 57.82 = −7.82
 """
+
 import re
 from pathlib import Path
 
@@ -27,26 +28,28 @@ def build(base, slug):
     post("/properties", label="Garage 1", share_weight="1", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="3", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Security", strategy="proportional",
-         budgeted_cost="120.00")
-    post(f"/periods/{q1}/budget-items", payment_type="Garbage", strategy="fixed_fee",
-         budgeted_cost="1.00")
+    post(
+        f"/periods/{q1}/budget-items",
+        payment_type="Security",
+        strategy="proportional",
+        budgeted_cost="120.00",
+    )
+    post(f"/periods/{q1}/budget-items", payment_type="Garbage", strategy="fixed_fee", budgeted_cost="1.00")
     post(f"/periods/{q1}/expenses", payment_type="Security", amount="100.01", date="2026-01-15")
     post(f"/periods/{q1}/expenses", payment_type="Garbage", amount="1.00", date="2026-02-01")
     post(f"/periods/{q1}/contributions", member_id=olga["id"], amount="50.00", date="2026-01-10")
-    community.patch("/settings",
-                    payment_details="IBAN CH93 0076 2011 6238 5295 7\nReference: {name}")
+    community.patch("/settings", payment_details="IBAN CH93 0076 2011 6238 5295 7\nReference: {name}")
     return f"olga@{slug}.example"
 
 
 def no_sideways_scroll(page):
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
 
 
 def test_owner_on_a_phone_sees_the_debt_asks_why_and_downloads_the_statement(
-        live_server, phone_page, tmp_path):
+    live_server, phone_page, tmp_path
+):
     page = phone_page
     email = build(live_server, "linden-row")
 
@@ -74,8 +77,9 @@ def test_owner_on_a_phone_sees_the_debt_asks_why_and_downloads_the_statement(
     flat1_garbage = shares.get_by_role("row").filter(has_text="Garbage").filter(has_text="Flat 1")
     expect(flat1_garbage).to_contain_text("+€0.01 rounding cent came to you")
     expect(flat1_garbage).to_contain_text("€0.34")
-    expect(shares.get_by_role("row").filter(has_text="Security").filter(
-        has_text="Garage 1")).to_contain_text("weight 1 of 7")
+    expect(shares.get_by_role("row").filter(has_text="Security").filter(has_text="Garage 1")).to_contain_text(
+        "weight 1 of 7"
+    )
     no_sideways_scroll(page)
 
     # The statement as a PDF.

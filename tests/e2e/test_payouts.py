@@ -1,12 +1,13 @@
 """The fund pays a member back, on the period page's Payouts tab, and the balance sheet shows it.
 
-    Bea Brown  Plot 1 (1)
-    Q1 2026    Bea paid the fence repair herself: Repairs 333.33 paid by Bea (API), the only
-               expense, split over Plot 1 alone → allocated 333.33; contributions 400.00 (API)
-               → Bea 400.00 + 333.33 − 333.33 = 400.00 before the payout
-               The treasurer pays her back 333.33 on the Payouts tab (page):
-               closing 400.00 − 333.33 = 66.67; fund cash 400.00 − 333.33 = 66.67
+Bea Brown  Plot 1 (1)
+Q1 2026    Bea paid the fence repair herself: Repairs 333.33 paid by Bea (API), the only
+           expense, split over Plot 1 alone → allocated 333.33; contributions 400.00 (API)
+           → Bea 400.00 + 333.33 − 333.33 = 400.00 before the payout
+           The treasurer pays her back 333.33 on the Payouts tab (page):
+           closing 400.00 − 333.33 = 66.67; fund cash 400.00 − 333.33 = 66.67
 """
+
 import re
 
 from playwright.sync_api import expect
@@ -20,12 +21,18 @@ def build(base, slug):
     bea = post("/members", name="Bea Brown", email=f"bea@{slug}.example", role="owner")
     post("/properties", label="Plot 1", share_weight="1", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Repairs", strategy="proportional",
-         budgeted_cost="400.00")
-    post(f"/periods/{q1}/expenses", payment_type="Repairs", amount="333.33", date="2026-01-10",
-         paid_by_member_id=bea["id"], vendor="Fence & Co")
-    post(f"/periods/{q1}/contributions", member_id=bea["id"], amount="400.00",
-         date="2026-01-05")
+    post(
+        f"/periods/{q1}/budget-items", payment_type="Repairs", strategy="proportional", budgeted_cost="400.00"
+    )
+    post(
+        f"/periods/{q1}/expenses",
+        payment_type="Repairs",
+        amount="333.33",
+        date="2026-01-10",
+        paid_by_member_id=bea["id"],
+        vendor="Fence & Co",
+    )
+    post(f"/periods/{q1}/contributions", member_id=bea["id"], amount="400.00", date="2026-01-05")
     return f"ada@{slug}.example"
 
 
@@ -64,7 +71,19 @@ def test_admin_records_a_payout_on_the_tab_and_sees_it_in_the_sheet(live_server,
     cells = bea.get_by_role("cell")
     # Member, opening, contributions, paid expenses, allocated, usage, charges, payouts,
     # adjustments, closing
-    expect(cells).to_have_text(["Bea Brown", "€0.00", "€400.00", "€333.33", "€333.33", "€0.00",
-                                "€0.00", "€333.33", "€0.00", "€66.67"])
+    expect(cells).to_have_text(
+        [
+            "Bea Brown",
+            "€0.00",
+            "€400.00",
+            "€333.33",
+            "€333.33",
+            "€0.00",
+            "€0.00",
+            "€333.33",
+            "€0.00",
+            "€66.67",
+        ]
+    )
     expect(sheet.locator("#fund-cash")).to_have_text("€66.67")
     assert not [e for e in page.console_errors if "status of 422" not in e], page.console_errors

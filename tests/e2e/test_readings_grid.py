@@ -8,6 +8,7 @@ the admin enters the readings in the browser. Selectors are what a person reads.
                 Flat 1  100     → 110.5     consumption 10.5    × 1.25 = 13.125   → 13.13
                 Flat 2  2000.125 → 2023.582  consumption 23.457  × 1.25 = 29.32125 → 29.32
 """
+
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -32,8 +33,13 @@ def build(base, slug):
     post("/properties", label="Flat 1", share_weight="1", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="1", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Water", strategy="usage_based",
-         budgeted_cost="50.00", unit_rate=str(RATE))
+    post(
+        f"/periods/{q1}/budget-items",
+        payment_type="Water",
+        strategy="usage_based",
+        budgeted_cost="50.00",
+        unit_rate=str(RATE),
+    )
     return f"ada@{slug}.example", q1
 
 

@@ -5,6 +5,7 @@ consumption and provisional cost shown while typing (by tariff, and split by con
     Water        by tariff 1.25:  Flat 1 100 → 110,5 typed = 10,5 × 1,25 = 13,125 → 13,13 €
     Electricity  by meter, 100.00 spent: Flat 1 1 → 2 (1), Flat 2 0 → 2 (2): 33,33 / 66,67
 """
+
 import re
 
 from playwright.sync_api import expect
@@ -20,18 +21,27 @@ def build(base, slug):
     post("/properties", label="Flat 1", share_weight="1", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="1", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    water = post(f"/periods/{q1}/budget-items", payment_type="Water", strategy="usage_based",
-                 budgeted_cost="50.00", unit_rate="1.25")["id"]
-    power = post(f"/periods/{q1}/budget-items", payment_type="Electricity",
-                 strategy="usage_based", budgeted_cost="100.00")["id"]
-    post(f"/periods/{q1}/expenses", payment_type="Electricity", amount="100.00",
-         date="2026-01-20")
+    water = post(
+        f"/periods/{q1}/budget-items",
+        payment_type="Water",
+        strategy="usage_based",
+        budgeted_cost="50.00",
+        unit_rate="1.25",
+    )["id"]
+    power = post(
+        f"/periods/{q1}/budget-items",
+        payment_type="Electricity",
+        strategy="usage_based",
+        budgeted_cost="100.00",
+    )["id"]
+    post(f"/periods/{q1}/expenses", payment_type="Electricity", amount="100.00", date="2026-01-20")
     return f"ada@{slug}.example", q1, water, power
 
 
 def no_sideways_scroll(page):
-    assert page.evaluate("document.documentElement.scrollWidth"
-                         " <= document.documentElement.clientWidth"), page.url
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), (
+        page.url
+    )
 
 
 def test_readings_on_a_phone_show_consumption_and_cost_while_typing(live_server, phone_page):

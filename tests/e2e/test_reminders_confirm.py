@@ -1,4 +1,5 @@
 """Sending payment reminders asks first, with how many and the total they owe."""
+
 from playwright.sync_api import expect
 
 from tests.e2e.live import LiveCommunity, log_in
@@ -12,8 +13,7 @@ def build(base, slug):
     post("/properties", label="Flat 1", share_weight="1", owner_member_id=olga["id"])
     post("/properties", label="Flat 2", share_weight="1", owner_member_id=bea["id"])
     q1 = post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    post(f"/periods/{q1}/budget-items", payment_type="Roof", strategy="proportional",
-         budgeted_cost="1000.00")
+    post(f"/periods/{q1}/budget-items", payment_type="Roof", strategy="proportional", budgeted_cost="1000.00")
     post(f"/periods/{q1}/expenses", payment_type="Roof", amount="1000.01", date="2026-01-15")
     return f"ada@{slug}.example"
 

@@ -2,6 +2,7 @@
 
 Selectors are what a person reads — labels, roles, button names — not CSS classes.
 """
+
 import re
 
 from playwright.sync_api import expect
@@ -37,8 +38,7 @@ def test_sign_up_invite_an_owner_and_the_owner_joins(live_server, page):
     expect(page.get_by_role("heading", level=1, name="Members")).to_be_visible()
     page.evaluate("window.__levyNoReload = true")
     page.get_by_text("Add a member").click()
-    invite_form = page.locator("form").filter(
-        has=page.get_by_role("button", name="Add member"))
+    invite_form = page.locator("form").filter(has=page.get_by_role("button", name="Add member"))
     invite_form.get_by_label("Name").fill("Olga Owner")
     invite_form.get_by_label("Email").fill("olga@example.org")
     invite_form.get_by_label("Role").select_option(label="Owner")
@@ -77,5 +77,6 @@ def test_public_pages_fit_a_phone(live_server, phone_page):
         phone_page.goto(live_server + path)
         expect(phone_page.get_by_role("main")).to_be_visible()
         overflow = phone_page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a 390px screen"

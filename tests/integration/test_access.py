@@ -3,6 +3,7 @@
 Every community resource is one line of RESOURCES; each access rule below runs for each line.
 A later resource adds its line (a nested one passes a callable that builds its collection).
 """
+
 import re
 from dataclasses import dataclass
 from collections.abc import Callable
@@ -17,10 +18,10 @@ NOT_FOUND = {"error": {"code": "not_found", "message": "Community not found."}}
 class Resource:
     name: str
     collection: str | Callable  # POST creates here; a callable gets the Community fixture
-    item: str                   # API GET/PATCH of one row ("{id}"); pages POST edits here too
-    body: Callable              # a valid create body for a Community fixture
-    change: dict                # a valid PATCH body: one field and its new value
-    page: str                   # the page of one row, under /c/<slug>
+    item: str  # API GET/PATCH of one row ("{id}"); pages POST edits here too
+    body: Callable  # a valid create body for a Community fixture
+    change: dict  # a valid PATCH body: one field and its new value
+    page: str  # the page of one row, under /c/<slug>
 
     def collection_path(self, community) -> str:
         path = self.collection(community) if callable(self.collection) else self.collection
@@ -36,13 +37,27 @@ class Resource:
 
 
 RESOURCES = [
-    Resource("members", "/members", "/members/{id}",
-             lambda c: {"name": "Nina Neighbour", "email": f"nina@{c.slug}.example", "role": "owner"},
-             {"name": "Renamed"}, "/members/{id}/edit"),
-    Resource("properties", "/properties", "/properties/{id}",
-             lambda c: {"label": "Plot 7", "share_weight": "12.5",
-                        "owner_member_id": c.admin_member_id, "active": True},
-             {"label": "Renamed"}, "/properties/{id}/edit"),
+    Resource(
+        "members",
+        "/members",
+        "/members/{id}",
+        lambda c: {"name": "Nina Neighbour", "email": f"nina@{c.slug}.example", "role": "owner"},
+        {"name": "Renamed"},
+        "/members/{id}/edit",
+    ),
+    Resource(
+        "properties",
+        "/properties",
+        "/properties/{id}",
+        lambda c: {
+            "label": "Plot 7",
+            "share_weight": "12.5",
+            "owner_member_id": c.admin_member_id,
+            "active": True,
+        },
+        {"label": "Renamed"},
+        "/properties/{id}/edit",
+    ),
 ]
 
 by_resource = pytest.mark.parametrize("resource", RESOURCES, ids=[r.name for r in RESOURCES])
@@ -50,15 +65,18 @@ by_resource = pytest.mark.parametrize("resource", RESOURCES, ids=[r.name for r i
 
 # --- not logged in ---------------------------------------------------------------------
 
+
 @by_resource
 def test_api_without_login_is_401(client, community, resource):
     id_ = resource.create(community)
     anonymous = community.api.as_(None)
 
-    for response in (anonymous.get(resource.collection_path(community)),
-                     anonymous.post(resource.collection_path(community), json=resource.body(community)),
-                     anonymous.get(resource.item_path(community, id_)),
-                     anonymous.patch(resource.item_path(community, id_), json=resource.change)):
+    for response in (
+        anonymous.get(resource.collection_path(community)),
+        anonymous.post(resource.collection_path(community), json=resource.body(community)),
+        anonymous.get(resource.item_path(community, id_)),
+        anonymous.patch(resource.item_path(community, id_), json=resource.change),
+    ):
         assert response.status_code == 401
         assert response.get_json()["error"]["code"] == "unauthorized"
 
@@ -74,6 +92,7 @@ def test_pages_without_login_redirect_to_login(client, community, resource):
 
 
 # --- owners read, never write -------------------------------------------------------------
+
 
 @by_resource
 def test_owner_writes_are_403(community, owner, resource):
@@ -93,22 +112,24 @@ def test_owner_writes_are_403(community, owner, resource):
 
 # --- other communities ------------------------------------------------------------------
 
+
 @by_resource
 def test_other_admin_through_this_slug_is_404(community, other_community, resource):
     id_ = resource.create(community)
     other = other_community.api
 
-    for response in (other.get(resource.collection_path(community)),
-                     other.post(resource.collection_path(community), json=resource.body(community)),
-                     other.get(resource.item_path(community, id_)),
-                     other.patch(resource.item_path(community, id_), json=resource.change)):
+    for response in (
+        other.get(resource.collection_path(community)),
+        other.post(resource.collection_path(community), json=resource.body(community)),
+        other.get(resource.item_path(community, id_)),
+        other.patch(resource.item_path(community, id_), json=resource.change),
+    ):
         assert response.status_code == 404
         assert response.get_json() == NOT_FOUND
 
 
 @by_resource
-def test_other_admin_through_own_slug_cannot_see_or_change_this_row(community, other_community,
-                                                                    resource):
+def test_other_admin_through_own_slug_cannot_see_or_change_this_row(community, other_community, resource):
     id_ = resource.create(community)
     before = community.api.get(resource.item_path(community, id_)).get_json()
     other = other_community.api
@@ -131,8 +152,7 @@ def test_pages_of_another_communitys_ids_are_404(client, community, other_commun
 
     own_slug = client.get(other_community.page(resource.page.format(id=id_)))
     this_slug = client.get(community.page(resource.page.format(id=id_)))
-    post = client.post(other_community.page(resource.item.format(id=id_)),
-                       data=resource.body(community))
+    post = client.post(other_community.page(resource.item.format(id=id_)), data=resource.body(community))
 
     assert (own_slug.status_code, this_slug.status_code, post.status_code) == (404, 404, 404)
     assert "not found." in own_slug.get_data(as_text=True)
@@ -145,15 +165,19 @@ def test_an_unknown_slug_is_the_same_404_as_a_foreign_one(community):
 
 
 def test_a_property_cannot_be_given_to_another_communitys_member(community, other_community):
-    response = community.api.post(community.url("/properties"), json={
-        "label": "Plot 9", "share_weight": "1", "owner_member_id": other_community.admin_member_id})
+    response = community.api.post(
+        community.url("/properties"),
+        json={"label": "Plot 9", "share_weight": "1", "owner_member_id": other_community.admin_member_id},
+    )
 
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {
-        "owner_member_id": ["No such member in this community."]}
+        "owner_member_id": ["No such member in this community."]
+    }
 
 
 # --- CSRF ---------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def csrf_on(app):
@@ -170,12 +194,14 @@ def test_cookie_api_post_without_csrf_token_is_400(client, community, csrf_on):
     with_session = _logged_in_with_csrf(client)
 
     refused = client.post(community.url("/members"), json=_invite_body())
-    allowed = client.post(community.url("/members"), json=_invite_body("Dora"),
-                          headers={"X-CSRFToken": with_session})
+    allowed = client.post(
+        community.url("/members"), json=_invite_body("Dora"), headers={"X-CSRFToken": with_session}
+    )
 
     assert refused.status_code == 400
-    assert refused.get_json() == {"error": {"code": "bad_request", "fields": {},
-                                            "message": "The CSRF token is missing."}}
+    assert refused.get_json() == {
+        "error": {"code": "bad_request", "fields": {}, "message": "The CSRF token is missing."}
+    }
     assert allowed.status_code == 201
 
 
@@ -183,8 +209,7 @@ def test_page_post_without_csrf_token_is_400(client, community, csrf_on):
     token = _logged_in_with_csrf(client)
 
     refused = client.post(community.page("/members/"), data=_invite_body())
-    allowed = client.post(community.page("/members/"), data={**_invite_body("Dora"),
-                                                              "csrf_token": token})
+    allowed = client.post(community.page("/members/"), data={**_invite_body("Dora"), "csrf_token": token})
 
     assert refused.status_code == 400
     assert allowed.status_code == 302
@@ -201,27 +226,29 @@ def test_bearer_token_post_needs_no_csrf_token(community, csrf_on):
 def test_a_bogus_bearer_header_does_not_skip_csrf_for_a_session(client, community, csrf_on):
     _logged_in_with_csrf(client)
 
-    response = client.post(community.url("/members"), json=_invite_body(),
-                           headers={"Authorization": "Bearer levy_forged"})
+    response = client.post(
+        community.url("/members"), json=_invite_body(), headers={"Authorization": "Bearer levy_forged"}
+    )
 
     assert response.status_code == 401
-    assert "Cleo" not in [m["name"] for m in
-                          community.api.get(community.url("/members")).get_json()]
+    assert "Cleo" not in [m["name"] for m in community.api.get(community.url("/members")).get_json()]
 
 
 def _logged_in_with_csrf(client) -> str:
     """Log in through the form, as a browser does; answers the page's CSRF token."""
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": "admin@example.org",
-                                           "password": "correct horse battery",
-                                           "csrf_token": token})
+    response = client.post(
+        "/login",
+        data={"email": "admin@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.status_code == 302
     page = client.get("/c/maple/").get_data(as_text=True)
     return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 # --- headers --------------------------------------------------------------------------------
+
 
 def test_pages_and_api_send_a_strict_content_security_policy(client, community):
     for response in (client.get("/"), client.get("/login"), community.api.get("/api/me")):
@@ -232,8 +259,7 @@ def test_pages_and_api_send_a_strict_content_security_policy(client, community):
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client, community):
-    response = client.post("/login", data={"email": "admin@example.org",
-                                           "password": "correct horse battery"})
+    response = client.post("/login", data={"email": "admin@example.org", "password": "correct horse battery"})
 
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie

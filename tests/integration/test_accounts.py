@@ -1,4 +1,5 @@
 """Accounts: sign-up, tokens, who am I, invites, password reset, login pages (SPEC §4, §5)."""
+
 import re
 from datetime import datetime, UTC
 
@@ -11,13 +12,15 @@ TOO_MANY = {"error": {"code": "rate_limited", "message": "Too many attempts. Try
 
 
 def _token(client, email, password=PASSWORD, address="127.0.0.1"):
-    return client.post("/api/tokens", json={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/tokens", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _page_login(client, email, password, address="127.0.0.1"):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _me(client, token):
@@ -26,20 +29,39 @@ def _me(client, token):
 
 # --- sign-up ---------------------------------------------------------------------
 
+
 def test_signup_answers_community_admin_member_and_token(client):
-    response = client.post("/api/signup", json={
-        "community_name": "Maple Court", "slug": "maple", "name": "Ada Admin",
-        "email": "admin@example.org", "password": PASSWORD, "currency": "usd"})
+    response = client.post(
+        "/api/signup",
+        json={
+            "community_name": "Maple Court",
+            "slug": "maple",
+            "name": "Ada Admin",
+            "email": "admin@example.org",
+            "password": PASSWORD,
+            "currency": "usd",
+        },
+    )
 
     assert response.status_code == 201
     data = response.get_json()
     assert set(data) == {"community", "member", "token"}
-    assert data["community"] == {"id": data["community"]["id"], "slug": "maple",
-                                 "name": "Maple Court", "currency": "USD",
-                                 "owners_see_balance_sheet": False, "payment_details": ""}
-    assert data["member"] == {"id": data["member"]["id"], "name": "Ada Admin",
-                              "email": "admin@example.org", "role": "admin", "joined": True,
-                              "removed": False}
+    assert data["community"] == {
+        "id": data["community"]["id"],
+        "slug": "maple",
+        "name": "Maple Court",
+        "currency": "USD",
+        "owners_see_balance_sheet": False,
+        "payment_details": "",
+    }
+    assert data["member"] == {
+        "id": data["member"]["id"],
+        "name": "Ada Admin",
+        "email": "admin@example.org",
+        "role": "admin",
+        "joined": True,
+        "removed": False,
+    }
     assert _me(client, data["token"]).status_code == 200
 
 
@@ -48,31 +70,48 @@ def test_signup_currency_defaults_to_eur(client):
 
 
 def test_signup_with_a_taken_slug_is_a_field_error(client, community):
-    response = client.post("/api/signup", json={
-        "community_name": "Another", "slug": community.slug, "name": "Eve",
-        "email": "eve@example.org", "password": PASSWORD})
+    response = client.post(
+        "/api/signup",
+        json={
+            "community_name": "Another",
+            "slug": community.slug,
+            "name": "Eve",
+            "email": "eve@example.org",
+            "password": PASSWORD,
+        },
+    )
 
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {"slug": ["That web address is taken."]}
 
 
 def test_signup_with_an_existing_email_is_refused_without_a_password_check(client, community):
-    response = client.post("/api/signup", json={
-        "community_name": "Oak Row", "slug": "oak", "name": "Ada Admin",
-        "email": "ADMIN@example.org", "password": PASSWORD})
+    response = client.post(
+        "/api/signup",
+        json={
+            "community_name": "Oak Row",
+            "slug": "oak",
+            "name": "Ada Admin",
+            "email": "ADMIN@example.org",
+            "password": PASSWORD,
+        },
+    )
 
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "account_exists"
-    assert client.get("/api/c/oak/settings",
-                      headers={"Authorization": f"Bearer {community.admin_token}"}).status_code == 404
+    assert (
+        client.get(
+            "/api/c/oak/settings", headers={"Authorization": f"Bearer {community.admin_token}"}
+        ).status_code
+        == 404
+    )
 
 
 def test_existing_user_adds_a_second_community_from_their_account(client, community):
     community.api.post("/api/communities", json={"community_name": "Oak Row", "slug": "oak"})
 
     memberships = _me(client, community.admin_token).get_json()["memberships"]
-    assert [(m["community_slug"], m["role"]) for m in memberships] == [
-        ("maple", "admin"), ("oak", "admin")]
+    assert [(m["community_slug"], m["role"]) for m in memberships] == [("maple", "admin"), ("oak", "admin")]
 
 
 def test_emails_are_case_insensitive(client):
@@ -84,6 +123,7 @@ def test_emails_are_case_insensitive(client):
 
 
 # --- tokens ----------------------------------------------------------------------
+
 
 def test_token_for_email_and_password(client, community):
     response = _token(client, "admin@example.org")
@@ -98,8 +138,7 @@ def test_token_with_a_wrong_password_is_401(client, community):
     response = _token(client, "admin@example.org", "wrong password")
 
     assert response.status_code == 401
-    assert response.get_json() == {"error": {"code": "unauthorized",
-                                             "message": "Wrong email or password."}}
+    assert response.get_json() == {"error": {"code": "unauthorized", "message": "Wrong email or password."}}
 
 
 def test_token_for_an_unknown_email_is_the_same_401(client):
@@ -165,6 +204,7 @@ def test_tokens_page_shows_when_a_token_was_last_used_for_reading(client, commun
 
 # --- me --------------------------------------------------------------------------
 
+
 def test_me_without_auth_is_401(client):
     response = client.get("/api/me")
 
@@ -179,18 +219,25 @@ def test_me_with_an_unknown_token_is_401(client, community):
 def test_me_lists_the_user_and_memberships(client, community, owner):
     data = _me(client, owner.token).get_json()
 
-    assert data["user"] == {"id": data["user"]["id"], "email": "owner@example.org",
-                            "name": "Olga Owner"}
-    assert data["memberships"] == [{
-        "community": "maple", "community_slug": "maple", "community_name": "Maple Court",
-        "member_id": owner.id, "role": "owner"}]
+    assert data["user"] == {"id": data["user"]["id"], "email": "owner@example.org", "name": "Olga Owner"}
+    assert data["memberships"] == [
+        {
+            "community": "maple",
+            "community_slug": "maple",
+            "community_name": "Maple Court",
+            "member_id": owner.id,
+            "role": "owner",
+        }
+    ]
 
 
 # --- invites ---------------------------------------------------------------------
 
+
 def _invite(community, email="nina@example.org", role="owner"):
-    response = community.api.post(community.url("/members"),
-                                  json={"name": "Nina Neighbour", "email": email, "role": role})
+    response = community.api.post(
+        community.url("/members"), json={"name": "Nina Neighbour", "email": email, "role": role}
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -217,8 +264,7 @@ def test_accepting_an_invite_answers_a_working_token(client, community):
     member = _invite(community)
     token = member["invite_url"].rsplit("/", 1)[-1]
 
-    response = client.post(f"/api/invites/{token}/accept",
-                           json={"password": PASSWORD, "name": "Nina N."})
+    response = client.post(f"/api/invites/{token}/accept", json={"password": PASSWORD, "name": "Nina N."})
 
     assert response.status_code == 200
     me = _me(client, response.get_json()["token"]).get_json()
@@ -265,8 +311,11 @@ def test_an_existing_user_joins_logged_in_not_with_a_password(client, community,
     token = _invite(community, email="birch@example.org")["invite_url"].rsplit("/", 1)[-1]
 
     typed = client.post(f"/api/invites/{token}/accept", json={"password": PASSWORD})
-    joined = client.post(f"/api/invites/{token}/accept", json={},
-                         headers={"Authorization": f"Bearer {other_community.admin_token}"})
+    joined = client.post(
+        f"/api/invites/{token}/accept",
+        json={},
+        headers={"Authorization": f"Bearer {other_community.admin_token}"},
+    )
 
     assert typed.status_code == 409
     assert typed.get_json()["error"]["code"] == "account_exists"
@@ -276,6 +325,7 @@ def test_an_existing_user_joins_logged_in_not_with_a_password(client, community,
 
 
 # --- password reset ----------------------------------------------------------------
+
 
 def _request_reset(app, client, email):
     with app.extensions["mail"].record_messages() as outbox:
@@ -328,6 +378,7 @@ def test_a_forged_reset_link_is_refused(client, community):
 
 # --- pages: login, logout, sign-up, switcher ------------------------------------------
 
+
 def test_page_login_then_logout(client, community):
     response = _page_login(client, "Admin@Example.org", PASSWORD)
     assert response.status_code == 302
@@ -349,17 +400,20 @@ def test_page_login_with_a_wrong_password_shows_the_error(client, community):
 
 
 def test_page_login_returns_to_the_page_asked_for(client, community):
-    response = client.post("/login?next=/c/maple/members/",
-                           data={"email": "admin@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login?next=/c/maple/members/", data={"email": "admin@example.org", "password": PASSWORD}
+    )
 
     assert response.headers["Location"] == "/c/maple/members/"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/",
-                                    "https://evil.example/", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/", "/\\evil.example/", "https://evil.example/", "javascript:alert(1)"]
+)
 def test_page_login_never_redirects_to_another_site(client, community, target):
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": "admin@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "admin@example.org", "password": PASSWORD}
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
@@ -383,9 +437,17 @@ def test_page_login_failures_for_one_email_lock_it_from_other_addresses(client, 
 
 
 def test_signup_page_creates_a_community_and_opens_its_dashboard(client):
-    response = client.post("/signup", data={
-        "community_name": "Garage Coop 5", "slug": "garage-5", "name": "Gus",
-        "email": "gus@example.org", "password": PASSWORD, "currency": "EUR"})
+    response = client.post(
+        "/signup",
+        data={
+            "community_name": "Garage Coop 5",
+            "slug": "garage-5",
+            "name": "Gus",
+            "email": "gus@example.org",
+            "password": PASSWORD,
+            "currency": "EUR",
+        },
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/c/garage-5/"
@@ -395,13 +457,22 @@ def test_signup_page_creates_a_community_and_opens_its_dashboard(client):
 
 
 def test_signup_page_shows_a_taken_slug_at_the_field(client, community):
-    response = client.post("/signup", data={
-        "community_name": "Maple Again", "slug": "maple", "name": "Eve",
-        "email": "eve@example.org", "password": PASSWORD})
+    response = client.post(
+        "/signup",
+        data={
+            "community_name": "Maple Again",
+            "slug": "maple",
+            "name": "Eve",
+            "email": "eve@example.org",
+            "password": PASSWORD,
+        },
+    )
 
     assert response.status_code == 422
-    assert re.search(r'id="slug-errors">\s*<small class="field-error">That web address is taken.',
-                     response.get_data(as_text=True))
+    assert re.search(
+        r'id="slug-errors">\s*<small class="field-error">That web address is taken.',
+        response.get_data(as_text=True),
+    )
 
 
 def test_switcher_lists_both_communities_of_a_person_in_two(client, community):
@@ -411,7 +482,7 @@ def test_switcher_lists_both_communities_of_a_person_in_two(client, community):
     page = client.get("/c/maple/").get_data(as_text=True)
 
     switcher = re.search(r'<details class="dropdown">.*?</details>', page, re.S).group(0)
-    assert '<summary>Maple Court</summary>' in switcher
+    assert "<summary>Maple Court</summary>" in switcher
     assert re.findall(r'href="(/c/[^"]+)"', switcher) == ["/c/maple/", "/c/oak/"]
 
 
@@ -436,4 +507,6 @@ def test_a_joined_owner_is_listed_as_joined(community, owner):
     members = community.api.get(community.url("/members")).get_json()
 
     assert {(m["email"], m["role"], m["joined"]) for m in members} == {
-        ("admin@example.org", "admin", True), ("owner@example.org", "owner", True)}
+        ("admin@example.org", "admin", True),
+        ("owner@example.org", "owner", True),
+    }

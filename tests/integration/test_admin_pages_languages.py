@@ -3,6 +3,7 @@
 
 The world is test_period_pages' (Olga Owner pays 1250.00 in "2026 Q1", …).
 """
+
 import html as html_lib
 import io
 import re
@@ -47,8 +48,11 @@ ENGLISH = {
     "/members/": ("Members", "Add a member", "Owner"),
     "/properties/": ("Properties", "Owner", "Share weight", "Add a property"),
     "/settings/": ("Settings", "Community name", "Save settings"),
-    "/properties/import": ("Import properties", "Spreadsheet (CSV or XLSX)",
-                           "What the file should look like"),
+    "/properties/import": (
+        "Import properties",
+        "Spreadsheet (CSV or XLSX)",
+        "What the file should look like",
+    ),
     "/audit/": ("Audit log", "Who", "Action", "Changes"),
 }
 
@@ -64,9 +68,16 @@ def test_admin_pages_speak_russian_with_lang_ru_and_english_by_default(admin, co
 
 
 def test_properties_show_the_share_with_a_decimal_comma_in_russian(admin, community, world):
-    admin.post(community.page(f"/properties/{world.plot1}"), data={
-        "label": "Plot 1", "share_weight": "12,5", "owner_member_id": str(world.owner.id),
-        "active": "y"}, query_string={"lang": "ru"})
+    admin.post(
+        community.page(f"/properties/{world.plot1}"),
+        data={
+            "label": "Plot 1",
+            "share_weight": "12,5",
+            "owner_member_id": str(world.owner.id),
+            "active": "y",
+        },
+        query_string={"lang": "ru"},
+    )
     page = text(admin.get(community.page("/properties/?lang=ru")))
     assert re.search(r'<td class="amount">12,5</td>\s*<td>Olga Owner</td>\s*<td>да</td>', page)
 
@@ -76,8 +87,10 @@ def test_a_member_who_still_owns_a_property_is_refused_in_russian(admin, communi
     refused = admin.post(community.page(f"/members/{world.owner.id}/remove"))
     assert refused.status_code == 409
     page = text(refused)
-    assert ("Olga Owner ещё владеет участком Plot 1. Сначала передайте его другому владельцу "
-            "или сделайте неактивным.") in page
+    assert (
+        "Olga Owner ещё владеет участком Plot 1. Сначала передайте его другому владельцу "
+        "или сделайте неактивным."
+    ) in page
 
 
 def test_tokens_page_speaks_russian(admin):
@@ -92,8 +105,11 @@ BAD_PLOTS = "Участок;Доля;Владелец\nУчасток 1;ноль
 
 def test_an_import_preview_shows_row_errors_in_russian(admin, community):
     admin.get(community.page("/properties/import?lang=ru"))
-    preview = admin.post(community.page("/properties/import"), content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(BAD_PLOTS), "plots.csv")})
+    preview = admin.post(
+        community.page("/properties/import"),
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(BAD_PLOTS), "plots.csv")},
+    )
     page = text(preview)
     assert preview.status_code == 422
     assert "Импорт участков: предпросмотр" in page
@@ -106,8 +122,7 @@ def test_the_import_api_answers_in_the_language_asked_for(community):
     url = community.url("/imports/properties")
     headers = {"Content-Type": "text/csv"}
     english = community.api.post(url, data=BAD_PLOTS, headers=headers).get_json()
-    russian = community.api.post(url, data=BAD_PLOTS,
-                                 headers={**headers, "Accept-Language": "ru"}).get_json()
+    russian = community.api.post(url, data=BAD_PLOTS, headers={**headers, "Accept-Language": "ru"}).get_json()
 
     assert english["error"]["message"] == "1 row in error; nothing was imported."
     assert english["error"]["fields"] == {"line 2": ['Доля: "ноль" is not a number.']}
@@ -117,10 +132,12 @@ def test_the_import_api_answers_in_the_language_asked_for(community):
 
 # --- the audit log in plain words -------------------------------------------------------------
 
+
 def edit_contribution(admin, world, amount):
-    admin.post(world.page(f"/contributions/{world.contribution}"), data={
-        "member_id": str(world.owner.id), "amount": amount, "date": "2026-01-15",
-        "comment": "Q1 dues"})
+    admin.post(
+        world.page(f"/contributions/{world.contribution}"),
+        data={"member_id": str(world.owner.id), "amount": amount, "date": "2026-01-15", "comment": "Q1 dues"},
+    )
 
 
 def test_the_audit_log_names_members_not_ids(admin, community, world):
@@ -129,8 +146,7 @@ def test_the_audit_log_names_members_not_ids(admin, community, world):
     russian = text(admin.get(community.page("/audit/?lang=ru")))
 
     assert "member id" not in english and "member_id:" not in english
-    assert re.search(r"<td>edited a contribution</td>\s*<td>Olga Owner</td>\s*<td>2026 Q1</td>",
-                     english)
+    assert re.search(r"<td>edited a contribution</td>\s*<td>Olga Owner</td>\s*<td>2026 Q1</td>", english)
     assert "<li>member: <ins>Olga Owner</ins></li>" in english
     assert "<li>owner: <ins>Olga Owner</ins></li>" in english  # Plot 1's owner
     assert "<li>split: <ins>split by share</ins></li>" in english
@@ -147,11 +163,20 @@ def test_the_audit_log_names_members_not_ids(admin, community, world):
 def add_entries(app, community, count, **values):
     start = datetime(2000, 1, 1)  # older than the world's entries
     with app.app_context(), community_scope(community.id):
-        db.session.add_all(AuditEntry(
-            community_id=community.id, actor="system", action="edit", entity="settings",
-            entity_id=community.id, before={"name": f"Maple {i}"},
-            after={"name": f"Maple {i + 1}"}, created_at=start + timedelta(minutes=i), **values)
-            for i in range(count))
+        db.session.add_all(
+            AuditEntry(
+                community_id=community.id,
+                actor="system",
+                action="edit",
+                entity="settings",
+                entity_id=community.id,
+                before={"name": f"Maple {i}"},
+                after={"name": f"Maple {i + 1}"},
+                created_at=start + timedelta(minutes=i),
+                **values,
+            )
+            for i in range(count)
+        )
         db.session.commit()
 
 
@@ -176,8 +201,7 @@ def test_the_audit_log_has_pages_of_50_and_no_silent_cap(app, admin, community, 
     assert len(entry_rows(last)) == total - 50 * (last_number - 1)
     assert "<li>title: <del>Maple 0</del> → <ins>Maple 1</ins></li>" in last  # past 500
     assert 'rel="next"' not in last and 'rel="prev"' in last
-    assert len(entry_rows(text(admin.get(community.page("/audit/?page=999"))))) == len(
-        entry_rows(last))
+    assert len(entry_rows(text(admin.get(community.page("/audit/?page=999"))))) == len(entry_rows(last))
 
 
 def test_the_audit_log_filters_by_member_kind_and_period(app, admin, community, world):
@@ -203,14 +227,15 @@ def test_the_audit_log_filters_by_member_kind_and_period(app, admin, community, 
     # Paging keeps the filter.
     settings = text(admin.get(community.page("/audit/?entity=settings")))
     assert 'href="/c/maple/audit/?entity=settings&amp;page=2"' in admin.get(
-        community.page("/audit/?entity=settings")).get_data(as_text=True)
+        community.page("/audit/?entity=settings")
+    ).get_data(as_text=True)
     assert len(entry_rows(settings)) == 50
 
 
 def test_another_communitys_member_filters_nothing_and_shows_nothing_of_theirs(
-        admin, community, other_community, world):
-    other = other_community.api.post(other_community.url("/members"),
-                                     json={"name": "Zed Zimmer"}).get_json()
+    admin, community, other_community, world
+):
+    other = other_community.api.post(other_community.url("/members"), json={"name": "Zed Zimmer"}).get_json()
     page = text(admin.get(community.page(f"/audit/?member_id={other['id']}")))
     assert page.count('<tr id="audit-') == 50 or "Olga Owner" in page
     assert "Zed Zimmer" not in page and "Bob Birch" not in page
@@ -218,8 +243,18 @@ def test_another_communitys_member_filters_nothing_and_shows_nothing_of_theirs(
 
 def test_the_audit_api_keeps_its_shape(community, world):
     entries = community.api.get(community.url("/audit?entity=contribution")).get_json()
-    assert set(entries[0]) == {"id", "at", "user_id", "actor", "action", "entity", "entity_id",
-                               "period_id", "before", "after"}
+    assert set(entries[0]) == {
+        "id",
+        "at",
+        "user_id",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "period_id",
+        "before",
+        "after",
+    }
     assert entries[0]["action"] == "create" and entries[0]["after"]["member_id"] == world.owner.id
 
 
@@ -232,6 +267,8 @@ def test_the_formats_help_and_the_tokens_help_are_russian(admin, community):
 
 def test_the_late_fee_setting_keeps_its_percent_sign_in_both_languages(admin, community):
     assert "Late fee, % of the overdue debt per period (0 = off)" in text(
-        admin.get(community.page("/settings/")))
+        admin.get(community.page("/settings/"))
+    )
     assert "Пени, % от просроченного долга за период (0 — не начислять)" in text(
-        admin.get(community.page("/settings/?lang=ru")))
+        admin.get(community.page("/settings/?lang=ru"))
+    )

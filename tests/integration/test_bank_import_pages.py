@@ -1,5 +1,6 @@
 """The bank import pages: upload, review with suggestions, fix with a select, skip, confirm;
 a file that cannot be read; admins only."""
+
 import io
 import re
 
@@ -13,9 +14,11 @@ def text(response) -> str:
 
 
 def upload_page(client, world, content, name="statement.csv"):
-    return client.post(world.community.page("/bank-imports"),
-                       data={"file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        world.community.page("/bank-imports"),
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_upload_review_fix_skip_confirm(client, community):
@@ -35,14 +38,16 @@ def test_upload_review_fix_skip_confirm(client, community):
     lines = ok(world.api.get(world.url(f"/bank-imports/{review_url.rsplit('/', 1)[-1]}")))
     ids = [ln["id"] for ln in lines["lines"]]
     # htmx fix: the row comes back, matched to Ada
-    row = client.post(f"{review_url}/lines/{ids[3]}", data={"member_id": str(world.ada)},
-                      headers={"HX-Request": "true"})
+    row = client.post(
+        f"{review_url}/lines/{ids[3]}", data={"member_id": str(world.ada)}, headers={"HX-Request": "true"}
+    )
     assert row.status_code == 200 and "matched" in text(row) and "Ada Admin" in text(row)
     # a plain post (no JavaScript) redirects back to the review
     skipped = client.post(f"{review_url}/lines/{ids[6]}", data={"status": "skipped"})
     assert skipped.status_code == 302
-    bad = client.post(f"{review_url}/lines/{ids[2]}", data={"payment_type": "x" * 81},
-                      headers={"HX-Request": "true"})
+    bad = client.post(
+        f"{review_url}/lines/{ids[2]}", data={"payment_type": "x" * 81}, headers={"HX-Request": "true"}
+    )
     assert bad.status_code == 422 and "80 characters" in text(bad)
     done = client.post(f"{review_url}/confirm", follow_redirects=True)
     page = text(done)
@@ -57,8 +62,7 @@ def test_upload_review_fix_skip_confirm(client, community):
 def test_a_file_that_cannot_be_read_says_why(client, community):
     world = World(community)
     login(client, "admin@example.org")
-    response = upload_page(client, world,
-                           b"date,amount,counterparty\n2026-99-01,5,X\n")
+    response = upload_page(client, world, b"date,amount,counterparty\n2026-99-01,5,X\n")
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert page.status_code == 422
@@ -69,8 +73,14 @@ def test_a_file_that_cannot_be_read_says_why(client, community):
 
 def test_owners_get_403_and_strangers_404(client, community, other_community):
     world = World(community)
-    body = ok(world.api.post(world.url("/bank-imports"), data={
-        "file": (io.BytesIO(STATEMENT), "s.csv")}, content_type="multipart/form-data"), 201)
+    body = ok(
+        world.api.post(
+            world.url("/bank-imports"),
+            data={"file": (io.BytesIO(STATEMENT), "s.csv")},
+            content_type="multipart/form-data",
+        ),
+        201,
+    )
     line_id = body["lines"][0]["id"]
     base = community.page(f"/bank-imports/{body['id']}")
     login(client, "owner@example.org")

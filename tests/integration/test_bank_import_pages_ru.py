@@ -1,5 +1,6 @@
 """The bank import pages in Russian (issue 12): upload, review, fix, confirm and a refused
 file read in the treasurer's words, with dates as 10.01.2026 and money as 1 500,00."""
+
 import re
 
 from tests.conftest import login
@@ -29,11 +30,16 @@ def test_the_bank_import_pages_speak_russian(client, community):
 
     import_id = review_url.rsplit("/", 1)[-1]
     lines = ok(world.api.get(world.url(f"/bank-imports/{import_id}")))["lines"]
-    row = client.post(f"{review_url}/lines/{lines[2]['id']}", data={"payment_type": "x" * 81},
-                      headers={"HX-Request": "true"})
+    row = client.post(
+        f"{review_url}/lines/{lines[2]['id']}",
+        data={"payment_type": "x" * 81},
+        headers={"HX-Request": "true"},
+    )
     assert row.status_code == 422
-    assert "сопоставлена Значение не должно содержать более 80 символов. Сохранить " \
+    assert (
+        "сопоставлена Значение не должно содержать более 80 символов. Сохранить "
         "Пропустить" in visible_text(row)
+    )
 
     done = visible_text(client.post(f"{review_url}/confirm", follow_redirects=True))
     assert "Из выписки записаны 3 строки." in done

@@ -8,6 +8,7 @@ CLI when it is installed. A member's balance in the ledger is minus the sum of t
 ``Liabilities:Members:M<id>``; at the end of a closed period it must equal that period's
 closing balance on the sheet (and the file's own balance assertions say the same).
 """
+
 import random
 import shutil
 import subprocess
@@ -24,9 +25,14 @@ from beancount.core import data
 from tests.helpers import ok
 
 Q1_END, Q2_END = date(2026, 3, 31), date(2026, 6, 30)
-CATEGORIES = [("Security", "proportional", None), ("Snow removal & ice", "fixed_fee", None),
-              ("Water", "usage_based", "1.2345"), ("Électricité", "usage_based", None),
-              ("Reserve", "none", None), ("24h Concierge", "proportional", None)]
+CATEGORIES = [
+    ("Security", "proportional", None),
+    ("Snow removal & ice", "fixed_fee", None),
+    ("Water", "usage_based", "1.2345"),
+    ("Électricité", "usage_based", None),
+    ("Reserve", "none", None),
+    ("24h Concierge", "proportional", None),
+]
 
 
 def money(rng, low=1, high=50000):
@@ -47,60 +53,102 @@ def generate(community, seed=8):
         return ok(api.post(url(path), json=json), 201)
 
     members = [community.admin_member_id]
-    for i, name in enumerate(["Bea Brown", 'Zoë "Z" O\'Neil', "Cyd Clark", "Dan Drake",
-                              "Eve Evans"]):
-        members.append(post("/members", name=name, email=f"m{i}@example.org",
-                            role="owner")["id"])
+    for i, name in enumerate(["Bea Brown", 'Zoë "Z" O\'Neil', "Cyd Clark", "Dan Drake", "Eve Evans"]):
+        members.append(post("/members", name=name, email=f"m{i}@example.org", role="owner")["id"])
     properties = []
     for i in range(7):
         weight = f"{rng.randint(1, 999)}.{rng.randint(0, 9999):04d}"
-        properties.append(post("/properties", label=f"Unit {i + 1}", share_weight=weight,
-                               owner_member_id=members[1 + i % 5], active=i != 6)["id"])
+        properties.append(
+            post(
+                "/properties",
+                label=f"Unit {i + 1}",
+                share_weight=weight,
+                owner_member_id=members[1 + i % 5],
+                active=i != 6,
+            )["id"]
+        )
     active = properties[:6]
 
     periods = []
-    for name, start, end, month in [("Q1", "2026-01-01", "2026-03-31", 1),
-                                    ("Q2", "2026-04-01", "2026-06-30", 4)]:
+    for name, start, end, month in [
+        ("Q1", "2026-01-01", "2026-03-31", 1),
+        ("Q2", "2026-04-01", "2026-06-30", 4),
+    ]:
         period_id = post("/periods", name=name, start_date=start, end_date=end)["id"]
         periods.append(period_id)
         items = {}
         for payment_type, strategy, rate in CATEGORIES:
-            body = {"payment_type": payment_type, "strategy": strategy,
-                    "budgeted_cost": money(rng, 10000, 90000)}
+            body = {
+                "payment_type": payment_type,
+                "strategy": strategy,
+                "budgeted_cost": money(rng, 10000, 90000),
+            }
             if rate:
                 body["unit_rate"] = rate
             items[payment_type] = post(f"/periods/{period_id}/budget-items", **body)["id"]
         for payment_type, _, _ in CATEGORIES:
             for _ in range(rng.randint(1, 3)):
                 payer = rng.choice([None, None, *members])
-                post(f"/periods/{period_id}/expenses", payment_type=payment_type,
-                     amount=money(rng), date=day(rng, month), vendor="Acme",
-                     paid_by_member_id=payer)
+                post(
+                    f"/periods/{period_id}/expenses",
+                    payment_type=payment_type,
+                    amount=money(rng),
+                    date=day(rng, month),
+                    vendor="Acme",
+                    paid_by_member_id=payer,
+                )
         for property_id in active:
             for payment_type in ("Water", "Électricité"):
                 begin = Decimal(rng.randint(0, 99999)) / 1000
                 used = Decimal(rng.randint(1, 99999)) / 1000
-                post(f"/periods/{period_id}/readings", property_id=property_id,
-                     budget_item_id=items[payment_type], start_reading=str(begin),
-                     end_reading=str(begin + used))
-        contributions = [post(f"/periods/{period_id}/contributions", member_id=m,
-                              amount=money(rng, 100, 80000), date=day(rng, month),
-                              comment='partly "cash"')["id"]
-                         for m in members for _ in range(rng.randint(1, 2))]
-        charges = [post(f"/periods/{period_id}/charges", member_id=rng.choice(members),
-                        amount=money(rng, 100, 5000), date=day(rng, month),
-                        description="Key; fine")["id"] for _ in range(3)]
+                post(
+                    f"/periods/{period_id}/readings",
+                    property_id=property_id,
+                    budget_item_id=items[payment_type],
+                    start_reading=str(begin),
+                    end_reading=str(begin + used),
+                )
+        contributions = [
+            post(
+                f"/periods/{period_id}/contributions",
+                member_id=m,
+                amount=money(rng, 100, 80000),
+                date=day(rng, month),
+                comment='partly "cash"',
+            )["id"]
+            for m in members
+            for _ in range(rng.randint(1, 2))
+        ]
+        charges = [
+            post(
+                f"/periods/{period_id}/charges",
+                member_id=rng.choice(members),
+                amount=money(rng, 100, 5000),
+                date=day(rng, month),
+                description="Key; fine",
+            )["id"]
+            for _ in range(3)
+        ]
         # The fund pays members back; corrections either way, with reasons no directive hides in.
-        payout = post(f"/periods/{period_id}/payouts", member_id=rng.choice(members),
-                      amount=money(rng, 100, 20000), date=day(rng, month),
-                      comment='paid back; "fence"\n2026-01-01 open Assets:Evil')["id"]
+        payout = post(
+            f"/periods/{period_id}/payouts",
+            member_id=rng.choice(members),
+            amount=money(rng, 100, 20000),
+            date=day(rng, month),
+            comment='paid back; "fence"\n2026-01-01 open Assets:Evil',
+        )["id"]
         ok(api.patch(url(f"/payouts/{payout}"), json={"amount": "12.34"}))
         for sign in ("-", ""):
-            post(f"/periods/{period_id}/adjustments", member_id=rng.choice(members),
-                 amount=sign + money(rng, 100, 90000), date=day(rng, month),
-                 reason='Brought over from the old books\n2026-01-01 close Assets:Fund')
-        voided = post(f"/periods/{period_id}/payouts", member_id=members[0], amount="1.00",
-                      date=day(rng, month))["id"]
+            post(
+                f"/periods/{period_id}/adjustments",
+                member_id=rng.choice(members),
+                amount=sign + money(rng, 100, 90000),
+                date=day(rng, month),
+                reason="Brought over from the old books\n2026-01-01 close Assets:Fund",
+            )
+        voided = post(
+            f"/periods/{period_id}/payouts", member_id=members[0], amount="1.00", date=day(rng, month)
+        )["id"]
         assert api.delete(url(f"/payouts/{voided}")).status_code == 204
         # Edits and voids leave reversal entries in the journal.
         ok(api.patch(url(f"/contributions/{contributions[0]}"), json={"amount": "123.45"}))
@@ -137,8 +185,7 @@ def bean_check(text, tmp_path):
         return
     ledger = tmp_path / "levy.beancount"
     ledger.write_text(text, encoding="utf-8")
-    result = subprocess.run([str(tool), str(ledger)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run([str(tool), str(ledger)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -194,8 +241,7 @@ def test_export_loads_cleanly_and_matches_the_closed_sheet(community, tmp_path):
     everything = ledger_balances(entries, date(2100, 1, 1))
     assert sum(everything.values()) == 0
     q1_sheet = ok(community.api.get(community.url(f"/periods/{q1}/balance-sheet")))
-    assert ledger_balances(entries, Q1_END).get("Assets:Fund", 0) == Decimal(
-        q1_sheet["fund"]["cash"])
+    assert ledger_balances(entries, Q1_END).get("Assets:Fund", 0) == Decimal(q1_sheet["fund"]["cash"])
 
 
 def test_two_closed_periods_assert_balances_at_each_end(community, tmp_path):
@@ -205,12 +251,10 @@ def test_two_closed_periods_assert_balances_at_each_end(community, tmp_path):
     text = export(community.api, community)
     entries = load(text)
     bean_check(text, tmp_path)
-    assert {e.date for e in entries if isinstance(e, data.Balance)} == {date(2026, 4, 1),
-                                                                         date(2026, 7, 1)}
+    assert {e.date for e in entries if isinstance(e, data.Balance)} == {date(2026, 4, 1), date(2026, 7, 1)}
     for period_id, end in ((q1, Q1_END), (q2, Q2_END)):
         closing = sheet_closing(community, period_id)
-        assert member_balances(entries, end, members) == {
-            m: closing.get(m, Decimal(0)) for m in members}
+        assert member_balances(entries, end, members) == {m: closing.get(m, Decimal(0)) for m in members}
 
 
 def test_a_wrong_snapshot_would_fail_the_balance_assertions(community, scoped):
@@ -219,12 +263,15 @@ def test_a_wrong_snapshot_would_fail_the_balance_assertions(community, scoped):
 
     from app.extensions import db
     from app.models import BalanceSnapshot
+
     members, q1, _ = generate(community, seed=3)
     close(community, q1)
     with scoped(community.id):
-        db.session.execute(update(BalanceSnapshot).where(
-            BalanceSnapshot.period_id == q1, BalanceSnapshot.member_id == members[1])
-            .values(closing=BalanceSnapshot.closing + 1))
+        db.session.execute(
+            update(BalanceSnapshot)
+            .where(BalanceSnapshot.period_id == q1, BalanceSnapshot.member_id == members[1])
+            .values(closing=BalanceSnapshot.closing + 1)
+        )
         db.session.commit()
     _, errors, _ = loader.load_string(export(community.api, community))
     assert errors and any(f"M{members[1]}" in str(e) for e in errors)

@@ -3,6 +3,7 @@
 The numbers in ``test_balance_sheet_to_the_cent`` are worked out by hand in the comments
 above it; the test only compares the API's strings with them.
 """
+
 import csv
 import io
 
@@ -20,8 +21,13 @@ class Builder(ApiWorld):
         return self.post(f"/periods/{period_id}/readings", **body)
 
     def expense(self, period_id, payment_type, amount, day, paid_by=None):
-        return self.post(f"/periods/{period_id}/expenses", payment_type=payment_type,
-                         amount=amount, date=day, paid_by_member_id=paid_by)["id"]
+        return self.post(
+            f"/periods/{period_id}/expenses",
+            payment_type=payment_type,
+            amount=amount,
+            date=day,
+            paid_by_member_id=paid_by,
+        )["id"]
 
 
 @pytest.fixture
@@ -31,25 +37,39 @@ def b(community):
 
 # --- budget items --------------------------------------------------------------------------
 
+
 def test_budget_item_shape(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
-    body = b.post(f"/periods/{q1}/budget-items", payment_type=" Water ", budgeted_cost="120.5",
-                  strategy="usage_based", unit_rate="1.2345")
-    assert body == {"id": body["id"], "period_id": q1, "payment_type": "Water",
-                    "budgeted_cost": "120.50", "strategy": "usage_based", "unit_rate": "1.2345"}
-    plain = b.post(f"/periods/{q1}/budget-items", payment_type="Security", budgeted_cost="10",
-                   strategy="proportional")
+    body = b.post(
+        f"/periods/{q1}/budget-items",
+        payment_type=" Water ",
+        budgeted_cost="120.5",
+        strategy="usage_based",
+        unit_rate="1.2345",
+    )
+    assert body == {
+        "id": body["id"],
+        "period_id": q1,
+        "payment_type": "Water",
+        "budgeted_cost": "120.50",
+        "strategy": "usage_based",
+        "unit_rate": "1.2345",
+    }
+    plain = b.post(
+        f"/periods/{q1}/budget-items", payment_type="Security", budgeted_cost="10", strategy="proportional"
+    )
     assert (plain["unit_rate"], plain["budgeted_cost"]) == (None, "10.00")
     assert [i["payment_type"] for i in ok(b.api.get(b.url(f"/periods/{q1}/budget-items")))] == [
-        "Security", "Water"]
+        "Security",
+        "Water",
+    ]
     assert ok(b.api.get(b.url(f"/budget-items/{body['id']}"))) == body
 
 
 @pytest.mark.parametrize("strategy", ["proportional", "fixed_fee", "usage_based", "none"])
 def test_every_strategy_can_be_chosen(b, strategy):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
-    body = b.post(f"/periods/{q1}/budget-items", payment_type="X", budgeted_cost="1.00",
-                  strategy=strategy)
+    body = b.post(f"/periods/{q1}/budget-items", payment_type="X", budgeted_cost="1.00", strategy=strategy)
     assert body["strategy"] == strategy
 
 
@@ -59,11 +79,13 @@ def test_payment_type_is_unique_per_period(b, duplicate):
     q2 = b.period("Q2", "2026-04-01", "2026-06-30")
     first = b.item(q1, "Security", "proportional", "100.00")
 
-    response = b.api.post(b.url(f"/periods/{q1}/budget-items"), json={
-        "payment_type": duplicate, "budgeted_cost": "5.00", "strategy": "fixed_fee"})
+    response = b.api.post(
+        b.url(f"/periods/{q1}/budget-items"),
+        json={"payment_type": duplicate, "budgeted_cost": "5.00", "strategy": "fixed_fee"},
+    )
 
     assert error_fields(response) == {"payment_type"}
-    b.item(q2, duplicate, "fixed_fee", "5.00")   # another period: fine
+    b.item(q2, duplicate, "fixed_fee", "5.00")  # another period: fine
     # Voided, the category is free again.
     assert b.api.delete(b.url(f"/budget-items/{first}")).status_code == 204
     b.item(q1, duplicate, "fixed_fee", "5.00")
@@ -73,45 +95,53 @@ def test_renaming_onto_a_taken_payment_type_is_400(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     b.item(q1, "Security", "proportional", "100.00")
     garden = b.item(q1, "Garden", "fixed_fee", "100.00")
-    assert error_fields(b.api.patch(b.url(f"/budget-items/{garden}"),
-                                    json={"payment_type": "SECURITY"})) == {"payment_type"}
+    assert error_fields(b.api.patch(b.url(f"/budget-items/{garden}"), json={"payment_type": "SECURITY"})) == {
+        "payment_type"
+    }
     # Its own name, unchanged, is no clash.
-    assert ok(b.api.patch(b.url(f"/budget-items/{garden}"),
-                          json={"budgeted_cost": "7.00"}))["budgeted_cost"] == "7.00"
+    assert (
+        ok(b.api.patch(b.url(f"/budget-items/{garden}"), json={"budgeted_cost": "7.00"}))["budgeted_cost"]
+        == "7.00"
+    )
 
 
 @pytest.mark.parametrize("strategy", ["proportional", "fixed_fee", "none"])
 def test_unit_rate_only_for_usage_based(b, strategy):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
-    response = b.api.post(b.url(f"/periods/{q1}/budget-items"), json={
-        "payment_type": "Water", "budgeted_cost": "5.00", "strategy": strategy,
-        "unit_rate": "1.5"})
+    response = b.api.post(
+        b.url(f"/periods/{q1}/budget-items"),
+        json={"payment_type": "Water", "budgeted_cost": "5.00", "strategy": strategy, "unit_rate": "1.5"},
+    )
     assert error_fields(response) == {"unit_rate"}
     tariff = b.item(q1, "Water", "usage_based", "5.00", unit_rate="1.5")
     # Switching a tariff item to another strategy while it keeps its rate is the same error;
     # dropping the rate with it is fine.
-    assert error_fields(b.api.patch(b.url(f"/budget-items/{tariff}"),
-                                    json={"strategy": strategy})) == {"unit_rate"}
-    patched = ok(b.api.patch(b.url(f"/budget-items/{tariff}"),
-                             json={"strategy": strategy, "unit_rate": None}))
+    assert error_fields(b.api.patch(b.url(f"/budget-items/{tariff}"), json={"strategy": strategy})) == {
+        "unit_rate"
+    }
+    patched = ok(
+        b.api.patch(b.url(f"/budget-items/{tariff}"), json={"strategy": strategy, "unit_rate": None})
+    )
     assert (patched["strategy"], patched["unit_rate"]) == (strategy, None)
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"unit_rate": "0"}, "unit_rate"),
-    ({"unit_rate": "-1"}, "unit_rate"),
-    ({"unit_rate": "0.00001"}, "unit_rate"),
-    ({"unit_rate": "abc"}, "unit_rate"),
-    ({"strategy": "equal"}, "strategy"),
-    ({"budgeted_cost": "0"}, "budgeted_cost"),
-    ({"budgeted_cost": "1.234"}, "budgeted_cost"),
-    ({"payment_type": "  "}, "payment_type"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"unit_rate": "0"}, "unit_rate"),
+        ({"unit_rate": "-1"}, "unit_rate"),
+        ({"unit_rate": "0.00001"}, "unit_rate"),
+        ({"unit_rate": "abc"}, "unit_rate"),
+        ({"strategy": "equal"}, "strategy"),
+        ({"budgeted_cost": "0"}, "budgeted_cost"),
+        ({"budgeted_cost": "1.234"}, "budgeted_cost"),
+        ({"payment_type": "  "}, "payment_type"),
+    ],
+)
 def test_bad_budget_items_are_400(b, body, field):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     base = {"payment_type": "Water", "budgeted_cost": "5.00", "strategy": "usage_based"}
-    assert error_fields(b.api.post(b.url(f"/periods/{q1}/budget-items"),
-                                   json={**base, **body})) == {field}
+    assert error_fields(b.api.post(b.url(f"/periods/{q1}/budget-items"), json={**base, **body})) == {field}
 
 
 def test_a_budget_item_with_readings_cannot_be_voided(b):
@@ -144,6 +174,7 @@ def test_a_metered_item_keeps_its_strategy_while_it_has_readings(b):
 
 # --- readings ------------------------------------------------------------------------------
 
+
 def test_reading_shape_and_tariff_cost_rounded_half_up(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     plot = b.prop("Plot 1", "1", b.admin)
@@ -152,9 +183,16 @@ def test_reading_shape_and_tariff_cost_rounded_half_up(b):
 
     # 104.010 − 100 = 4.01; 4.01 × 0.5 = 2.005 → half-up 2.01 (half-even would give 2.00)
     body = b.reading(q1, plot, tariff, "104.01", start="100")
-    assert body == {"id": body["id"], "period_id": q1, "property_id": plot,
-                    "budget_item_id": tariff, "start_reading": "100", "end_reading": "104.01",
-                    "consumption": "4.01", "total_cost": "2.01"}
+    assert body == {
+        "id": body["id"],
+        "period_id": q1,
+        "property_id": plot,
+        "budget_item_id": tariff,
+        "start_reading": "100",
+        "end_reading": "104.01",
+        "consumption": "4.01",
+        "total_cost": "2.01",
+    }
     power = b.reading(q1, plot, metered, "12.345", start="0.5")
     assert (power["consumption"], power["total_cost"]) == ("11.845", None)
     assert ok(b.api.get(b.url(f"/readings/{body['id']}"))) == body
@@ -176,8 +214,8 @@ def test_start_reading_defaults_to_the_previous_periods_end(b):
     water_q4 = b.item(q4, "Water", "usage_based", "5.00")
     gas_q4 = b.item(q4, "Gas", "usage_based", "5.00")
     b.reading(q4, plot1, water_q4, "25.5", start="10")
-    b.reading(q4, plot1, gas_q4, "999", start="0")        # another payment type
-    b.reading(q4, plot2, gas_q4, "77", start="0")         # another payment type
+    b.reading(q4, plot1, gas_q4, "999", start="0")  # another payment type
+    b.reading(q4, plot2, gas_q4, "77", start="0")  # another payment type
     water_q1 = b.item(q1, " WATER", "usage_based", "5.00")  # same category, other spelling
 
     continued = b.reading(q1, plot1, water_q1, "30")
@@ -195,7 +233,7 @@ def test_start_reading_default_comes_from_the_period_just_before(b):
     q1 = b.period("2026 Q1", "2026-01-01", "2026-03-31")
     plot = b.prop("Plot 1", "1", b.admin)
     b.reading(q3, plot, b.item(q3, "Water", "usage_based", "5.00"), "50", start="0")
-    b.item(q4, "Water", "usage_based", "5.00")            # no reading in Q4
+    b.item(q4, "Water", "usage_based", "5.00")  # no reading in Q4
 
     body = b.reading(q1, plot, b.item(q1, "Water", "usage_based", "5.00"), "60")
     assert body["start_reading"] == "0"
@@ -209,54 +247,66 @@ def test_end_below_start_is_400_on_end_reading(b):
     water = b.item(q1, "Water", "usage_based", "5.00")
     path = b.url(f"/periods/{q1}/readings")
 
-    assert error_fields(b.api.post(path, json={"property_id": plot, "budget_item_id": water,
-                                               "start_reading": "10", "end_reading": "9.999"})
-                        ) == {"end_reading"}
+    assert error_fields(
+        b.api.post(
+            path,
+            json={
+                "property_id": plot,
+                "budget_item_id": water,
+                "start_reading": "10",
+                "end_reading": "9.999",
+            },
+        )
+    ) == {"end_reading"}
     # The defaulted start counts too.
-    assert error_fields(b.api.post(path, json={"property_id": plot, "budget_item_id": water,
-                                               "end_reading": "25.499"})) == {"end_reading"}
+    assert error_fields(
+        b.api.post(path, json={"property_id": plot, "budget_item_id": water, "end_reading": "25.499"})
+    ) == {"end_reading"}
     equal = b.reading(q1, plot, water, "25.5")
     assert equal["consumption"] == "0"
-    assert error_fields(b.api.patch(b.url(f"/readings/{equal['id']}"),
-                                    json={"end_reading": "1"})) == {"end_reading"}
+    assert error_fields(b.api.patch(b.url(f"/readings/{equal['id']}"), json={"end_reading": "1"})) == {
+        "end_reading"
+    }
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"end_reading": "1.0001"}, "end_reading"),
-    ({"start_reading": "0.0001"}, "start_reading"),
-    ({"start_reading": "-1"}, "start_reading"),
-    ({"end_reading": "-0.001"}, "end_reading"),
-    ({"end_reading": "abc"}, "end_reading"),
-    ({"end_reading": None}, "end_reading"),
-    ({"end_reading": True}, "end_reading"),
-    ({"property_id": 999999}, "property_id"),
-    ({"property_id": "x"}, "property_id"),
-    ({"budget_item_id": 999999}, "budget_item_id"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"end_reading": "1.0001"}, "end_reading"),
+        ({"start_reading": "0.0001"}, "start_reading"),
+        ({"start_reading": "-1"}, "start_reading"),
+        ({"end_reading": "-0.001"}, "end_reading"),
+        ({"end_reading": "abc"}, "end_reading"),
+        ({"end_reading": None}, "end_reading"),
+        ({"end_reading": True}, "end_reading"),
+        ({"property_id": 999999}, "property_id"),
+        ({"property_id": "x"}, "property_id"),
+        ({"budget_item_id": 999999}, "budget_item_id"),
+    ],
+)
 def test_bad_readings_are_400(b, body, field):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     plot = b.prop("Plot 1", "1", b.admin)
     water = b.item(q1, "Water", "usage_based", "5.00")
-    base = {"property_id": plot, "budget_item_id": water, "start_reading": "0",
-            "end_reading": "1"}
-    assert error_fields(b.api.post(b.url(f"/periods/{q1}/readings"),
-                                   json={**base, **body})) == {field}
+    base = {"property_id": plot, "budget_item_id": water, "start_reading": "0", "end_reading": "1"}
+    assert error_fields(b.api.post(b.url(f"/periods/{q1}/readings"), json={**base, **body})) == {field}
 
 
 def test_three_decimals_are_fine(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     plot = b.prop("Plot 1", "1", b.admin)
     body = b.reading(q1, plot, b.item(q1, "Water", "usage_based", "5.00"), "1.001", start="0.999")
-    assert (body["start_reading"], body["end_reading"], body["consumption"]) == (
-        "0.999", "1.001", "0.002")
+    assert (body["start_reading"], body["end_reading"], body["consumption"]) == ("0.999", "1.001", "0.002")
 
 
 def test_reading_for_another_communitys_property_is_400(b, other_community):
     theirs = Builder(other_community).prop("Their plot", "1", other_community.admin_member_id)
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     water = b.item(q1, "Water", "usage_based", "5.00")
-    response = b.api.post(b.url(f"/periods/{q1}/readings"), json={
-        "property_id": theirs, "budget_item_id": water, "end_reading": "1"})
+    response = b.api.post(
+        b.url(f"/periods/{q1}/readings"),
+        json={"property_id": theirs, "budget_item_id": water, "end_reading": "1"},
+    )
     assert error_fields(response) == {"property_id"}
 
 
@@ -267,8 +317,10 @@ def test_reading_needs_a_usage_based_item_of_the_same_period(b):
     old = b.item(q4, "Water", "usage_based", "5.00")
     flat = b.item(q1, "Security", "proportional", "5.00")
     for item in (old, flat):
-        response = b.api.post(b.url(f"/periods/{q1}/readings"), json={
-            "property_id": plot, "budget_item_id": item, "end_reading": "1"})
+        response = b.api.post(
+            b.url(f"/periods/{q1}/readings"),
+            json={"property_id": plot, "budget_item_id": item, "end_reading": "1"},
+        )
         assert error_fields(response) == {"budget_item_id"}
 
 
@@ -328,17 +380,24 @@ def test_reading_needs_a_usage_based_item_of_the_same_period(b):
 
 EXPECTED_ROWS = [
     # name,        opening, contributions, paid,   allocated, usage,  charges, closing
-    ("Ada Admin",  "0.00",   "0.00",   "25.00", "0.00",  "0.00",  "0.00", "25.00"),
-    ("Ann Archer", "0.00",   "300.00", "0.00",  "60.16", "2.01",  "0.00", "237.83"),
-    ("Ben Baker",  "40.00",  "100.00", "40.02", "27.25", "0.00",  "0.00", "152.77"),
-    ("Cat Carter", "0.00",   "50.00",  "0.00",  "32.62", "10.00", "2.50", "4.88"),
-    ("Dan Dunn",   "0.00",   "0.00",   "0.00",  "0.00",  "0.00",  "0.00", "0.00"),
+    ("Ada Admin", "0.00", "0.00", "25.00", "0.00", "0.00", "0.00", "25.00"),
+    ("Ann Archer", "0.00", "300.00", "0.00", "60.16", "2.01", "0.00", "237.83"),
+    ("Ben Baker", "40.00", "100.00", "40.02", "27.25", "0.00", "0.00", "152.77"),
+    ("Cat Carter", "0.00", "50.00", "0.00", "32.62", "10.00", "2.50", "4.88"),
+    ("Dan Dunn", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", "0.00"),
 ]
-EXPECTED_TOTALS = {"opening": "40.00", "contributions": "450.00", "paid_expenses": "65.02",
-                   "allocated": "120.03", "usage": "12.01", "service_charges": "2.50",
-                   "payouts": "0.00", "adjustments": "0.00", "closing": "420.48"}
-COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges",
-           "closing")
+EXPECTED_TOTALS = {
+    "opening": "40.00",
+    "contributions": "450.00",
+    "paid_expenses": "65.02",
+    "allocated": "120.03",
+    "usage": "12.01",
+    "service_charges": "2.50",
+    "payouts": "0.00",
+    "adjustments": "0.00",
+    "closing": "420.48",
+}
+COLUMNS = ("opening", "contributions", "paid_expenses", "allocated", "usage", "service_charges", "closing")
 
 
 class Valley:
@@ -348,8 +407,7 @@ class Valley:
         b = self.b = Builder(community)
         self.community = community
         self.ada = b.admin
-        ann, self.ann_token = invite_and_join(b.api, community.slug, "Ann Archer",
-                                              "ann@example.org")
+        ann, self.ann_token = invite_and_join(b.api, community.slug, "Ann Archer", "ann@example.org")
         self.ann = ann["id"]
         self.ben = b.member("Ben Baker", "ben@example.org")
         self.cat = b.member("Cat Carter", "cat@example.org")
@@ -362,8 +420,7 @@ class Valley:
 
         self.q4 = b.period("2025 Q4", "2025-10-01", "2025-12-31")
         b.contribution(self.q4, self.ben, "40.00", "2025-11-01")
-        b.reading(self.q4, self.p1, b.item(self.q4, "Power", "usage_based", "1.00"), "100",
-                  start="90")
+        b.reading(self.q4, self.p1, b.item(self.q4, "Power", "usage_based", "1.00"), "100", start="90")
 
         q1 = self.q1 = b.period("2026 Q1", "2026-01-01", "2026-03-31")
         self.items = {
@@ -419,12 +476,23 @@ def test_balance_sheet_to_the_cent(valley):
 
     assert sheet["period"] == {"id": valley.q1, "name": "2026 Q1", "status": "open"}
     assert (sheet["provisional"], sheet["stale"]) == (True, False)
-    ids = {"Ada Admin": valley.ada, "Ann Archer": valley.ann, "Ben Baker": valley.ben,
-           "Cat Carter": valley.cat, "Dan Dunn": valley.dan}
+    ids = {
+        "Ada Admin": valley.ada,
+        "Ann Archer": valley.ann,
+        "Ben Baker": valley.ben,
+        "Cat Carter": valley.cat,
+        "Dan Dunn": valley.dan,
+    }
     assert sheet["rows"] == [
-        {"member_id": ids[name], "name": name, **dict(zip(COLUMNS, values)),
-         "payouts": "0.00", "adjustments": "0.00"}
-        for name, *values in EXPECTED_ROWS]
+        {
+            "member_id": ids[name],
+            "name": name,
+            **dict(zip(COLUMNS, values)),
+            "payouts": "0.00",
+            "adjustments": "0.00",
+        }
+        for name, *values in EXPECTED_ROWS
+    ]
     assert sheet["totals"] == EXPECTED_TOTALS
     assert sheet["fund"] == {"cash": "332.99"}
 
@@ -433,14 +501,26 @@ def test_the_totals_obey_the_balance_identity(valley):
     sheet = ok(valley.b.api.get(valley.sheet_url()))
     t = {k: cents(v) for k, v in sheet["totals"].items()}
 
-    assert t["closing"] == (t["opening"] + t["contributions"] + t["paid_expenses"]
-                           - t["allocated"] - t["usage"] - t["service_charges"])
+    assert t["closing"] == (
+        t["opening"]
+        + t["contributions"]
+        + t["paid_expenses"]
+        - t["allocated"]
+        - t["usage"]
+        - t["service_charges"]
+    )
     for column in COLUMNS:
         assert t[column] == sum(cents(r[column]) for r in sheet["rows"]), column
     for row in sheet["rows"]:
         r = {k: cents(row[k]) for k in COLUMNS}
-        assert r["closing"] == (r["opening"] + r["contributions"] + r["paid_expenses"]
-                               - r["allocated"] - r["usage"] - r["service_charges"]), row
+        assert r["closing"] == (
+            r["opening"]
+            + r["contributions"]
+            + r["paid_expenses"]
+            - r["allocated"]
+            - r["usage"]
+            - r["service_charges"]
+        ), row
 
 
 def test_budget_and_unassigned(valley):
@@ -449,23 +529,57 @@ def test_budget_and_unassigned(valley):
     spec_keys = ("payment_type", "strategy", "budgeted", "actual", "variance")
     assert [{k: line[k] for k in spec_keys} for line in sheet["budget"]] == [
         # variance = budgeted − actual
-        {"payment_type": "Cleaning", "strategy": "fixed_fee", "budgeted": "12.00",
-         "actual": "10.02", "variance": "1.98"},
-        {"payment_type": "Heating", "strategy": "usage_based", "budgeted": "10.00",
-         "actual": "12.00", "variance": "-2.00"},
-        {"payment_type": "Power", "strategy": "usage_based", "budgeted": "10.00",
-         "actual": "9.99", "variance": "0.01"},
-        {"payment_type": "Reserve", "strategy": "none", "budgeted": "40.00",
-         "actual": "50.00", "variance": "-10.00"},
-        {"payment_type": "Security", "strategy": "proportional", "budgeted": "120.00",
-         "actual": "100.02", "variance": "19.98"},
-        {"payment_type": "Water", "strategy": "usage_based", "budgeted": "20.00",
-         "actual": "15.00", "variance": "5.00"},
+        {
+            "payment_type": "Cleaning",
+            "strategy": "fixed_fee",
+            "budgeted": "12.00",
+            "actual": "10.02",
+            "variance": "1.98",
+        },
+        {
+            "payment_type": "Heating",
+            "strategy": "usage_based",
+            "budgeted": "10.00",
+            "actual": "12.00",
+            "variance": "-2.00",
+        },
+        {
+            "payment_type": "Power",
+            "strategy": "usage_based",
+            "budgeted": "10.00",
+            "actual": "9.99",
+            "variance": "0.01",
+        },
+        {
+            "payment_type": "Reserve",
+            "strategy": "none",
+            "budgeted": "40.00",
+            "actual": "50.00",
+            "variance": "-10.00",
+        },
+        {
+            "payment_type": "Security",
+            "strategy": "proportional",
+            "budgeted": "120.00",
+            "actual": "100.02",
+            "variance": "19.98",
+        },
+        {
+            "payment_type": "Water",
+            "strategy": "usage_based",
+            "budgeted": "20.00",
+            "actual": "15.00",
+            "variance": "5.00",
+        },
     ]
-    unassigned = sorted(({"payment_type": u["payment_type"], "amount": u["amount"]}
-                         for u in sheet["unassigned"]), key=lambda u: u["payment_type"])
-    assert unassigned == [{"payment_type": "Heating", "amount": "12.00"},
-                          {"payment_type": "Snow removal", "amount": "25.00"}]
+    unassigned = sorted(
+        ({"payment_type": u["payment_type"], "amount": u["amount"]} for u in sheet["unassigned"]),
+        key=lambda u: u["payment_type"],
+    )
+    assert unassigned == [
+        {"payment_type": "Heating", "amount": "12.00"},
+        {"payment_type": "Snow removal", "amount": "25.00"},
+    ]
 
 
 def test_an_assigned_category_leaves_unassigned(valley):
@@ -474,8 +588,8 @@ def test_an_assigned_category_leaves_unassigned(valley):
     sheet = ok(b.api.get(valley.sheet_url()))
     assert [u["payment_type"] for u in sheet["unassigned"]] == ["Heating"]
     # 2500 over 4 active properties = 625 each, no remainder
-    assert sheet["totals"]["allocated"] == "145.03"   # 120.03 + 25.00
-    assert sheet["totals"]["closing"] == "395.48"     # 420.48 − 25.00
+    assert sheet["totals"]["allocated"] == "145.03"  # 120.03 + 25.00
+    assert sheet["totals"]["closing"] == "395.48"  # 420.48 − 25.00
 
 
 def test_member_balance_lines(valley):
@@ -489,45 +603,94 @@ def test_member_balance_lines(valley):
     assert lines["opening"] == "0.00"
     assert [(c["amount"], c["date"]) for c in lines["contributions"]] == [("300.00", "2026-01-05")]
     assert (lines["paid_expenses"], lines["service_charges"]) == ([], [])
-    keys = ("payment_type", "strategy", "property_id", "property", "basis", "basis_total",
-            "total", "share", "rounding")
-    allocations = sorted(({k: line[k] for k in keys} for line in lines["allocations"]),
-                         key=lambda line: (line["payment_type"], line["property_id"]))
+    keys = (
+        "payment_type",
+        "strategy",
+        "property_id",
+        "property",
+        "basis",
+        "basis_total",
+        "total",
+        "share",
+        "rounding",
+    )
+    allocations = sorted(
+        ({k: line[k] for k in keys} for line in lines["allocations"]),
+        key=lambda line: (line["payment_type"], line["property_id"]),
+    )
     assert allocations == [
-        {"payment_type": "Cleaning", "strategy": "fixed_fee", "property_id": valley.p1,
-         "property": "A-1", "basis": "1", "basis_total": "4", "total": "10.02", "share": "2.50",
-         "rounding": "-0.01"},
-        {"payment_type": "Cleaning", "strategy": "fixed_fee", "property_id": valley.p2,
-         "property": "A-2", "basis": "1", "basis_total": "4", "total": "10.02", "share": "2.50",
-         "rounding": "-0.01"},
-        {"payment_type": "Power", "strategy": "usage_based", "property_id": valley.p1,
-         "property": "A-1", "basis": "10", "basis_total": "45.5", "total": "9.99",
-         "share": "2.20", "rounding": "0.00"},
-        {"payment_type": "Security", "strategy": "proportional", "property_id": valley.p1,
-         "property": "A-1", "basis": "3", "basis_total": "8.5", "total": "100.02",
-         "share": "35.31", "rounding": "0.01"},
-        {"payment_type": "Security", "strategy": "proportional", "property_id": valley.p2,
-         "property": "A-2", "basis": "1.5", "basis_total": "8.5", "total": "100.02",
-         "share": "17.65", "rounding": "0.00"},
+        {
+            "payment_type": "Cleaning",
+            "strategy": "fixed_fee",
+            "property_id": valley.p1,
+            "property": "A-1",
+            "basis": "1",
+            "basis_total": "4",
+            "total": "10.02",
+            "share": "2.50",
+            "rounding": "-0.01",
+        },
+        {
+            "payment_type": "Cleaning",
+            "strategy": "fixed_fee",
+            "property_id": valley.p2,
+            "property": "A-2",
+            "basis": "1",
+            "basis_total": "4",
+            "total": "10.02",
+            "share": "2.50",
+            "rounding": "-0.01",
+        },
+        {
+            "payment_type": "Power",
+            "strategy": "usage_based",
+            "property_id": valley.p1,
+            "property": "A-1",
+            "basis": "10",
+            "basis_total": "45.5",
+            "total": "9.99",
+            "share": "2.20",
+            "rounding": "0.00",
+        },
+        {
+            "payment_type": "Security",
+            "strategy": "proportional",
+            "property_id": valley.p1,
+            "property": "A-1",
+            "basis": "3",
+            "basis_total": "8.5",
+            "total": "100.02",
+            "share": "35.31",
+            "rounding": "0.01",
+        },
+        {
+            "payment_type": "Security",
+            "strategy": "proportional",
+            "property_id": valley.p2,
+            "property": "A-2",
+            "basis": "1.5",
+            "basis_total": "8.5",
+            "total": "100.02",
+            "share": "17.65",
+            "rounding": "0.00",
+        },
     ]
     assert sum(cents(line["share"]) for line in lines["allocations"]) == cents(ann["allocated"])
-    assert [{k: u[k] for k in ("payment_type", "property_id", "consumption", "amount")}
-            for u in lines["usage"]] == [
-        {"payment_type": "Water", "property_id": valley.p1, "consumption": "4.01",
-         "amount": "2.01"}]
+    assert [
+        {k: u[k] for k in ("payment_type", "property_id", "consumption", "amount")} for u in lines["usage"]
+    ] == [{"payment_type": "Water", "property_id": valley.p1, "consumption": "4.01", "amount": "2.01"}]
 
 
 def test_member_balance_lines_of_the_other_members(valley):
     api = valley.b.api
     ben = ok(api.get(valley.balance_url(valley.ben)))
-    assert (ben["opening"], ben["closing"], ben["lines"]["opening"]) == ("40.00", "152.77",
-                                                                         "40.00")
-    assert [(e["amount"], e["payment_type"], e["budget_item_id"])
-            for e in ben["lines"]["paid_expenses"]] == [
-        ("40.02", "security", valley.items["Security"])]
-    assert sorted((line["payment_type"], line["share"], line["rounding"])
-                  for line in ben["lines"]["allocations"]) == [
-        ("Cleaning", "2.51", "0.00"), ("Power", "1.21", "0.00"), ("Security", "23.53", "0.00")]
+    assert (ben["opening"], ben["closing"], ben["lines"]["opening"]) == ("40.00", "152.77", "40.00")
+    assert [(e["amount"], e["payment_type"], e["budget_item_id"]) for e in ben["lines"]["paid_expenses"]] == [
+        ("40.02", "security", valley.items["Security"])
+    ]
+    assert sorted(
+        (line["payment_type"], line["share"], line["rounding"]) for line in ben["lines"]["allocations"]
+    ) == [("Cleaning", "2.51", "0.00"), ("Power", "1.21", "0.00"), ("Security", "23.53", "0.00")]
 
     cat = ok(api.get(valley.balance_url(valley.cat)))
     assert [c["amount"] for c in cat["lines"]["service_charges"]] == ["2.50"]
@@ -542,7 +705,8 @@ def test_member_balance_lines_of_the_other_members(valley):
     ada = ok(api.get(valley.balance_url(valley.ada)))
     assert (ada["paid_expenses"], ada["closing"]) == ("25.00", "25.00")
     assert [(e["payment_type"], e["budget_item_id"]) for e in ada["lines"]["paid_expenses"]] == [
-        ("Snow removal", None)]
+        ("Snow removal", None)
+    ]
 
 
 def test_owner_reads_only_their_own_balance(valley, other_community):
@@ -561,11 +725,12 @@ def test_owner_reads_only_their_own_balance(valley, other_community):
 def test_owners_see_the_sheet_when_the_community_says_so(valley):
     api = valley.b.api
     ann = api.as_(valley.ann_token)
-    assert ann.patch(valley.community.url("/settings"),
-                     json={"owners_see_balance_sheet": True}).status_code == 403
+    assert (
+        ann.patch(valley.community.url("/settings"), json={"owners_see_balance_sheet": True}).status_code
+        == 403
+    )
 
-    settings = ok(api.patch(valley.community.url("/settings"),
-                            json={"owners_see_balance_sheet": True}))
+    settings = ok(api.patch(valley.community.url("/settings"), json={"owners_see_balance_sheet": True}))
     assert settings["owners_see_balance_sheet"] is True
 
     assert ok(ann.get(valley.sheet_url())) == ok(api.get(valley.sheet_url()))
@@ -582,28 +747,41 @@ def test_balance_sheet_csv(valley):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["member_id", "name", *COLUMNS[:-1], "payouts", "adjustments", "closing"]
-    ids = {"Ada Admin": valley.ada, "Ann Archer": valley.ann, "Ben Baker": valley.ben,
-           "Cat Carter": valley.cat, "Dan Dunn": valley.dan}
+    ids = {
+        "Ada Admin": valley.ada,
+        "Ann Archer": valley.ann,
+        "Ben Baker": valley.ben,
+        "Cat Carter": valley.cat,
+        "Dan Dunn": valley.dan,
+    }
     # No payouts or adjustments in the valley: those two columns are 0.00, before closing.
-    assert rows[1:6] == [[str(ids[name]), name, *values[:-1], "0.00", "0.00", values[-1]]
-                         for name, *values in EXPECTED_ROWS]
-    assert rows[6:] == [["", "Total", *(EXPECTED_TOTALS[c] for c in COLUMNS[:-1]), "0.00",
-                         "0.00", EXPECTED_TOTALS["closing"]]]
+    assert rows[1:6] == [
+        [str(ids[name]), name, *values[:-1], "0.00", "0.00", values[-1]] for name, *values in EXPECTED_ROWS
+    ]
+    assert rows[6:] == [
+        ["", "Total", *(EXPECTED_TOTALS[c] for c in COLUMNS[:-1]), "0.00", "0.00", EXPECTED_TOTALS["closing"]]
+    ]
 
 
 def test_a_void_changes_the_sheet_by_exactly_its_amount(valley):
     api = valley.b.api
-    cleaning = [e for e in ok(api.get(valley.community.url(f"/periods/{valley.q1}/expenses")))
-                if e["payment_type"] == "Cleaning"]
+    cleaning = [
+        e
+        for e in ok(api.get(valley.community.url(f"/periods/{valley.q1}/expenses")))
+        if e["payment_type"] == "Cleaning"
+    ]
     assert api.delete(valley.community.url(f"/expenses/{cleaning[0]['id']}")).status_code == 204
 
     sheet = ok(api.get(valley.sheet_url()))
     rows = {r["name"]: r for r in sheet["rows"]}
     # Without Cleaning (250+250 / 251 / 251): Ann 60.16 − 5.00, Ben 27.25 − 2.51, Cat 32.62 − 2.51
     assert [rows[n]["allocated"] for n in ("Ann Archer", "Ben Baker", "Cat Carter")] == [
-        "55.16", "24.74", "30.11"]
+        "55.16",
+        "24.74",
+        "30.11",
+    ]
     assert sheet["totals"]["allocated"] == "110.01"
-    assert sheet["fund"] == {"cash": "343.01"}   # 332.99 + 10.02
+    assert sheet["fund"] == {"cash": "343.01"}  # 332.99 + 10.02
 
 
 def test_nothing_to_split_over_is_unassigned_not_split(b):
@@ -612,14 +790,17 @@ def test_nothing_to_split_over_is_unassigned_not_split(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     b.item(q1, "Security", "proportional", "10.00")
     b.item(q1, "Cleaning", "fixed_fee", "10.00")
-    b.item(q1, "Power", "usage_based", "10.00")        # no readings at all
+    b.item(q1, "Power", "usage_based", "10.00")  # no readings at all
     for payment_type in ("Security", "Cleaning", "Power"):
         b.expense(q1, payment_type, "3.00", "2026-01-10")
 
     sheet = ok(b.api.get(b.url(f"/periods/{q1}/balance-sheet")))
 
     assert sorted((u["payment_type"], u["amount"]) for u in sheet["unassigned"]) == [
-        ("Cleaning", "3.00"), ("Power", "3.00"), ("Security", "3.00")]
+        ("Cleaning", "3.00"),
+        ("Power", "3.00"),
+        ("Security", "3.00"),
+    ]
     assert sheet["totals"]["allocated"] == "0.00"
     assert [(r["name"], r["closing"]) for r in sheet["rows"]] == [("Oli Old", "0.00")]
     assert sheet["fund"] == {"cash": "-9.00"}
@@ -628,7 +809,13 @@ def test_nothing_to_split_over_is_unassigned_not_split(b):
 def test_sheet_of_an_empty_period(b):
     q1 = b.period("Q1", "2026-01-01", "2026-03-31")
     sheet = ok(b.api.get(b.url(f"/periods/{q1}/balance-sheet")))
-    assert sheet == {"period": {"id": q1, "name": "Q1", "status": "open"}, "provisional": True,
-                     "stale": False, "rows": [],
-                     "totals": dict.fromkeys((*COLUMNS, "payouts", "adjustments"), "0.00"),
-                     "budget": [], "unassigned": [], "fund": {"cash": "0.00"}}
+    assert sheet == {
+        "period": {"id": q1, "name": "Q1", "status": "open"},
+        "provisional": True,
+        "stale": False,
+        "rows": [],
+        "totals": dict.fromkeys((*COLUMNS, "payouts", "adjustments"), "0.00"),
+        "budget": [],
+        "unassigned": [],
+        "fund": {"cash": "0.00"},
+    }

@@ -3,6 +3,7 @@
 The second test starts a real worker (tests/worker.py) and only runs with LEVY_TEST_WORKER=1,
 LEVY_TEST_DATABASE_URL and LEVY_TEST_REDIS_URL set, as .ci/run does.
 """
+
 import os
 
 import pytest
@@ -31,19 +32,28 @@ def test_ping_runs_eagerly_inside_the_app_context(app):
 @pytest.mark.worker
 @pytest.mark.skipif(
     not (os.environ.get("LEVY_TEST_WORKER") == "1" and REDIS_URL and DATABASE_URL),
-    reason="needs LEVY_TEST_WORKER=1, LEVY_TEST_REDIS_URL and LEVY_TEST_DATABASE_URL")
+    reason="needs LEVY_TEST_WORKER=1, LEVY_TEST_REDIS_URL and LEVY_TEST_DATABASE_URL",
+)
 def test_ping_goes_through_redis_to_a_real_worker_and_back(app):
     from app import create_app
     from tests.worker import start_worker, stop_worker
 
     # A client app like production's: broker and result backend are Redis. The default
     # config ignores results (nothing polls Celery for them), so this one call asks for it.
-    client_app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                             "REDIS_URL": REDIS_URL,
-                             "CELERY": {"broker_url": REDIS_URL, "result_backend": REDIS_URL,
-                                        "task_ignore_result": True,
-                                        "broker_connection_retry_on_startup": True}})
+    client_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": REDIS_URL,
+            "CELERY": {
+                "broker_url": REDIS_URL,
+                "result_backend": REDIS_URL,
+                "task_ignore_result": True,
+                "broker_connection_retry_on_startup": True,
+            },
+        }
+    )
     worker = start_worker(DATABASE_URL, REDIS_URL)
     try:
         celery_app = _make_current(client_app)

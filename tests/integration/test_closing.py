@@ -24,6 +24,7 @@ Q1 2026 (Jan–Mar), budget items and the fund-paid or member-paid expenses:
             closing 2000 + 429 + 5259 − 3889 = 3799
     fund cash: 7000 in − (100 + 5000 + 999) fund-paid = 901 → "9.01"
 """
+
 import pytest
 from sqlalchemy import func, select, update
 
@@ -33,21 +34,30 @@ from app.money import format_money
 from tests.conftest import login
 from tests.helpers import ApiWorld, ok
 
-Q1_CLOSING = {"Ada Admin": "20.00", "Bea Brown": "4.29", "Cyd Clark": "52.59",
-              "Dan Drake": "-38.89"}
+Q1_CLOSING = {"Ada Admin": "20.00", "Bea Brown": "4.29", "Cyd Clark": "52.59", "Dan Drake": "-38.89"}
 
 
 class World(ApiWorld):
     """Ids of the community built by ``build``."""
 
     def expense(self, period_id, payment_type, amount, day, paid_by=None):
-        return self.post(f"/periods/{period_id}/expenses", payment_type=payment_type,
-                         amount=amount, date=day, vendor="Vendor",
-                         paid_by_member_id=paid_by)["id"]
+        return self.post(
+            f"/periods/{period_id}/expenses",
+            payment_type=payment_type,
+            amount=amount,
+            date=day,
+            vendor="Vendor",
+            paid_by_member_id=paid_by,
+        )["id"]
 
     def reading(self, period_id, property_id, item_id, start, end):
-        return self.post(f"/periods/{period_id}/readings", property_id=property_id,
-                         budget_item_id=item_id, start_reading=start, end_reading=end)["id"]
+        return self.post(
+            f"/periods/{period_id}/readings",
+            property_id=property_id,
+            budget_item_id=item_id,
+            start_reading=start,
+            end_reading=end,
+        )["id"]
 
     def close(self, period_id, status=202):
         return ok(self.api.post(self.url(f"/periods/{period_id}/close")), status)
@@ -97,33 +107,71 @@ def assert_q1_final(w, sheet):
     assert sheet["period"]["status"] == "closed"
     assert sheet["provisional"] is False
     assert sheet["stale"] is False
-    assert [r["name"] for r in sheet["rows"]] == ["Ada Admin", "Bea Brown", "Cyd Clark",
-                                                  "Dan Drake"]
+    assert [r["name"] for r in sheet["rows"]] == ["Ada Admin", "Bea Brown", "Cyd Clark", "Dan Drake"]
     rows = {r["name"]: r for r in sheet["rows"]}
-    assert rows["Ada Admin"] == {"member_id": w.admin, "name": "Ada Admin", "opening": "0.00",
-                                 "contributions": "20.00", "paid_expenses": "0.00",
-                                 "allocated": "0.00", "usage": "0.00",
-                                 "service_charges": "0.00",
-                                 "payouts": "0.00", "adjustments": "0.00", "closing": "20.00"}
-    assert rows["Bea Brown"] == {"member_id": w.bea, "name": "Bea Brown", "opening": "0.00",
-                                 "contributions": "50.00", "paid_expenses": "0.00",
-                                 "allocated": "45.71", "usage": "0.00",
-                                 "service_charges": "0.00",
-                                 "payouts": "0.00", "adjustments": "0.00", "closing": "4.29"}
-    assert rows["Cyd Clark"] == {"member_id": w.cyd, "name": "Cyd Clark", "opening": "0.00",
-                                 "contributions": "0.00", "paid_expenses": "100.01",
-                                 "allocated": "28.90", "usage": "18.52",
-                                 "service_charges": "0.00",
-                                 "payouts": "0.00", "adjustments": "0.00", "closing": "52.59"}
-    assert rows["Dan Drake"] == {"member_id": w.dan, "name": "Dan Drake", "opening": "0.00",
-                                 "contributions": "0.00", "paid_expenses": "0.00",
-                                 "allocated": "36.39", "usage": "0.00",
-                                 "service_charges": "2.50",
-                                 "payouts": "0.00", "adjustments": "0.00", "closing": "-38.89"}
-    assert sheet["totals"] == {"opening": "0.00", "contributions": "70.00",
-                               "paid_expenses": "100.01", "allocated": "111.00",
-                               "usage": "18.52", "service_charges": "2.50",
-                               "payouts": "0.00", "adjustments": "0.00", "closing": "37.99"}
+    assert rows["Ada Admin"] == {
+        "member_id": w.admin,
+        "name": "Ada Admin",
+        "opening": "0.00",
+        "contributions": "20.00",
+        "paid_expenses": "0.00",
+        "allocated": "0.00",
+        "usage": "0.00",
+        "service_charges": "0.00",
+        "payouts": "0.00",
+        "adjustments": "0.00",
+        "closing": "20.00",
+    }
+    assert rows["Bea Brown"] == {
+        "member_id": w.bea,
+        "name": "Bea Brown",
+        "opening": "0.00",
+        "contributions": "50.00",
+        "paid_expenses": "0.00",
+        "allocated": "45.71",
+        "usage": "0.00",
+        "service_charges": "0.00",
+        "payouts": "0.00",
+        "adjustments": "0.00",
+        "closing": "4.29",
+    }
+    assert rows["Cyd Clark"] == {
+        "member_id": w.cyd,
+        "name": "Cyd Clark",
+        "opening": "0.00",
+        "contributions": "0.00",
+        "paid_expenses": "100.01",
+        "allocated": "28.90",
+        "usage": "18.52",
+        "service_charges": "0.00",
+        "payouts": "0.00",
+        "adjustments": "0.00",
+        "closing": "52.59",
+    }
+    assert rows["Dan Drake"] == {
+        "member_id": w.dan,
+        "name": "Dan Drake",
+        "opening": "0.00",
+        "contributions": "0.00",
+        "paid_expenses": "0.00",
+        "allocated": "36.39",
+        "usage": "0.00",
+        "service_charges": "2.50",
+        "payouts": "0.00",
+        "adjustments": "0.00",
+        "closing": "-38.89",
+    }
+    assert sheet["totals"] == {
+        "opening": "0.00",
+        "contributions": "70.00",
+        "paid_expenses": "100.01",
+        "allocated": "111.00",
+        "usage": "18.52",
+        "service_charges": "2.50",
+        "payouts": "0.00",
+        "adjustments": "0.00",
+        "closing": "37.99",
+    }
     assert sheet["fund"] == {"cash": "9.01"}
     assert sheet["unassigned"] == []
 
@@ -137,12 +185,14 @@ def world(community):
 def no_worker(monkeypatch):
     """The Celery task is queued but never runs: the period stays `closing`."""
     import app.tasks
+
     queued = []
     monkeypatch.setattr(app.tasks.close_period, "delay", lambda *args: queued.append(args))
     return queued
 
 
 # --- closing ---------------------------------------------------------------------------------
+
 
 def test_close_answers_202_and_the_job_produces_the_final_sheet(world):
     w = world
@@ -174,8 +224,10 @@ def test_balance_sheet_csv_of_a_closed_period(world):
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
     lines = response.get_data(as_text=True).strip().splitlines()
-    assert lines[0] == ("member_id,name,opening,contributions,paid_expenses,allocated,usage,"
-                        "service_charges,payouts,adjustments,closing")
+    assert lines[0] == (
+        "member_id,name,opening,contributions,paid_expenses,allocated,usage,"
+        "service_charges,payouts,adjustments,closing"
+    )
     assert lines[1:] == [
         f"{w.admin},Ada Admin,0.00,20.00,0.00,0.00,0.00,0.00,0.00,0.00,20.00",
         f"{w.bea},Bea Brown,0.00,50.00,0.00,45.71,0.00,0.00,0.00,0.00,4.29",
@@ -190,9 +242,11 @@ def test_the_closed_sheet_is_read_from_its_snapshot(world, scoped):
     w.close(w.q1)
     # Tamper with the snapshot directly: the sheet must show what the snapshot says.
     with scoped(w.community.id):
-        db.session.execute(update(BalanceSnapshot).where(
-            BalanceSnapshot.period_id == w.q1, BalanceSnapshot.member_id == w.admin)
-            .values(contributions=2001, closing=2001))
+        db.session.execute(
+            update(BalanceSnapshot)
+            .where(BalanceSnapshot.period_id == w.q1, BalanceSnapshot.member_id == w.admin)
+            .values(contributions=2001, closing=2001)
+        )
         db.session.commit()
     assert by_name(w.sheet(w.q1))["Ada Admin"] == "20.01"
 
@@ -211,6 +265,7 @@ def test_owner_cannot_close(world, owner):
 
 
 # --- refusals --------------------------------------------------------------------------------
+
 
 def _refusal(w, period_id):
     body = w.close(period_id, 409)
@@ -286,23 +341,41 @@ def test_closing_a_closed_period_is_409(world):
 def test_writes_into_a_closed_period_are_409(world):
     w = world
     w.close(w.q1)
-    assert w.api.post(w.url(f"/periods/{w.q1}/contributions"), json={
-        "member_id": w.bea, "amount": "1.00", "date": "2026-01-07"}).status_code == 409
-    assert w.api.post(w.url(f"/periods/{w.q1}/expenses"), json={
-        "payment_type": "Security", "amount": "1.00", "date": "2026-01-07"}).status_code == 409
-    assert w.api.post(w.url(f"/periods/{w.q1}/charges"), json={
-        "member_id": w.bea, "amount": "1.00", "date": "2026-01-07",
-        "description": "x"}).status_code == 409
-    assert w.api.post(w.url(f"/periods/{w.q1}/budget-items"), json={
-        "payment_type": "Gas", "budgeted_cost": "1.00",
-        "strategy": "fixed_fee"}).status_code == 409
-    assert w.api.patch(w.url(f"/expenses/{w.security_expense}"),
-                       json={"amount": "1.00"}).status_code == 409
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q1}/contributions"),
+            json={"member_id": w.bea, "amount": "1.00", "date": "2026-01-07"},
+        ).status_code
+        == 409
+    )
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q1}/expenses"),
+            json={"payment_type": "Security", "amount": "1.00", "date": "2026-01-07"},
+        ).status_code
+        == 409
+    )
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q1}/charges"),
+            json={"member_id": w.bea, "amount": "1.00", "date": "2026-01-07", "description": "x"},
+        ).status_code
+        == 409
+    )
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q1}/budget-items"),
+            json={"payment_type": "Gas", "budgeted_cost": "1.00", "strategy": "fixed_fee"},
+        ).status_code
+        == 409
+    )
+    assert w.api.patch(w.url(f"/expenses/{w.security_expense}"), json={"amount": "1.00"}).status_code == 409
     assert w.api.delete(w.url(f"/contributions/{w.ada_contribution}")).status_code == 409
     assert_q1_final(w, w.sheet(w.q1))
 
 
 # --- concurrency: compare-and-set --------------------------------------------------------------
+
 
 def test_second_close_while_the_first_is_queued_is_409(world, no_worker):
     w = world
@@ -316,25 +389,31 @@ def test_second_close_while_the_first_is_queued_is_409(world, no_worker):
     assert "being closed" in error["message"]
     assert len(no_worker) == 1  # nothing else was queued
     # While closing: records are frozen and it cannot be reopened.
-    assert w.api.post(w.url(f"/periods/{w.q1}/contributions"), json={
-        "member_id": w.bea, "amount": "1.00", "date": "2026-01-07"}).status_code == 409
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q1}/contributions"),
+            json={"member_id": w.bea, "amount": "1.00", "date": "2026-01-07"},
+        ).status_code
+        == 409
+    )
     assert w.api.patch(w.url(f"/periods/{w.q1}"), json={"status": "open"}).status_code == 409
     assert w.get_period(w.q1)["status"] == "closing"
 
 
-def test_compare_and_set_refuses_a_request_that_read_open_before_another_moved_it(
-        world, no_worker, scoped):
+def test_compare_and_set_refuses_a_request_that_read_open_before_another_moved_it(world, no_worker, scoped):
     """Two requests both read `open`; the first one's UPDATE wins, the second's matches no row."""
     from app.errors import Conflict
     from app.services import closing
+
     w = world
     with scoped(w.community.id):
         stale_view = db.session.get(Period, w.q1)
         assert stale_view.status == "open"
         # The other request commits its compare-and-set first, on its own connection.
         with db.engine.begin() as other:
-            other.execute(update(Period.__table__).where(Period.__table__.c.id == w.q1)
-                          .values(status="closing"))
+            other.execute(
+                update(Period.__table__).where(Period.__table__.c.id == w.q1).values(status="closing")
+            )
         assert stale_view.status == "open"  # this request still believes it is open
         with pytest.raises(Conflict):
             closing.request_close(stale_view)
@@ -345,25 +424,47 @@ def test_compare_and_set_refuses_a_request_that_read_open_before_another_moved_i
 
 # --- idempotency -------------------------------------------------------------------------------
 
+
 def ledger_state(period_id):
     snapshot = sorted(
-        (s.member_id, s.opening, s.contributions, s.paid_expenses, s.allocated, s.usage,
-         s.service_charges, s.closing)
-        for s in db.session.execute(select(BalanceSnapshot).where(
-            BalanceSnapshot.period_id == period_id)).scalars())
+        (
+            s.member_id,
+            s.opening,
+            s.contributions,
+            s.paid_expenses,
+            s.allocated,
+            s.usage,
+            s.service_charges,
+            s.closing,
+        )
+        for s in db.session.execute(
+            select(BalanceSnapshot).where(BalanceSnapshot.period_id == period_id)
+        ).scalars()
+    )
     postings = sorted(
-        (p.account, p.member_id or 0, p.property_id or 0, p.category or "", p.payment_type or "",
-         p.amount_cents)
-        for p in db.session.execute(select(Posting).where(Posting.period_id == period_id))
-        .scalars())
-    entries = sorted(db.session.execute(
-        select(JournalEntry.source_type, func.count()).where(JournalEntry.period_id == period_id)
-        .group_by(JournalEntry.source_type)).all())
+        (
+            p.account,
+            p.member_id or 0,
+            p.property_id or 0,
+            p.category or "",
+            p.payment_type or "",
+            p.amount_cents,
+        )
+        for p in db.session.execute(select(Posting).where(Posting.period_id == period_id)).scalars()
+    )
+    entries = sorted(
+        db.session.execute(
+            select(JournalEntry.source_type, func.count())
+            .where(JournalEntry.period_id == period_id)
+            .group_by(JournalEntry.source_type)
+        ).all()
+    )
     return snapshot, postings, entries
 
 
 def test_closing_twice_gives_the_same_rows(world, scoped):
     from app.services import closing
+
     w = world
     w.close(w.q1)
     with scoped(w.community.id):
@@ -380,8 +481,9 @@ def test_closing_twice_gives_the_same_rows(world, scoped):
         assert ledger_state(w.q1) == first
 
         # The task body again, on a re-created job (a duplicate delivery of the close).
-        job = Job(community_id=w.community.id, kind="close_period", status="queued",
-                  progress=0, period_id=w.q1)
+        job = Job(
+            community_id=w.community.id, kind="close_period", status="queued", progress=0, period_id=w.q1
+        )
         db.session.add(job)
         db.session.commit()
         job_id = job.id
@@ -397,25 +499,32 @@ def test_closing_twice_gives_the_same_rows(world, scoped):
 
 # --- failure -----------------------------------------------------------------------------------
 
+
 class WorkerKilled(BaseException):
     """Stands for the process dying: not an Exception, nothing catches it."""
 
 
 def _derived_and_snapshot_counts(period_id):
-    snapshots = db.session.execute(select(func.count()).select_from(BalanceSnapshot).where(
-        BalanceSnapshot.period_id == period_id)).scalar_one()
-    derived = db.session.execute(select(func.count()).select_from(JournalEntry).where(
-        JournalEntry.period_id == period_id,
-        JournalEntry.source_type.in_(("allocation", "usage")))).scalar_one()
-    postings = db.session.execute(select(func.count()).select_from(Posting).join(
-        JournalEntry, JournalEntry.id == Posting.entry_id).where(
-        Posting.period_id == period_id,
-        JournalEntry.source_type.in_(("allocation", "usage")))).scalar_one()
+    snapshots = db.session.execute(
+        select(func.count()).select_from(BalanceSnapshot).where(BalanceSnapshot.period_id == period_id)
+    ).scalar_one()
+    derived = db.session.execute(
+        select(func.count())
+        .select_from(JournalEntry)
+        .where(JournalEntry.period_id == period_id, JournalEntry.source_type.in_(("allocation", "usage")))
+    ).scalar_one()
+    postings = db.session.execute(
+        select(func.count())
+        .select_from(Posting)
+        .join(JournalEntry, JournalEntry.id == Posting.entry_id)
+        .where(Posting.period_id == period_id, JournalEntry.source_type.in_(("allocation", "usage")))
+    ).scalar_one()
     return snapshots, derived, postings
 
 
 def test_a_failed_job_reopens_the_period_and_records_the_error(world, scoped, monkeypatch):
     from app.services import balances
+
     w = world
 
     def broken(*args, **kwargs):
@@ -438,9 +547,11 @@ def test_a_failed_job_reopens_the_period_and_records_the_error(world, scoped, mo
 
 
 def test_a_worker_dying_mid_close_leaves_closing_and_a_redelivery_finishes(
-        world, scoped, monkeypatch, no_worker):
+    world, scoped, monkeypatch, no_worker
+):
     import app.tasks
     from app.services import balances
+
     w = world
     job_id = w.close(w.q1)["job_id"]
     assert no_worker == [(job_id, w.community.id)]
@@ -468,6 +579,7 @@ def test_a_worker_dying_mid_close_leaves_closing_and_a_redelivery_finishes(
 
 # --- carry-forward and downstream recompute ---------------------------------------------------
 
+
 def add_q2(w):
     """Q2: Security 5.00 (fund) over 3:2:2: 214.29 → 214, 142.86 → 143 twice, Σ 500.
     Bea pays in 10.00, Dan 40.00, Ada has a 0.99 charge.
@@ -490,15 +602,12 @@ def test_carry_forward_and_recompute_after_a_correction(world):
     assert w.close(w.q1)
     q2_live = w.sheet(w.q2)
     assert q2_live["provisional"] is True  # Q2 itself is still open
-    assert by_member(q2_live, "opening") == {w.admin: "20.00", w.bea: "4.29", w.cyd: "52.59",
-                                             w.dan: "-38.89"}
+    assert by_member(q2_live, "opening") == {w.admin: "20.00", w.bea: "4.29", w.cyd: "52.59", w.dan: "-38.89"}
     w.close(w.q2)
     q2 = w.sheet(w.q2)
     assert q2["provisional"] is False and q2["stale"] is False
-    assert by_member(q2, "opening") == {w.admin: "20.00", w.bea: "4.29", w.cyd: "52.59",
-                                        w.dan: "-38.89"}
-    assert by_member(q2, "closing") == {w.admin: "19.01", w.bea: "12.15", w.cyd: "51.16",
-                                        w.dan: "-0.32"}
+    assert by_member(q2, "opening") == {w.admin: "20.00", w.bea: "4.29", w.cyd: "52.59", w.dan: "-38.89"}
+    assert by_member(q2, "closing") == {w.admin: "19.01", w.bea: "12.15", w.cyd: "51.16", w.dan: "-0.32"}
 
     # Reopen Q1 for a correction: Q2 is stale (still closed) until Q1 is closed again.
     reopened = ok(w.api.patch(w.url(f"/periods/{w.q1}"), json={"status": "open"}))
@@ -520,7 +629,7 @@ def test_carry_forward_and_recompute_after_a_correction(world):
     q1 = w.sheet(w.q1)
     assert q1["provisional"] is False
     q1_closing = by_member(q1, "closing")
-    assert q1_closing[w.bea] == "16.63"              # 429 + 1234
+    assert q1_closing[w.bea] == "16.63"  # 429 + 1234
     assert q1_closing.get(w.admin, "0.00") == "0.00"  # 2000 − 2000
     assert (q1_closing[w.cyd], q1_closing[w.dan]) == ("52.59", "-38.89")
 
@@ -529,10 +638,18 @@ def test_carry_forward_and_recompute_after_a_correction(world):
     recomputed = w.sheet(w.q2)
     assert recomputed["stale"] is False and recomputed["provisional"] is False
     # Exactly the correction, member by member: Ada −20.00, Bea +12.34, the others unchanged.
-    assert by_member(recomputed, "opening") == {w.admin: "0.00", w.bea: "16.63",
-                                                w.cyd: "52.59", w.dan: "-38.89"}
-    assert by_member(recomputed, "closing") == {w.admin: "-0.99", w.bea: "24.49",
-                                                w.cyd: "51.16", w.dan: "-0.32"}
+    assert by_member(recomputed, "opening") == {
+        w.admin: "0.00",
+        w.bea: "16.63",
+        w.cyd: "52.59",
+        w.dan: "-38.89",
+    }
+    assert by_member(recomputed, "closing") == {
+        w.admin: "-0.99",
+        w.bea: "24.49",
+        w.cyd: "51.16",
+        w.dan: "-0.32",
+    }
     for column in ("contributions", "paid_expenses", "allocated", "usage", "service_charges"):
         assert by_member(recomputed, column) == by_member(q2, column)
 
@@ -546,11 +663,17 @@ def test_q2_cannot_be_reclosed_while_stale_only_by_closing_q1(world):
     # Q2 is closed (stale): a close request for it is a conflict, not a silent recompute.
     _refusal(w, w.q2)
     # Q2's records stay frozen while it is closed, stale or not.
-    assert w.api.post(w.url(f"/periods/{w.q2}/contributions"), json={
-        "member_id": w.bea, "amount": "1.00", "date": "2026-04-20"}).status_code == 409
+    assert (
+        w.api.post(
+            w.url(f"/periods/{w.q2}/contributions"),
+            json={"member_id": w.bea, "amount": "1.00", "date": "2026-04-20"},
+        ).status_code
+        == 409
+    )
 
 
 # --- the web page (htmx) -----------------------------------------------------------------------
+
 
 def _page_client(w):
     client = w.community.client
@@ -567,11 +690,10 @@ def _partial(response):
 def test_web_close_with_htmx_turns_into_the_final_sheet(world):
     w = world
     client = _page_client(w)
-    response = client.post(w.community.page(f"/periods/{w.q1}/close"),
-                           headers={"HX-Request": "true"})
+    response = client.post(w.community.page(f"/periods/{w.q1}/close"), headers={"HX-Request": "true"})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     text = _partial(response)
-    assert 'hx-trigger' not in text  # eager: already done
+    assert "hx-trigger" not in text  # eager: already done
     with_job = w.job(_latest_job(w))
     assert with_job["status"] == "succeeded"
 
@@ -594,6 +716,7 @@ def test_web_close_with_htmx_turns_into_the_final_sheet(world):
 def _latest_job(w):
     """The newest job of the community (the page answers HTML, not the job id)."""
     from app.tenancy import community_scope
+
     with w.community.client.application.app_context(), community_scope(w.community.id):
         job_id = db.session.execute(select(func.max(Job.id))).scalar_one()
         db.session.remove()
@@ -603,8 +726,7 @@ def _latest_job(w):
 def test_web_close_with_a_queued_job_polls_every_second(world, no_worker):
     w = world
     client = _page_client(w)
-    response = client.post(w.community.page(f"/periods/{w.q1}/close"),
-                           headers={"HX-Request": "true"})
+    response = client.post(w.community.page(f"/periods/{w.q1}/close"), headers={"HX-Request": "true"})
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     text = _partial(response)
     assert 'hx-trigger="every 1s"' in text
@@ -620,7 +742,6 @@ def test_web_close_refused_shows_the_categories(world):
     w = world
     w.expense(w.q1, "Snow removal", "12.00", "2026-01-20")
     client = _page_client(w)
-    response = client.post(w.community.page(f"/periods/{w.q1}/close"),
-                           headers={"HX-Request": "true"})
+    response = client.post(w.community.page(f"/periods/{w.q1}/close"), headers={"HX-Request": "true"})
     assert response.status_code == 409
     assert "Snow removal" in _partial(response)

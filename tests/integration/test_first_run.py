@@ -1,5 +1,6 @@
 """The first-run checklist on a new community's admin dashboard (issue: a real community
 moves in): shown until properties, members, a period and payment details exist."""
+
 import re
 
 import pytest
@@ -30,11 +31,12 @@ def test_a_new_community_sees_every_step_to_do_with_a_link(admin_client, communi
     assert "<s>" not in checklist
 
 
-def test_steps_tick_off_as_the_treasurer_works_and_the_list_goes_when_done(
-        admin_client, community, owner):
+def test_steps_tick_off_as_the_treasurer_works_and_the_list_goes_when_done(admin_client, community, owner):
     api = community.api
-    response = api.post(community.url("/properties"), json={
-        "label": "Участок 1", "share_weight": "6", "owner_member_id": owner.id})
+    response = api.post(
+        community.url("/properties"),
+        json={"label": "Участок 1", "share_weight": "6", "owner_member_id": owner.id},
+    )
     assert response.status_code == 201, response.get_json()
 
     checklist = _checklist(admin_client, community)
@@ -42,12 +44,21 @@ def test_steps_tick_off_as_the_treasurer_works_and_the_list_goes_when_done(
     assert "<s>Add the properties (or import them from a spreadsheet)</s>" in checklist
     assert "<s>Add the members who own them</s>" in checklist
 
-    assert api.post(community.url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}).status_code == 201
+    assert (
+        api.post(
+            community.url("/periods"),
+            json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+        ).status_code
+        == 201
+    )
     assert "3 of 4 done" in _checklist(admin_client, community)
 
-    assert api.patch(community.url("/settings"), json={
-        "payment_details": "IBAN DE02 1203 0000 0000 2020 51"}).status_code == 200
+    assert (
+        api.patch(
+            community.url("/settings"), json={"payment_details": "IBAN DE02 1203 0000 0000 2020 51"}
+        ).status_code
+        == 200
+    )
     assert _checklist(admin_client, community) is None
 
 

@@ -4,6 +4,7 @@ The lease and the sweep without a worker (the real SIGKILL is in test_worker_clo
 close job whose heartbeat stopped is dispatched again exactly once; a duplicate delivery
 while a live worker holds the lease does nothing; the heartbeat keeps a lease alive.
 """
+
 import time
 from datetime import timedelta
 
@@ -18,32 +19,37 @@ from tests.integration.test_closing import assert_q1_final, no_worker, world  # 
 
 def _set_job(app, job_id, **values):
     with app.app_context():
-        db.session.execute(update(Job.__table__).where(Job.__table__.c.id == job_id)
-                           .values(**values))
+        db.session.execute(update(Job.__table__).where(Job.__table__.c.id == job_id).values(**values))
         db.session.commit()
 
 
 def _snapshots(scoped, w):
     with scoped(w.community.id):
-        return db.session.execute(select(func.count()).select_from(BalanceSnapshot).where(
-            BalanceSnapshot.period_id == w.q1)).scalar_one()
+        return db.session.execute(
+            select(func.count()).select_from(BalanceSnapshot).where(BalanceSnapshot.period_id == w.q1)
+        ).scalar_one()
 
 
 def _run_task(job_id, community_id):
     """The task as a worker would run it (in-process)."""
     from app.tasks import close_period
+
     close_period.apply(args=(job_id, community_id))
 
 
-def test_a_close_without_heartbeat_is_dispatched_again_once_and_finished(
-        app, world, no_worker, scoped):
+def test_a_close_without_heartbeat_is_dispatched_again_once_and_finished(app, world, no_worker, scoped):
     w = world
     job_id = w.close(w.q1)["job_id"]
     assert len(no_worker) == 1
     # The worker that took it died mid-close: running, its last heartbeat a lease ago.
     lease = app.config["JOB_LEASE_SECONDS"]
-    _set_job(app, job_id, status="running", runner="dead-worker",
-             heartbeat_at=utcnow() - timedelta(seconds=lease + 1))
+    _set_job(
+        app,
+        job_id,
+        status="running",
+        runner="dead-worker",
+        heartbeat_at=utcnow() - timedelta(seconds=lease + 1),
+    )
     with app.app_context():
         assert jobs.sweep() == [job_id]
         assert jobs.sweep() == []  # another worker's sweep a moment later leaves it alone
@@ -62,8 +68,7 @@ def test_a_close_without_heartbeat_is_dispatched_again_once_and_finished(
         assert jobs.sweep() == []
 
 
-def test_a_duplicate_delivery_while_a_live_worker_holds_the_lease_does_nothing(
-        app, world, no_worker, scoped):
+def test_a_duplicate_delivery_while_a_live_worker_holds_the_lease_does_nothing(app, world, no_worker, scoped):
     w = world
     job_id = w.close(w.q1)["job_id"]
     _set_job(app, job_id, status="running", runner="alive", heartbeat_at=utcnow())
@@ -75,8 +80,7 @@ def test_a_duplicate_delivery_while_a_live_worker_holds_the_lease_does_nothing(
         assert jobs.sweep() == []  # its heartbeat is fresh
 
     # Its heartbeat stops; after the lease the next delivery may take it over.
-    _set_job(app, job_id, heartbeat_at=utcnow() - timedelta(
-        seconds=app.config["JOB_LEASE_SECONDS"] + 1))
+    _set_job(app, job_id, heartbeat_at=utcnow() - timedelta(seconds=app.config["JOB_LEASE_SECONDS"] + 1))
     _run_task(job_id, w.community.id)
     assert w.job(job_id)["status"] == "succeeded"
     assert_q1_final(w, w.sheet(w.q1))
@@ -104,8 +108,9 @@ def test_the_heartbeat_keeps_the_lease_alive(app, world, no_worker, monkeypatch)
         with jobs.heartbeat(job_id, token):
             time.sleep(0.5)
         db.session.rollback()
-        beat = db.session.execute(select(Job.__table__.c.heartbeat_at)
-                                  .where(Job.__table__.c.id == job_id)).scalar_one()
+        beat = db.session.execute(
+            select(Job.__table__.c.heartbeat_at).where(Job.__table__.c.id == job_id)
+        ).scalar_one()
         assert utcnow() - beat < timedelta(seconds=5)
         assert jobs.sweep() == []
         jobs.release(job_id, token)

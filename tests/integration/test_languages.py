@@ -1,6 +1,7 @@
 """Languages (SPEC §7): which language a page speaks and why, money and dates the reader's
 way, amounts and dates typed the reader's way on pages (never in the API), error messages
 of the API in the language of Accept-Language, mails in the community's language."""
+
 import re
 
 import pytest
@@ -37,8 +38,10 @@ def admin(client, community):
 
 @pytest.fixture
 def period(community):
-    response = community.api.post(community.url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"})
+    response = community.api.post(
+        community.url("/periods"),
+        json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
@@ -49,6 +52,7 @@ def set_settings(community, **changes):
 
 
 # --- which language -----------------------------------------------------------------------
+
 
 def test_a_visitor_gets_the_browser_language_and_keeps_a_lang_choice_in_the_session(client):
     assert language(client.get("/", headers=RU)) == "ru"
@@ -80,8 +84,7 @@ def test_a_users_choice_is_saved_on_the_account_and_follows_them(app, client, co
     assert language(other_browser.get("/account/", headers=EN)) == "ru"
 
 
-def test_the_community_language_applies_when_nobody_chose_and_the_browser_says_nothing(
-        client, community):
+def test_the_community_language_applies_when_nobody_chose_and_the_browser_says_nothing(client, community):
     set_settings(community, locale="ru")
     login(client, "admin@example.org")
 
@@ -106,13 +109,15 @@ def test_the_community_locale_setting_takes_en_or_ru_only(community, admin):
 
     page = admin.get(community.page("/settings/")).get_data(as_text=True)
     assert re.search(r'<select[^>]*name="locale"', page)
-    saved = admin.post(community.page("/settings/"), data={
-        "name": "Maple Court", "currency": "RUB", "locale": "ru"})
+    saved = admin.post(
+        community.page("/settings/"), data={"name": "Maple Court", "currency": "RUB", "locale": "ru"}
+    )
     assert saved.status_code == 302
     assert community.api.get(community.url("/settings")).get_json()["locale"] == "ru"
 
 
 # --- the API ------------------------------------------------------------------------------
+
 
 def test_api_error_messages_follow_accept_language_and_nothing_else(app, client, community):
     login(client, "admin@example.org")
@@ -133,24 +138,27 @@ def test_api_validation_messages_in_russian_and_the_api_stays_strict(community, 
     assert refused.status_code == 400
     error = refused.get_json()["error"]
     assert error["message"] == "Некоторые поля заполнены неверно."
-    assert error["fields"] == {"amount": ["Введите число, например 1250,50 или 1250.50."],
-                               "date": ["Введите дату в виде ГГГГ-ММ-ДД."]}
+    assert error["fields"] == {
+        "amount": ["Введите число, например 1250,50 или 1250.50."],
+        "date": ["Введите дату в виде ГГГГ-ММ-ДД."],
+    }
 
     english = community.api.post(url, json=body).get_json()["error"]["fields"]
-    assert english == {"amount": ["Enter a number, like 1250.50."],
-                       "date": ["Enter a date as YYYY-MM-DD."]}
+    assert english == {"amount": ["Enter a number, like 1250.50."], "date": ["Enter a date as YYYY-MM-DD."]}
 
 
 # --- formats and input on pages -----------------------------------------------------------
 
+
 def _contribution(community, period, amount, date="2026-02-10"):
-    response = community.api.post(community.url(f"/periods/{period}/contributions"), json={
-        "member_id": community.admin_member_id, "amount": amount, "date": date})
+    response = community.api.post(
+        community.url(f"/periods/{period}/contributions"),
+        json={"member_id": community.admin_member_id, "amount": amount, "date": date},
+    )
     assert response.status_code == 201, response.get_json()
 
 
-def test_a_russian_page_shows_roubles_the_russian_way_and_english_its_way(
-        community, admin, period):
+def test_a_russian_page_shows_roubles_the_russian_way_and_english_its_way(community, admin, period):
     set_settings(community, currency="RUB")
     _contribution(community, period, "1234.56")
     tab = community.page(f"/periods/{period}/contributions")
@@ -159,44 +167,61 @@ def test_a_russian_page_shows_roubles_the_russian_way_and_english_its_way(
     assert "RUB 1,234.56" in seen(admin.get(tab + "?lang=en"))
 
 
-def test_a_russian_contribution_form_takes_a_decimal_comma_and_a_russian_date(
-        community, admin, period):
+def test_a_russian_contribution_form_takes_a_decimal_comma_and_a_russian_date(community, admin, period):
     admin.get(community.page("/?lang=ru"))
     url = community.page(f"/periods/{period}/contributions")
-    for amount, date in (("10,50", "15.02.2026"), ("1 234,56", "16.02.2026"),
-                         ("1\u00a0000", "2026-02-17"), ("7.25", "18.02.2026")):
-        response = admin.post(url, headers=HTMX, data={
-            "member_id": str(community.admin_member_id), "amount": amount, "date": date})
+    for amount, date in (
+        ("10,50", "15.02.2026"),
+        ("1 234,56", "16.02.2026"),
+        ("1\u00a0000", "2026-02-17"),
+        ("7.25", "18.02.2026"),
+    ):
+        response = admin.post(
+            url,
+            headers=HTMX,
+            data={"member_id": str(community.admin_member_id), "amount": amount, "date": date},
+        )
         assert response.status_code == 200, (amount, seen(response)[-2000:])
 
     listed = community.api.get(community.url(f"/periods/{period}/contributions")).get_json()
     items = listed["items"] if isinstance(listed, dict) else listed
     assert sorted((c["date"], c["amount"]) for c in items) == [
-        ("2026-02-15", "10.50"), ("2026-02-16", "1234.56"), ("2026-02-17", "1000.00"),
-        ("2026-02-18", "7.25")]
+        ("2026-02-15", "10.50"),
+        ("2026-02-16", "1234.56"),
+        ("2026-02-17", "1000.00"),
+        ("2026-02-18", "7.25"),
+    ]
 
 
-def test_a_russian_form_still_refuses_what_is_not_a_number_and_says_so_in_russian(
-        community, admin, period):
+def test_a_russian_form_still_refuses_what_is_not_a_number_and_says_so_in_russian(community, admin, period):
     admin.get(community.page("/?lang=ru"))
     url = community.page(f"/periods/{period}/contributions")
-    for amount, message in (("10,555", "Введите сумму не больше чем с двумя знаками после запятой."),
-                            ("1,234.56", "Введите число, например 1250,50 или 1250.50."),
-                            ("12 34,5", "Введите число, например 1250,50 или 1250.50.")):
-        response = admin.post(url, headers=HTMX, data={
-            "member_id": str(community.admin_member_id), "amount": amount,
-            "date": "15.02.2026"})
+    for amount, message in (
+        ("10,555", "Введите сумму не больше чем с двумя знаками после запятой."),
+        ("1,234.56", "Введите число, например 1250,50 или 1250.50."),
+        ("12 34,5", "Введите число, например 1250,50 или 1250.50."),
+    ):
+        response = admin.post(
+            url,
+            headers=HTMX,
+            data={"member_id": str(community.admin_member_id), "amount": amount, "date": "15.02.2026"},
+        )
         assert response.status_code == 422, amount
         assert f'<small class="field-error">{message}</small>' in seen(response), amount
-    response = admin.post(url, headers=HTMX, data={
-        "member_id": str(community.admin_member_id), "amount": "5", "date": "31.02.2026"})
+    response = admin.post(
+        url,
+        headers=HTMX,
+        data={"member_id": str(community.admin_member_id), "amount": "5", "date": "31.02.2026"},
+    )
     assert '<small class="field-error">Введите дату в виде ДД.ММ.ГГГГ.</small>' in seen(response)
 
 
 def test_an_english_page_does_not_read_a_comma_as_a_decimal_point(community, admin, period):
-    response = admin.post(community.page(f"/periods/{period}/contributions?lang=en"),
-                          headers=HTMX, data={"member_id": str(community.admin_member_id),
-                                              "amount": "10,50", "date": "15.02.2026"})
+    response = admin.post(
+        community.page(f"/periods/{period}/contributions?lang=en"),
+        headers=HTMX,
+        data={"member_id": str(community.admin_member_id), "amount": "10,50", "date": "15.02.2026"},
+    )
     assert response.status_code == 422
     assert "Enter a number, like 1250.50." in seen(response)
     assert "Enter a date as YYYY-MM-DD." in seen(response)
@@ -204,14 +229,16 @@ def test_an_english_page_does_not_read_a_comma_as_a_decimal_point(community, adm
 
 # --- mails --------------------------------------------------------------------------------
 
-def test_an_invite_mail_speaks_the_community_language_whatever_the_admin_reads(
-        app, client, community):
+
+def test_an_invite_mail_speaks_the_community_language_whatever_the_admin_reads(app, client, community):
     set_settings(community, locale="ru")
     login(client, "admin@example.org")
     client.get(community.page("/?lang=en"))  # the admin reads English pages
     with mail.record_messages() as outbox:
-        response = client.post(community.page("/members/"), data={
-            "name": "Нина Соседова", "email": "nina@example.org", "role": "owner"})
+        response = client.post(
+            community.page("/members/"),
+            data={"name": "Нина Соседова", "email": "nina@example.org", "role": "owner"},
+        )
         assert response.status_code in (200, 302)
     assert len(outbox) == 1
     assert outbox[0].subject == "Приглашение в «Maple Court» в Levy"
@@ -222,11 +249,13 @@ def test_a_reminder_mail_in_russian_shows_roubles_the_russian_way(app, community
     from app.models import Community, Member
     from app.services import reminders
     from app.tenancy import community_scope
+
     set_settings(community, locale="ru", currency="RUB")
     with app.test_request_context("/", headers=EN), community_scope(community.id):
         member = db.session.get(Member, owner.id)
-        subject, body = reminders.message(member, db.session.get(Community, community.id),
-                                          123456, None, "https://levy.example/c/maple/")
+        subject, body = reminders.message(
+            member, db.session.get(Community, community.id), 123456, None, "https://levy.example/c/maple/"
+        )
     subject, body = (re.sub(r"[\u00a0\u202f]", " ", text) for text in (subject, body))
     assert subject == "«Maple Court»: напоминание об оплате — к оплате 1 234,56 ₽"
     assert "Здравствуйте, Olga Owner!" in body
@@ -236,17 +265,26 @@ def test_a_reminder_mail_in_russian_shows_roubles_the_russian_way(app, community
 def test_pages_ask_a_visitor_to_log_in_in_their_language(client, community):
     response = client.get("/account/", headers=RU)
     assert response.status_code == 302
-    assert "Войдите, чтобы увидеть эту страницу." in seen(client.get(response.location,
-                                                                      headers=RU))
+    assert "Войдите, чтобы увидеть эту страницу." in seen(client.get(response.location, headers=RU))
 
 
 def test_a_russian_sign_up_page_suggests_roubles_and_the_api_keeps_euros(client):
-    assert re.search(r'name="currency"[^>]*value="RUB"',
-                     client.get("/signup", headers=RU).get_data(as_text=True))
-    assert re.search(r'name="currency"[^>]*value="EUR"',
-                     client.get("/signup", headers=EN).get_data(as_text=True))
-    response = client.post("/api/signup", headers=RU, json={
-        "community_name": "СНТ Ромашка", "slug": "romashka", "name": "Анна",
-        "email": "anna@example.org", "password": PASSWORD})
+    assert re.search(
+        r'name="currency"[^>]*value="RUB"', client.get("/signup", headers=RU).get_data(as_text=True)
+    )
+    assert re.search(
+        r'name="currency"[^>]*value="EUR"', client.get("/signup", headers=EN).get_data(as_text=True)
+    )
+    response = client.post(
+        "/api/signup",
+        headers=RU,
+        json={
+            "community_name": "СНТ Ромашка",
+            "slug": "romashka",
+            "name": "Анна",
+            "email": "anna@example.org",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["community"]["currency"] == "EUR"

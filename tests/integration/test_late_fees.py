@@ -24,18 +24,25 @@ The world, late_fee_percent = 3:
              Q3 Bea overdue 309.00 → 9.27; closing −318.27 (before −848.72, +530.45)
              Ada and Cyd do not change.
 """
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import (AuditEntry, BalanceSnapshot, JournalEntry, Period, Posting,
-                        ServiceCharge)
+from app.models import AuditEntry, BalanceSnapshot, JournalEntry, Period, Posting, ServiceCharge
 from tests.conftest import login
 from tests.helpers import ApiWorld, ok
 
-ZERO = {"opening": "0.00", "contributions": "0.00", "paid_expenses": "0.00",
-        "allocated": "0.00", "usage": "0.00", "service_charges": "0.00", "payouts": "0.00",
-        "adjustments": "0.00"}
+ZERO = {
+    "opening": "0.00",
+    "contributions": "0.00",
+    "paid_expenses": "0.00",
+    "allocated": "0.00",
+    "usage": "0.00",
+    "service_charges": "0.00",
+    "payouts": "0.00",
+    "adjustments": "0.00",
+}
 
 
 class World(ApiWorld):
@@ -44,15 +51,21 @@ class World(ApiWorld):
         self.ada = community.admin_member_id
         self.bea = self.post("/members", name="Bea Brown", role="owner")["id"]
         self.cyd = self.post("/members", name="Cyd Clark", role="owner")["id"]
-        for label, weight, owner in (("Plot A", "1", self.ada), ("Plot B", "1", self.bea),
-                                     ("Plot C", "2", self.cyd)):
+        for label, weight, owner in (
+            ("Plot A", "1", self.ada),
+            ("Plot B", "1", self.bea),
+            ("Plot C", "2", self.cyd),
+        ):
             self.post("/properties", label=label, share_weight=weight, owner_member_id=owner)
         ok(self.api.patch(self.url("/settings"), json={"late_fee_percent": "3"}))
         self.q1 = self.period("2026 Q1", "2026-01-01", "2026-03-31")
-        self.post(f"/periods/{self.q1}/budget-items", payment_type="Repairs",
-                  budgeted_cost="4000.00", strategy="proportional")
-        self.post(f"/periods/{self.q1}/expenses", amount="4000.00", date="2026-02-01",
-                  payment_type="Repairs")
+        self.post(
+            f"/periods/{self.q1}/budget-items",
+            payment_type="Repairs",
+            budgeted_cost="4000.00",
+            strategy="proportional",
+        )
+        self.post(f"/periods/{self.q1}/expenses", amount="4000.00", date="2026-02-01", payment_type="Repairs")
         self.pay(self.q1, self.ada, "1000.00", "2026-01-10")
         self.pay(self.q1, self.cyd, "800.00", "2026-01-11")
         self.q2 = self.period("2026 Q2", "2026-04-01", "2026-06-30")
@@ -66,17 +79,20 @@ class World(ApiWorld):
         ok(self.api.patch(self.url(f"/periods/{period_id}"), json={"status": "open"}))
 
     def rows(self, period_id):
-        return {r["name"]: {k: v for k, v in r.items() if k not in ("member_id", "name")}
-                for r in self.sheet(period_id)["rows"]}
+        return {
+            r["name"]: {k: v for k, v in r.items() if k not in ("member_id", "name")}
+            for r in self.sheet(period_id)["rows"]
+        }
 
     def closings(self, period_id):
         return {r["member_id"]: r["closing"] for r in self.sheet(period_id)["rows"]}
 
     def fees(self, period_id):
-        return sorted((c["member_id"], c["amount"], c["description"], c["late_fee_percent"],
-                       c["overdue"], c["date"])
-                      for c in ok(self.api.get(self.url(f"/periods/{period_id}/charges")))
-                      if c.get("kind") == "late_fee")
+        return sorted(
+            (c["member_id"], c["amount"], c["description"], c["late_fee_percent"], c["overdue"], c["date"])
+            for c in ok(self.api.get(self.url(f"/periods/{period_id}/charges")))
+            if c.get("kind") == "late_fee"
+        )
 
     def preview(self, period_id, api=None):
         return (api or self.api).get(self.url(f"/periods/{period_id}/recompute-preview"))
@@ -94,31 +110,49 @@ def closed_world(world):
     return world
 
 
-Q1 = {"Ada Admin": {**ZERO, "contributions": "1000.00", "allocated": "1000.00",
-                    "closing": "0.00"},
-      "Bea Brown": {**ZERO, "allocated": "1000.00", "closing": "-1000.00"},
-      "Cyd Clark": {**ZERO, "contributions": "800.00", "allocated": "2000.00",
-                    "closing": "-1200.00"}}
-Q2 = {"Ada Admin": {**ZERO, "closing": "0.00"},
-      "Bea Brown": {**ZERO, "opening": "-1000.00", "contributions": "200.00",
-                    "service_charges": "24.00", "closing": "-824.00"},
-      "Cyd Clark": {**ZERO, "opening": "-1200.00", "service_charges": "36.00",
-                    "closing": "-1236.00"}}
-Q3 = {"Ada Admin": {**ZERO, "closing": "0.00"},
-      "Bea Brown": {**ZERO, "opening": "-824.00", "service_charges": "24.72",
-                    "closing": "-848.72"},
-      "Cyd Clark": {**ZERO, "opening": "-1236.00", "contributions": "236.00",
-                    "service_charges": "30.00", "closing": "-1030.00"}}
+Q1 = {
+    "Ada Admin": {**ZERO, "contributions": "1000.00", "allocated": "1000.00", "closing": "0.00"},
+    "Bea Brown": {**ZERO, "allocated": "1000.00", "closing": "-1000.00"},
+    "Cyd Clark": {**ZERO, "contributions": "800.00", "allocated": "2000.00", "closing": "-1200.00"},
+}
+Q2 = {
+    "Ada Admin": {**ZERO, "closing": "0.00"},
+    "Bea Brown": {
+        **ZERO,
+        "opening": "-1000.00",
+        "contributions": "200.00",
+        "service_charges": "24.00",
+        "closing": "-824.00",
+    },
+    "Cyd Clark": {**ZERO, "opening": "-1200.00", "service_charges": "36.00", "closing": "-1236.00"},
+}
+Q3 = {
+    "Ada Admin": {**ZERO, "closing": "0.00"},
+    "Bea Brown": {**ZERO, "opening": "-824.00", "service_charges": "24.72", "closing": "-848.72"},
+    "Cyd Clark": {
+        **ZERO,
+        "opening": "-1236.00",
+        "contributions": "236.00",
+        "service_charges": "30.00",
+        "closing": "-1030.00",
+    },
+}
 
 
 # --- the setting -------------------------------------------------------------------------
 
+
 def test_late_fee_percent_setting_defaults_to_off_and_round_trips(community):
     assert ok(community.api.get(community.url("/settings")))["late_fee_percent"] == "0"
-    for sent, stored in (("3", "3"), ("2.5", "2.5"), ("12.3456", "12.3456"), ("100", "100"),
-                         ("0", "0"), (7, "7")):
-        answer = ok(community.api.patch(community.url("/settings"),
-                                        json={"late_fee_percent": sent}))
+    for sent, stored in (
+        ("3", "3"),
+        ("2.5", "2.5"),
+        ("12.3456", "12.3456"),
+        ("100", "100"),
+        ("0", "0"),
+        (7, "7"),
+    ):
+        answer = ok(community.api.patch(community.url("/settings"), json={"late_fee_percent": sent}))
         assert answer["late_fee_percent"] == stored
     assert ok(community.api.get(community.url("/settings")))["late_fee_percent"] == "7"
 
@@ -126,8 +160,7 @@ def test_late_fee_percent_setting_defaults_to_off_and_round_trips(community):
 @pytest.mark.parametrize("value", ["100.0001", "101", "-1", "1.23456", "abc", True, "", [3]])
 def test_late_fee_percent_out_of_range_or_too_precise_is_400(community, value):
     if value == "":  # empty is "none": off, like null
-        answer = ok(community.api.patch(community.url("/settings"),
-                                        json={"late_fee_percent": value}))
+        answer = ok(community.api.patch(community.url("/settings"), json={"late_fee_percent": value}))
         assert answer["late_fee_percent"] == "0"
         return
     response = community.api.patch(community.url("/settings"), json={"late_fee_percent": value})
@@ -155,16 +188,21 @@ def test_settings_page_sets_the_late_fee(client, community):
 
 # --- through the close -------------------------------------------------------------------
 
+
 def test_close_charges_late_fees_exactly(closed_world):
     w = closed_world
     assert w.rows(w.q1) == Q1
     assert w.rows(w.q2) == Q2
     assert w.rows(w.q3) == Q3
     assert w.fees(w.q1) == []
-    assert w.fees(w.q2) == [(w.bea, "24.00", "Late fee", "3", "800.00", "2026-06-30"),
-                            (w.cyd, "36.00", "Late fee", "3", "1200.00", "2026-06-30")]
-    assert w.fees(w.q3) == [(w.bea, "24.72", "Late fee", "3", "824.00", "2026-09-30"),
-                            (w.cyd, "30.00", "Late fee", "3", "1000.00", "2026-09-30")]
+    assert w.fees(w.q2) == [
+        (w.bea, "24.00", "Late fee", "3", "800.00", "2026-06-30"),
+        (w.cyd, "36.00", "Late fee", "3", "1200.00", "2026-06-30"),
+    ]
+    assert w.fees(w.q3) == [
+        (w.bea, "24.72", "Late fee", "3", "824.00", "2026-09-30"),
+        (w.cyd, "30.00", "Late fee", "3", "1000.00", "2026-09-30"),
+    ]
 
 
 def test_late_fees_are_in_the_journal_and_the_audit_log(closed_world, scoped):
@@ -175,13 +213,17 @@ def test_late_fees_are_in_the_journal_and_the_audit_log(closed_world, scoped):
             select(Posting.account, Posting.member_id, Posting.category, Posting.amount_cents)
             .join(JournalEntry, JournalEntry.id == Posting.entry_id)
             .where(JournalEntry.source_type == "late_fee", JournalEntry.period_id == w.q2)
-            .order_by(Posting.id)).all()
-    assert sorted(legs, key=lambda x: (x[0], x[3])) == sorted([
-        ("Income:ServiceCharges", None, None, -2400), (f"Members:{w.bea}", w.bea,
-                                                       "service_charge", 2400),
-        ("Income:ServiceCharges", None, None, -3600), (f"Members:{w.cyd}", w.cyd,
-                                                       "service_charge", 3600)],
-        key=lambda x: (x[0], x[3]))
+            .order_by(Posting.id)
+        ).all()
+    assert sorted(legs, key=lambda x: (x[0], x[3])) == sorted(
+        [
+            ("Income:ServiceCharges", None, None, -2400),
+            (f"Members:{w.bea}", w.bea, "service_charge", 2400),
+            ("Income:ServiceCharges", None, None, -3600),
+            (f"Members:{w.cyd}", w.cyd, "service_charge", 3600),
+        ],
+        key=lambda x: (x[0], x[3]),
+    )
     entries = ok(w.api.get(w.url(f"/audit?period_id={w.q2}")))
     entries = entries if isinstance(entries, list) else entries.get("entries", entries)
     fee_entries = [e for e in entries if e["action"] == "late_fees"]
@@ -194,18 +236,21 @@ def test_an_open_period_shows_no_late_fee_and_a_reclose_charges_it_once(closed_w
     w.reopen(w.q2)
     open_rows = w.rows(w.q2)
     assert {name: row["service_charges"] for name, row in open_rows.items()} == {
-        "Ada Admin": "0.00", "Bea Brown": "0.00", "Cyd Clark": "0.00"}
+        "Ada Admin": "0.00",
+        "Bea Brown": "0.00",
+        "Cyd Clark": "0.00",
+    }
     assert open_rows["Cyd Clark"]["closing"] == "-1200.00"
     assert w.fees(w.q2) == []
     assert w.sheet(w.q3)["stale"] is True
 
-    w.close(w.q2)   # re-close, and the downstream recompute of Q3
+    w.close(w.q2)  # re-close, and the downstream recompute of Q3
     assert w.rows(w.q2) == Q2
     assert w.rows(w.q3) == Q3
     assert len(w.fees(w.q2)) == 2 and len(w.fees(w.q3)) == 2
 
     w.reopen(w.q2)
-    w.close(w.q2)   # and again: still charged once
+    w.close(w.q2)  # and again: still charged once
     assert w.rows(w.q2) == Q2 and w.rows(w.q3) == Q3
     assert len(w.fees(w.q2)) == 2
 
@@ -215,13 +260,26 @@ def test_a_correction_upstream_recomputes_later_late_fees(closed_world):
     w.reopen(w.q1)
     w.pay(w.q1, w.bea, "500.00", "2026-03-15")
     w.close(w.q1)
-    assert w.rows(w.q1)["Bea Brown"] == {**ZERO, "contributions": "500.00",
-                                         "allocated": "1000.00", "closing": "-500.00"}
-    assert w.rows(w.q2) == {**Q2, "Bea Brown": {
-        **ZERO, "opening": "-500.00", "contributions": "200.00", "service_charges": "9.00",
-        "closing": "-309.00"}}
-    assert w.rows(w.q3) == {**Q3, "Bea Brown": {
-        **ZERO, "opening": "-309.00", "service_charges": "9.27", "closing": "-318.27"}}
+    assert w.rows(w.q1)["Bea Brown"] == {
+        **ZERO,
+        "contributions": "500.00",
+        "allocated": "1000.00",
+        "closing": "-500.00",
+    }
+    assert w.rows(w.q2) == {
+        **Q2,
+        "Bea Brown": {
+            **ZERO,
+            "opening": "-500.00",
+            "contributions": "200.00",
+            "service_charges": "9.00",
+            "closing": "-309.00",
+        },
+    }
+    assert w.rows(w.q3) == {
+        **Q3,
+        "Bea Brown": {**ZERO, "opening": "-309.00", "service_charges": "9.27", "closing": "-318.27"},
+    }
     assert [f[:2] for f in w.fees(w.q2)] == [(w.bea, "9.00"), (w.cyd, "36.00")]
     assert [f[:2] for f in w.fees(w.q3)] == [(w.bea, "9.27"), (w.cyd, "30.00")]
 
@@ -232,23 +290,27 @@ def test_turning_the_late_fee_off_and_reclosing_removes_it(closed_world):
     w.reopen(w.q2)
     w.close(w.q2)
     assert w.fees(w.q2) == [] and w.fees(w.q3) == []
-    assert w.closings(w.q3)[w.bea] == "-800.00"        # −1,000 + 200, no fees
-    assert w.closings(w.q3)[w.cyd] == "-964.00"        # −1,200 + 236
+    assert w.closings(w.q3)[w.bea] == "-800.00"  # −1,000 + 200, no fees
+    assert w.closings(w.q3)[w.cyd] == "-964.00"  # −1,200 + 236
 
 
 def test_admins_cannot_edit_or_void_a_late_fee(closed_world):
     w = closed_world
-    fee_id = next(c["id"] for c in ok(w.api.get(w.url(f"/periods/{w.q2}/charges")))
-                  if c.get("kind") == "late_fee")
-    for response in (w.api.patch(w.url(f"/charges/{fee_id}"), json={"amount": "1.00"}),
-                     w.api.delete(w.url(f"/charges/{fee_id}"))):
+    fee_id = next(
+        c["id"] for c in ok(w.api.get(w.url(f"/periods/{w.q2}/charges"))) if c.get("kind") == "late_fee"
+    )
+    for response in (
+        w.api.patch(w.url(f"/charges/{fee_id}"), json={"amount": "1.00"}),
+        w.api.delete(w.url(f"/charges/{fee_id}")),
+    ):
         assert response.status_code == 409
         assert "late fee" in response.get_json()["error"]["message"].lower()
     refused = w.api.delete(w.url(f"/charges/{fee_id}"), headers={"Accept-Language": "ru"})
     assert refused.status_code == 409
     assert refused.get_json()["error"]["message"] == (
         "Пени начисляются при закрытии: измените записи периода или настройку пеней, затем "
-        "закройте период снова.")
+        "закройте период снова."
+    )
     assert w.fees(w.q2)[0][1] == "24.00"
 
 
@@ -262,21 +324,24 @@ def test_statement_shows_the_late_fee_with_its_arithmetic(closed_world, client):
     csv = client.get(w.community.page(f"/me/periods/{w.q2}/statement.csv?member_id={w.cyd}"))
     assert "Late fee: 3% of €1,200.00 overdue = €36.00" in csv.get_data(as_text=True)
     lines = ok(w.api.get(w.url(f"/periods/{w.q2}/balances/{w.cyd}")))["lines"]
-    assert [(c["description"], c["amount"], c["late_fee_percent"], c["overdue"])
-            for c in lines["service_charges"]] == [("Late fee", "36.00", "3", "1200.00")]
+    assert [
+        (c["description"], c["amount"], c["late_fee_percent"], c["overdue"]) for c in lines["service_charges"]
+    ] == [("Late fee", "36.00", "3", "1200.00")]
 
 
 # --- the correction preview --------------------------------------------------------------
 
+
 def table_counts(scoped, community_id):
     with scoped(community_id):
-        counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-                  for model in (JournalEntry, Posting, ServiceCharge, BalanceSnapshot,
-                                AuditEntry)}
-        counts["statuses"] = sorted(db.session.execute(
-            select(Period.id, Period.status, Period.stale)).all())
-        counts["voided"] = db.session.scalar(select(func.count()).select_from(ServiceCharge)
-                                             .where(ServiceCharge.voided_at.is_not(None)))
+        counts = {
+            model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (JournalEntry, Posting, ServiceCharge, BalanceSnapshot, AuditEntry)
+        }
+        counts["statuses"] = sorted(db.session.execute(select(Period.id, Period.status, Period.stale)).all())
+        counts["voided"] = db.session.scalar(
+            select(func.count()).select_from(ServiceCharge).where(ServiceCharge.voided_at.is_not(None))
+        )
     return counts
 
 
@@ -289,17 +354,46 @@ def test_preview_shows_each_change_by_hand_and_writes_nothing(closed_world, scop
     preview = ok(w.preview(w.q1))
 
     assert table_counts(scoped, w.community.id) == before
-    assert preview == {"periods": [
-        {"id": w.q1, "name": "2026 Q1", "rows": [
-            {"member_id": w.bea, "closing_before": "-1000.00", "closing_after": "-500.00",
-             "change": "500.00"}]},
-        {"id": w.q2, "name": "2026 Q2", "rows": [
-            {"member_id": w.bea, "closing_before": "-824.00", "closing_after": "-309.00",
-             "change": "515.00"}]},
-        {"id": w.q3, "name": "2026 Q3", "rows": [
-            {"member_id": w.bea, "closing_before": "-848.72", "closing_after": "-318.27",
-             "change": "530.45"}]},
-    ]}
+    assert preview == {
+        "periods": [
+            {
+                "id": w.q1,
+                "name": "2026 Q1",
+                "rows": [
+                    {
+                        "member_id": w.bea,
+                        "closing_before": "-1000.00",
+                        "closing_after": "-500.00",
+                        "change": "500.00",
+                    }
+                ],
+            },
+            {
+                "id": w.q2,
+                "name": "2026 Q2",
+                "rows": [
+                    {
+                        "member_id": w.bea,
+                        "closing_before": "-824.00",
+                        "closing_after": "-309.00",
+                        "change": "515.00",
+                    }
+                ],
+            },
+            {
+                "id": w.q3,
+                "name": "2026 Q3",
+                "rows": [
+                    {
+                        "member_id": w.bea,
+                        "closing_before": "-848.72",
+                        "closing_after": "-318.27",
+                        "change": "530.45",
+                    }
+                ],
+            },
+        ]
+    }
 
 
 def test_preview_equals_what_the_close_then_writes(closed_world):
@@ -307,8 +401,9 @@ def test_preview_equals_what_the_close_then_writes(closed_world):
     ok(w.api.patch(w.url("/settings"), json={"late_fee_percent": "7.5"}))  # fees change too
     w.reopen(w.q1)
     w.pay(w.q1, w.bea, "500.00", "2026-03-15")
-    w.post(f"/periods/{w.q1}/charges", member_id=w.cyd, amount="12.34", date="2026-03-01",
-           description="Gate key")
+    w.post(
+        f"/periods/{w.q1}/charges", member_id=w.cyd, amount="12.34", date="2026-03-01", description="Gate key"
+    )
     before = {p: w.closings(p) for p in (w.q1, w.q2, w.q3)}
     before[w.q1] = {w.ada: "0.00", w.bea: "-1000.00", w.cyd: "-1200.00"}  # as Q1's close wrote
 
@@ -340,8 +435,7 @@ def test_preview_of_a_period_that_is_not_open_is_409(closed_world):
 def test_preview_of_a_period_that_cannot_be_closed_names_the_category(closed_world):
     w = closed_world
     w.reopen(w.q2)
-    w.post(f"/periods/{w.q2}/expenses", amount="10.00", date="2026-05-01",
-           payment_type="Snow removal")
+    w.post(f"/periods/{w.q2}/expenses", amount="10.00", date="2026-05-01", payment_type="Snow removal")
     response = w.preview(w.q2)
     assert response.status_code == 409
     assert "Snow removal" in response.get_json()["error"]["message"]
@@ -350,16 +444,19 @@ def test_preview_of_a_period_that_cannot_be_closed_names_the_category(closed_wor
 def test_preview_with_nothing_changed_lists_no_rows(closed_world):
     w = closed_world
     w.reopen(w.q2)
-    assert ok(w.preview(w.q2)) == {"periods": [{"id": w.q2, "name": "2026 Q2", "rows": []},
-                                               {"id": w.q3, "name": "2026 Q3", "rows": []}]}
+    assert ok(w.preview(w.q2)) == {
+        "periods": [{"id": w.q2, "name": "2026 Q2", "rows": []}, {"id": w.q3, "name": "2026 Q3", "rows": []}]
+    }
 
 
 def test_preview_is_admin_only_and_tenant_scoped(closed_world, owner, other_community, client):
     w = closed_world
     w.reopen(w.q1)
     assert w.preview(w.q1, owner.api).status_code == 403
-    assert other_community.api.get(
-        f"/api/c/{other_community.slug}/periods/{w.q1}/recompute-preview").status_code == 404
+    assert (
+        other_community.api.get(f"/api/c/{other_community.slug}/periods/{w.q1}/recompute-preview").status_code
+        == 404
+    )
     assert w.preview(w.q1, w.api.as_(None)).status_code == 401
     assert w.api.get(w.url("/periods/999999/recompute-preview")).status_code == 404
     login(client, owner.email)
@@ -379,14 +476,15 @@ def test_reopened_period_page_loads_the_preview_panel(closed_world, client):
     assert f'hx-get="/c/maple/periods/{w.q1}/recompute-preview"' in page
     assert 'hx-trigger="load"' in page
 
-    panel = client.get(w.community.page(f"/periods/{w.q1}/recompute-preview"),
-                       headers={"HX-Request": "true"})
+    panel = client.get(w.community.page(f"/periods/{w.q1}/recompute-preview"), headers={"HX-Request": "true"})
     text = panel.get_data(as_text=True)
     assert panel.status_code == 200 and "<html" not in text
     assert "Bea Brown" in text and "Cyd Clark" not in text
-    for before, after, change in (("-€1,000.00", "-€500.00", "+€500.00"),
-                                  ("-€824.00", "-€309.00", "+€515.00"),
-                                  ("-€848.72", "-€318.27", "+€530.45")):
+    for before, after, change in (
+        ("-€1,000.00", "-€500.00", "+€500.00"),
+        ("-€824.00", "-€309.00", "+€515.00"),
+        ("-€848.72", "-€318.27", "+€530.45"),
+    ):
         assert before in text and after in text and change in text
 
     # a closed period's page offers no panel

@@ -4,6 +4,7 @@ A member may have no email and no user: the treasurer keeps their money all the 
 removed member keeps every record and balance but is a stranger to the community from the
 moment of removal. The last joined admin can be neither removed nor demoted.
 """
+
 import re
 
 import pytest
@@ -27,16 +28,25 @@ def add(community, **body):
 
 # --- members without an account ------------------------------------------------------------
 
+
 def test_a_member_with_only_a_name_has_no_account_and_no_invite(app, community):
     with app.extensions["mail"].record_messages() as outbox:
         nina = ok(add(community, name="Nina North", role="owner"), 201)
 
-    assert nina == {"id": nina["id"], "name": "Nina North", "email": None, "role": "owner",
-                    "joined": False, "removed": False}
+    assert nina == {
+        "id": nina["id"],
+        "name": "Nina North",
+        "email": None,
+        "role": "owner",
+        "joined": False,
+        "removed": False,
+    }
     assert outbox == []
     listed = ok(community.api.get(community.url("/members")))
     assert [(m["name"], m["email"], m["removed"]) for m in listed] == [
-        ("Ada Admin", "admin@example.org", False), ("Nina North", None, False)]
+        ("Ada Admin", "admin@example.org", False),
+        ("Nina North", None, False),
+    ]
 
 
 def test_several_members_may_have_no_email_and_an_empty_email_is_none(community):
@@ -61,21 +71,24 @@ def test_an_email_is_unique_in_a_community_ignoring_case(community):
     ok(add(community, name="Nina North", email="nina@example.org", role="owner"), 201)
 
     assert fields(add(community, name="Nina Again", email="NINA@example.ORG", role="owner")) == {
-        "email": ["This email is already a member."]}
+        "email": ["This email is already a member."]
+    }
 
 
 def test_giving_a_member_without_an_account_an_email_invites_them(app, client, community):
     nina = ok(add(community, name="Nina North", role="owner"), 201)
 
     with app.extensions["mail"].record_messages() as outbox:
-        patched = ok(community.api.patch(community.url(f"/members/{nina['id']}"),
-                                         json={"email": "nina@example.org"}))
+        patched = ok(
+            community.api.patch(community.url(f"/members/{nina['id']}"), json={"email": "nina@example.org"})
+        )
 
     assert patched["email"] == "nina@example.org" and patched["joined"] is False
     assert patched["invite_url"] in outbox[0].body
     assert [m.recipients for m in outbox] == [["nina@example.org"]]
-    joined = ok(client.post(f"/api/invites/{token_of(patched['invite_url'])}/accept",
-                            json={"password": PASSWORD}))
+    joined = ok(
+        client.post(f"/api/invites/{token_of(patched['invite_url'])}/accept", json={"password": PASSWORD})
+    )
     me = ok(client.get("/api/me", headers={"Authorization": f"Bearer {joined['token']}"}))
     assert [(m["community"], m["member_id"]) for m in me["memberships"]] == [("maple", nina["id"])]
 
@@ -83,8 +96,7 @@ def test_giving_a_member_without_an_account_an_email_invites_them(app, client, c
 def test_a_patch_that_does_not_change_the_email_answers_no_invite(community):
     nina = ok(add(community, name="Nina North", role="owner"), 201)
 
-    patched = ok(community.api.patch(community.url(f"/members/{nina['id']}"),
-                                     json={"name": "Nina N. North"}))
+    patched = ok(community.api.patch(community.url(f"/members/{nina['id']}"), json={"name": "Nina N. North"}))
 
     assert "invite_url" not in patched and patched["email"] is None
 
@@ -92,81 +104,161 @@ def test_a_patch_that_does_not_change_the_email_answers_no_invite(community):
 def test_a_changed_email_before_joining_replaces_the_invite_link(client, community):
     nina = ok(add(community, name="Nina North", email="nina@example.org", role="owner"), 201)
 
-    patched = ok(community.api.patch(community.url(f"/members/{nina['id']}"),
-                                     json={"email": "nina.north@example.org"}))
+    patched = ok(
+        community.api.patch(community.url(f"/members/{nina['id']}"), json={"email": "nina.north@example.org"})
+    )
 
     assert patched["invite_url"] != nina["invite_url"]
-    old = client.post(f"/api/invites/{token_of(nina['invite_url'])}/accept",
-                      json={"password": PASSWORD})
+    old = client.post(f"/api/invites/{token_of(nina['invite_url'])}/accept", json={"password": PASSWORD})
     assert old.status_code == 404
-    ok(client.post(f"/api/invites/{token_of(patched['invite_url'])}/accept",
-                   json={"password": PASSWORD}))
+    ok(client.post(f"/api/invites/{token_of(patched['invite_url'])}/accept", json={"password": PASSWORD}))
 
 
 def test_the_email_cannot_be_changed_after_joining(community, owner):
-    assert fields(community.api.patch(community.url(f"/members/{owner.id}"),
-                                      json={"email": None})) == {"email": [
-        "This member has joined; their email is their login and only they can change it."]}
+    assert fields(community.api.patch(community.url(f"/members/{owner.id}"), json={"email": None})) == {
+        "email": ["This member has joined; their email is their login and only they can change it."]
+    }
 
 
 def test_a_member_without_an_account_on_an_exact_balance_sheet(community):
     api, url = community.api, community.url
     ada = community.admin_member_id
     nina = ok(add(community, name="Nina North", role="owner"), 201)["id"]
-    ok(api.post(url("/properties"), json={"label": "Plot 1", "share_weight": "3",
-                                          "owner_member_id": nina}), 201)
-    ok(api.post(url("/properties"), json={"label": "Plot 2", "share_weight": "1",
-                                          "owner_member_id": ada}), 201)
-    period = ok(api.post(url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}), 201)["id"]
+    ok(
+        api.post(url("/properties"), json={"label": "Plot 1", "share_weight": "3", "owner_member_id": nina}),
+        201,
+    )
+    ok(
+        api.post(url("/properties"), json={"label": "Plot 2", "share_weight": "1", "owner_member_id": ada}),
+        201,
+    )
+    period = ok(
+        api.post(
+            url("/periods"), json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+        ),
+        201,
+    )["id"]
     records = url(f"/periods/{period}")
-    ok(api.post(records + "/budget-items", json={
-        "payment_type": "Security", "budgeted_cost": "120.00", "strategy": "proportional"}), 201)
-    ok(api.post(records + "/expenses", json={
-        "amount": "100.01", "date": "2026-01-15", "payment_type": "Security"}), 201)
-    ok(api.post(records + "/expenses", json={
-        "amount": "20.00", "date": "2026-02-01", "payment_type": "Security",
-        "paid_by_member_id": nina}), 201)
-    ok(api.post(records + "/contributions", json={
-        "member_id": nina, "amount": "50.00", "date": "2026-01-10"}), 201)
-    ok(api.post(records + "/charges", json={
-        "member_id": nina, "amount": "5.00", "date": "2026-03-01", "description": "Gate key"}), 201)
+    ok(
+        api.post(
+            records + "/budget-items",
+            json={"payment_type": "Security", "budgeted_cost": "120.00", "strategy": "proportional"},
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            records + "/expenses", json={"amount": "100.01", "date": "2026-01-15", "payment_type": "Security"}
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            records + "/expenses",
+            json={
+                "amount": "20.00",
+                "date": "2026-02-01",
+                "payment_type": "Security",
+                "paid_by_member_id": nina,
+            },
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            records + "/contributions", json={"member_id": nina, "amount": "50.00", "date": "2026-01-10"}
+        ),
+        201,
+    )
+    ok(
+        api.post(
+            records + "/charges",
+            json={"member_id": nina, "amount": "5.00", "date": "2026-03-01", "description": "Gate key"},
+        ),
+        201,
+    )
 
     sheet = ok(api.get(records + "/balance-sheet"))
 
     # Security 120.01 over weights 3:1 → 90.0075 and 30.0025 → 90.01 and 30.00 (sum 120.01).
     # Nina: 0 + 50.00 + 20.00 − 90.01 − 0 − 5.00 = −25.01; Ada: −30.00.
-    keys = ("member_id", "name", "opening", "contributions", "paid_expenses", "allocated",
-            "usage", "service_charges", "closing")
+    keys = (
+        "member_id",
+        "name",
+        "opening",
+        "contributions",
+        "paid_expenses",
+        "allocated",
+        "usage",
+        "service_charges",
+        "closing",
+    )
     assert [{k: r[k] for k in keys} for r in sheet["rows"]] == [
-        {"member_id": ada, "name": "Ada Admin", "opening": "0.00", "contributions": "0.00",
-         "paid_expenses": "0.00", "allocated": "30.00", "usage": "0.00",
-         "service_charges": "0.00", "closing": "-30.00"},
-        {"member_id": nina, "name": "Nina North", "opening": "0.00", "contributions": "50.00",
-         "paid_expenses": "20.00", "allocated": "90.01", "usage": "0.00",
-         "service_charges": "5.00", "closing": "-25.01"}]
+        {
+            "member_id": ada,
+            "name": "Ada Admin",
+            "opening": "0.00",
+            "contributions": "0.00",
+            "paid_expenses": "0.00",
+            "allocated": "30.00",
+            "usage": "0.00",
+            "service_charges": "0.00",
+            "closing": "-30.00",
+        },
+        {
+            "member_id": nina,
+            "name": "Nina North",
+            "opening": "0.00",
+            "contributions": "50.00",
+            "paid_expenses": "20.00",
+            "allocated": "90.01",
+            "usage": "0.00",
+            "service_charges": "5.00",
+            "closing": "-25.01",
+        },
+    ]
     assert {k: sheet["totals"][k] for k in keys[2:]} == {
-        "opening": "0.00", "contributions": "50.00", "paid_expenses": "20.00",
-        "allocated": "120.01", "usage": "0.00", "service_charges": "5.00", "closing": "-55.01"}
+        "opening": "0.00",
+        "contributions": "50.00",
+        "paid_expenses": "20.00",
+        "allocated": "120.01",
+        "usage": "0.00",
+        "service_charges": "5.00",
+        "closing": "-55.01",
+    }
 
 
 # --- removing a member ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def with_history(community, owner):
     """Olga (joined owner) paid 40.00 in 2026 Q1; Ada owns the only property."""
     api, url = community.api, community.url
-    ok(api.post(url("/properties"), json={"label": "Plot 1", "share_weight": "1",
-                                          "owner_member_id": community.admin_member_id}), 201)
-    period = ok(api.post(url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}), 201)["id"]
-    contribution = ok(api.post(url(f"/periods/{period}/contributions"), json={
-        "member_id": owner.id, "amount": "40.00", "date": "2026-01-10"}), 201)["id"]
+    ok(
+        api.post(
+            url("/properties"),
+            json={"label": "Plot 1", "share_weight": "1", "owner_member_id": community.admin_member_id},
+        ),
+        201,
+    )
+    period = ok(
+        api.post(
+            url("/periods"), json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+        ),
+        201,
+    )["id"]
+    contribution = ok(
+        api.post(
+            url(f"/periods/{period}/contributions"),
+            json={"member_id": owner.id, "amount": "40.00", "date": "2026-01-10"},
+        ),
+        201,
+    )["id"]
     return period, contribution
 
 
-def test_a_removed_members_token_is_a_strangers_at_once(app, community, owner, other_community,
-                                                        with_history):
+def test_a_removed_members_token_is_a_strangers_at_once(app, community, owner, other_community, with_history):
     period, _ = with_history
     assert ok(owner.api.get(community.url("/periods")))  # before: a member
 
@@ -174,7 +266,8 @@ def test_a_removed_members_token_is_a_strangers_at_once(app, community, owner, o
 
     theirs = owner.api.get(community.url(f"/periods/{period}/balance-sheet"))
     strangers = owner.api.as_(other_community.admin_token).get(
-        community.url(f"/periods/{period}/balance-sheet"))
+        community.url(f"/periods/{period}/balance-sheet")
+    )
     assert theirs.status_code == strangers.status_code == 404
     assert theirs.get_json() == strangers.get_json()
     assert owner.api.get(community.url("/members")).status_code == 404
@@ -199,16 +292,14 @@ def test_a_removed_member_keeps_their_records_and_balance(community, owner, with
     assert community.api.delete(community.url(f"/members/{owner.id}")).status_code == 204
 
     listed = ok(community.api.get(community.url("/members")))
-    assert [(m["name"], m["removed"]) for m in listed] == [("Ada Admin", False),
-                                                           ("Olga Owner", True)]
+    assert [(m["name"], m["removed"]) for m in listed] == [("Ada Admin", False), ("Olga Owner", True)]
     sheet = ok(community.api.get(community.url(f"/periods/{period}/balance-sheet")))
     olga = next(r for r in sheet["rows"] if r["member_id"] == owner.id)
     assert (olga["name"], olga["contributions"], olga["closing"]) == ("Olga Owner", "40.00", "40.00")
     contributions = ok(community.api.get(community.url(f"/periods/{period}/contributions")))
     assert [(c["id"], c["amount"]) for c in contributions] == [(contribution, "40.00")]
     # Correcting their old record is fine; it stays theirs.
-    fixed = ok(community.api.patch(community.url(f"/contributions/{contribution}"),
-                                   json={"amount": "45.00"}))
+    fixed = ok(community.api.patch(community.url(f"/contributions/{contribution}"), json={"amount": "45.00"}))
     assert (fixed["member_id"], fixed["amount"]) == (owner.id, "45.00")
 
 
@@ -218,36 +309,67 @@ def test_a_removed_member_cannot_be_given_new_records(community, owner, with_his
     records = community.url(f"/periods/{period}")
     message = ["Olga Owner was removed from this community."]
 
-    assert fields(community.api.post(records + "/contributions", json={
-        "member_id": owner.id, "amount": "1.00", "date": "2026-01-11"})) == {"member_id": message}
-    assert fields(community.api.post(records + "/charges", json={
-        "member_id": owner.id, "amount": "1.00", "date": "2026-01-11",
-        "description": "Key"})) == {"member_id": message}
-    assert fields(community.api.post(records + "/expenses", json={
-        "amount": "1.00", "date": "2026-01-11", "payment_type": "Security",
-        "paid_by_member_id": owner.id})) == {"paid_by_member_id": message}
-    other = ok(community.api.post(records + "/contributions", json={
-        "member_id": community.admin_member_id, "amount": "1.00", "date": "2026-01-11"}), 201)
-    assert fields(community.api.patch(community.url(f"/contributions/{other['id']}"),
-                                      json={"member_id": owner.id})) == {"member_id": message}
-    assert fields(community.api.post(community.url("/properties"), json={
-        "label": "Plot 9", "share_weight": "1", "owner_member_id": owner.id})) == {
-        "owner_member_id": message}
+    assert fields(
+        community.api.post(
+            records + "/contributions", json={"member_id": owner.id, "amount": "1.00", "date": "2026-01-11"}
+        )
+    ) == {"member_id": message}
+    assert fields(
+        community.api.post(
+            records + "/charges",
+            json={"member_id": owner.id, "amount": "1.00", "date": "2026-01-11", "description": "Key"},
+        )
+    ) == {"member_id": message}
+    assert fields(
+        community.api.post(
+            records + "/expenses",
+            json={
+                "amount": "1.00",
+                "date": "2026-01-11",
+                "payment_type": "Security",
+                "paid_by_member_id": owner.id,
+            },
+        )
+    ) == {"paid_by_member_id": message}
+    other = ok(
+        community.api.post(
+            records + "/contributions",
+            json={"member_id": community.admin_member_id, "amount": "1.00", "date": "2026-01-11"},
+        ),
+        201,
+    )
+    assert fields(
+        community.api.patch(community.url(f"/contributions/{other['id']}"), json={"member_id": owner.id})
+    ) == {"member_id": message}
+    assert fields(
+        community.api.post(
+            community.url("/properties"),
+            json={"label": "Plot 9", "share_weight": "1", "owner_member_id": owner.id},
+        )
+    ) == {"owner_member_id": message}
 
 
 def test_removal_is_refused_while_they_own_active_properties(community, owner):
     api, url = community.api, community.url
-    plot_2 = ok(api.post(url("/properties"), json={"label": "Plot 2", "share_weight": "1",
-                                                   "owner_member_id": owner.id}), 201)["id"]
-    ok(api.post(url("/properties"), json={"label": "Plot 10", "share_weight": "1",
-                                          "owner_member_id": owner.id}), 201)
+    plot_2 = ok(
+        api.post(
+            url("/properties"), json={"label": "Plot 2", "share_weight": "1", "owner_member_id": owner.id}
+        ),
+        201,
+    )["id"]
+    ok(
+        api.post(
+            url("/properties"), json={"label": "Plot 10", "share_weight": "1", "owner_member_id": owner.id}
+        ),
+        201,
+    )
 
     refused = api.delete(url(f"/members/{owner.id}"))
 
     assert refused.status_code == 409
     assert refused.get_json()["error"]["message"] == (
-        "Olga Owner still owns Plot 10, Plot 2. Give them another owner, or mark them "
-        "inactive, first.")
+        "Olga Owner still owns Plot 10, Plot 2. Give them another owner, or mark them inactive, first."
+    )
     assert ok(api.get(url(f"/members/{owner.id}")))["removed"] is False
     ok(api.patch(url("/properties/" + str(plot_2)), json={"active": False}))
     ok(api.patch(url(f"/properties/{plot_2 + 1}"), json={"owner_member_id": community.admin_member_id}))
@@ -255,7 +377,8 @@ def test_removal_is_refused_while_they_own_active_properties(community, owner):
     assert api.delete(url(f"/members/{owner.id}")).status_code == 204
     # The inactive plot stays theirs (history), but cannot become active under them again.
     assert fields(api.patch(url(f"/properties/{plot_2}"), json={"active": True})) == {
-        "owner_member_id": ["Olga Owner was removed from this community."]}
+        "owner_member_id": ["Olga Owner was removed from this community."]
+    }
     ok(api.patch(url(f"/properties/{plot_2}"), json={"share_weight": "2"}))
 
 
@@ -276,10 +399,15 @@ def test_a_removed_invited_members_link_stops_working(client, community):
 
     assert community.api.delete(community.url(f"/members/{nina['id']}")).status_code == 204
 
-    assert client.post(f"/api/invites/{token_of(nina['invite_url'])}/accept",
-                       json={"password": PASSWORD}).status_code == 404
+    assert (
+        client.post(
+            f"/api/invites/{token_of(nina['invite_url'])}/accept", json={"password": PASSWORD}
+        ).status_code
+        == 404
+    )
     assert fields(add(community, name="Nina", email="nina@example.org", role="owner")) == {
-        "email": ["This email belongs to a removed member."]}
+        "email": ["This email belongs to a removed member."]
+    }
 
 
 def test_removing_another_communitys_member_is_not_found(community, other_community):
@@ -288,8 +416,7 @@ def test_removing_another_communitys_member_is_not_found(community, other_commun
     response = community.api.delete(community.url(f"/members/{stranger['id']}"))
 
     assert response.status_code == 404
-    assert ok(other_community.api.get(other_community.url(f"/members/{stranger['id']}")))[
-        "removed"] is False
+    assert ok(other_community.api.get(other_community.url(f"/members/{stranger['id']}")))["removed"] is False
 
 
 def test_an_owner_cannot_remove_a_member(community, owner):
@@ -301,6 +428,7 @@ def test_an_owner_cannot_remove_a_member(community, owner):
 
 
 # --- the last joined admin -------------------------------------------------------------------
+
 
 def test_the_last_admin_cannot_be_removed(community):
     response = community.api.delete(community.url(f"/members/{community.admin_member_id}"))
@@ -314,19 +442,22 @@ def test_an_invited_admin_who_has_not_joined_does_not_count(community):
     ok(add(community, name="Ivan Invited", email="ivan@example.org", role="admin"), 201)
     ok(add(community, name="Nora No-account", role="admin"), 201)
 
-    assert community.api.patch(community.url(f"/members/{community.admin_member_id}"),
-                               json={"role": "owner"}).status_code == 409
-    assert community.api.delete(
-        community.url(f"/members/{community.admin_member_id}")).status_code == 409
+    assert (
+        community.api.patch(
+            community.url(f"/members/{community.admin_member_id}"), json={"role": "owner"}
+        ).status_code
+        == 409
+    )
+    assert community.api.delete(community.url(f"/members/{community.admin_member_id}")).status_code == 409
 
 
 def test_with_a_second_joined_admin_one_may_step_down_then_the_other_may_not(community):
-    bea, bea_token = invite_and_join(community.api, community.slug, "Bea Board",
-                                     "bea@example.org", role="admin")
+    bea, bea_token = invite_and_join(
+        community.api, community.slug, "Bea Board", "bea@example.org", role="admin"
+    )
     bea_api = community.api.as_(bea_token)
 
-    ok(bea_api.patch(community.url(f"/members/{community.admin_member_id}"),
-                     json={"role": "owner"}))
+    ok(bea_api.patch(community.url(f"/members/{community.admin_member_id}"), json={"role": "owner"}))
 
     response = bea_api.patch(community.url(f"/members/{bea['id']}"), json={"role": "owner"})
     assert response.status_code == 409
@@ -334,8 +465,9 @@ def test_with_a_second_joined_admin_one_may_step_down_then_the_other_may_not(com
 
 
 def test_an_admin_may_remove_another_joined_admin(community):
-    bea, bea_token = invite_and_join(community.api, community.slug, "Bea Board",
-                                     "bea@example.org", role="admin")
+    bea, bea_token = invite_and_join(
+        community.api, community.slug, "Bea Board", "bea@example.org", role="admin"
+    )
 
     assert community.api.delete(community.url(f"/members/{bea['id']}")).status_code == 204
     assert community.api.as_(bea_token).get(community.url("/members")).status_code == 404
@@ -357,29 +489,35 @@ def _row(html: str, name: str) -> str:
 
 
 def test_the_page_adds_a_member_with_only_a_name_then_gives_an_email(admin_client, community):
-    added = admin_client.post(community.page("/members/"), headers=HTMX,
-                              data={"name": "Nina North", "email": "", "role": "owner"})
+    added = admin_client.post(
+        community.page("/members/"), headers=HTMX, data={"name": "Nina North", "email": "", "role": "owner"}
+    )
 
     assert added.status_code == 200
     html = added.get_data(as_text=True)
     assert "Nina North was added without an account." in html
     assert "Invite link" not in html
-    assert re.search(r"<td>Nina North</td>\s*<td>—</td>\s*<td>owner</td>\s*<td>no account</td>",
-                     _row(html, "Nina North"))
+    assert re.search(
+        r"<td>Nina North</td>\s*<td>—</td>\s*<td>owner</td>\s*<td>no account</td>", _row(html, "Nina North")
+    )
 
-    nina = next(m for m in ok(community.api.get(community.url("/members")))
-                if m["name"] == "Nina North")
+    nina = next(m for m in ok(community.api.get(community.url("/members"))) if m["name"] == "Nina North")
     edit = admin_client.get(community.page(f"/members/{nina['id']}/edit"))
     assert 'name="email" type="email"' in edit.get_data(as_text=True)
-    saved = admin_client.post(community.page(f"/members/{nina['id']}"), headers=HTMX,
-                              data={"name": "Nina North", "email": "nina@example.org",
-                                    "role": "owner"})
+    saved = admin_client.post(
+        community.page(f"/members/{nina['id']}"),
+        headers=HTMX,
+        data={"name": "Nina North", "email": "nina@example.org", "role": "owner"},
+    )
 
     assert saved.status_code == 200
     row = saved.get_data(as_text=True)
     assert re.search(r"<td>nina@example.org</td>\s*<td>owner</td>\s*<td>invited", row)
-    assert re.search(r'value="http://levy\.test/invite/[\w-]+" aria-label="Invite link for '
-                     r'Nina North"', row)
+    assert re.search(
+        r'value="http://levy\.test/invite/[\w-]+" aria-label="Invite link for '
+        r'Nina North"',
+        row,
+    )
 
 
 def test_the_page_removes_a_member_after_confirmation(admin_client, community, owner):

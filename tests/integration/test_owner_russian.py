@@ -13,6 +13,7 @@ Q1 2026 (Jan–Mar), closed:
     Ольга pays 1 234.56 on 10.01.2026 → closing −1 234.56 (to pay 1 234,56 ₽)
     Борис pays nothing                → closing −2 469.12
 """
+
 import io
 import re
 
@@ -51,21 +52,32 @@ class World:
 def world(community):
     w = World(community)
     ok(w.api.patch(w.url("/settings"), json={"currency": "RUB"}))
-    member, _ = invite_and_join(community.api, community.slug, "Ольга Петрова",
-                                "olga@example.org")
+    member, _ = invite_and_join(community.api, community.slug, "Ольга Петрова", "olga@example.org")
     w.olga = member["id"]
-    w.boris = w.post("/members", name="Борис Иванов", email="boris@example.org",
-                     role="owner")["id"]
+    w.boris = w.post("/members", name="Борис Иванов", email="boris@example.org", role="owner")["id"]
     w.post("/properties", label="Участок 12", share_weight="1", owner_member_id=w.olga)
     w.post("/properties", label="Участок 14", share_weight="1", owner_member_id=w.boris)
-    w.q1 = w.post("/periods", name="1 квартал", start_date="2026-01-01",
-                  end_date="2026-03-31")["id"]
-    w.post(f"/periods/{w.q1}/budget-items", payment_type="Охрана", strategy="proportional",
-           budgeted_cost="5000.00")
-    w.post(f"/periods/{w.q1}/expenses", payment_type="Охрана", amount="4938.24",
-           date="2026-01-15", vendor="ЧОП Рубеж")
-    w.post(f"/periods/{w.q1}/contributions", member_id=w.olga, amount="1234.56",
-           date="2026-01-10", comment="Перевод за январь")
+    w.q1 = w.post("/periods", name="1 квартал", start_date="2026-01-01", end_date="2026-03-31")["id"]
+    w.post(
+        f"/periods/{w.q1}/budget-items",
+        payment_type="Охрана",
+        strategy="proportional",
+        budgeted_cost="5000.00",
+    )
+    w.post(
+        f"/periods/{w.q1}/expenses",
+        payment_type="Охрана",
+        amount="4938.24",
+        date="2026-01-15",
+        vendor="ЧОП Рубеж",
+    )
+    w.post(
+        f"/periods/{w.q1}/contributions",
+        member_id=w.olga,
+        amount="1234.56",
+        date="2026-01-10",
+        comment="Перевод за январь",
+    )
     w.post(f"/periods/{w.q1}/close")
     return w
 
@@ -94,7 +106,7 @@ def test_owner_dashboard_in_russian(world, olga):
     assert "Мои взносы" in page and "10.01.2026" in page
     assert "01.01.2026 – 31.03.2026" in page
     assert "Откуда этот долг?" in page
-    assert "владелец в этом товариществе" in page      # the role in words, not "owner"
+    assert "владелец в этом товариществе" in page  # the role in words, not "owner"
     for english in ("You owe", "Balance now", "Payments I made", "owner of this community"):
         assert english not in page
 
@@ -116,8 +128,10 @@ def test_statement_page_in_russian(world, olga):
     assert "+ Взносы 1 234,56 ₽" in page
     assert "Перевод за январь" in page and "10.01.2026" in page
     # The split in words and Russian numbers: no "proportional", decimal commas.
-    assert ("Охрана · Участок 12 · пропорционально доле доля 1 из 2 × итого 4 938,24 ₽ "
-            "= ровно 2 469,1200, округлено до 2 469,12 ₽") in page
+    assert (
+        "Охрана · Участок 12 · пропорционально доле доля 1 из 2 × итого 4 938,24 ₽ "
+        "= ровно 2 469,1200, округлено до 2 469,12 ₽"
+    ) in page
     assert "Минус — к оплате товариществу" in page
     assert "закрыт" in page
     for code in ("proportional", "Opening balance", "closed"):
@@ -162,8 +176,9 @@ def test_statement_csv_header_follows_the_reader_and_numbers_stay_machine(world,
 
     en = ok(olga.get(f"/c/maple/me/periods/{world.q1}/statement.csv?lang=en"))
     assert en.get_data(as_text=True).splitlines()[0].startswith("section,date,description,")
-    assert "contribution,2026-01-10,Перевод за январь,,,,,,,,1234.56" in \
-        en.get_data(as_text=True).splitlines()
+    assert (
+        "contribution,2026-01-10,Перевод за январь,,,,,,,,1234.56" in en.get_data(as_text=True).splitlines()
+    )
 
 
 def test_history_in_russian(world, olga):
@@ -194,23 +209,41 @@ def test_reminders_and_receivables_pages_in_russian(world, admin):
     assert "2 должника, долг 3 703,68 ₽" in receivables
     assert "окончен 31.03.2026" in receivables
 
-    confirm = visible(ok(admin.post("/c/maple/receivables/remind", data={
-        "member_ids": [str(world.olga), str(world.boris)]})))
+    confirm = visible(
+        ok(
+            admin.post(
+                "/c/maple/receivables/remind", data={"member_ids": [str(world.olga), str(world.boris)]}
+            )
+        )
+    )
     assert "Отправить 2 напоминания?" in confirm
 
 
-@pytest.mark.parametrize(("count", "words"), [
-    (1, "1 должник"), (2, "2 должника"), (5, "5 должников"), (11, "11 должников"),
-    (21, "21 должник"), (22, "22 должника")])
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (1, "1 должник"),
+        (2, "2 должника"),
+        (5, "5 должников"),
+        (11, "11 должников"),
+        (21, "21 должник"),
+        (22, "22 должника"),
+    ],
+)
 def test_russian_plural_forms(app, count, words):
     with app.test_request_context("/c/maple/?lang=ru"):
-        text = ngettext("%(num)d member in debt, %(total)s in all",
-                        "%(num)d members in debt, %(total)s in all", count, total="1 ₽")
+        text = ngettext(
+            "%(num)d member in debt, %(total)s in all",
+            "%(num)d members in debt, %(total)s in all",
+            count,
+            total="1 ₽",
+        )
     assert text == f"{words}, всего 1 ₽"
 
 
-@pytest.mark.parametrize(("count", "words"), [
-    (1, "1 из 1 участка"), (3, "1 из 3 участков"), (21, "1 из 21 участка")])
+@pytest.mark.parametrize(
+    ("count", "words"), [(1, "1 из 1 участка"), (3, "1 из 3 участков"), (21, "1 из 21 участка")]
+)
 def test_share_of_properties_in_russian(app, count, words):
     with app.test_request_context("/?lang=ru"):
         text = ngettext("1 of %(num)d property", "1 of %(num)d properties", count)

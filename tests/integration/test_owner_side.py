@@ -23,6 +23,7 @@ Q2 2026 (Apr–Jun), open:
     Olga: −1032 + 2000 − 4000 = −3032  → −€30.32
     Bea:  −4319 − 3000        = −7319  → −€73.19
 """
+
 import csv
 import io
 import re
@@ -63,30 +64,62 @@ def world(community, owner):
     w.olga = owner.id
     w.bea = w.post("/members", name="Bea Brown", email="bea@example.org", role="owner")["id"]
     w.flat1 = w.post("/properties", label="Flat 1", share_weight="3", owner_member_id=w.olga)["id"]
-    w.garage1 = w.post("/properties", label="Garage 1", share_weight="1",
-                       owner_member_id=w.olga)["id"]
+    w.garage1 = w.post("/properties", label="Garage 1", share_weight="1", owner_member_id=w.olga)["id"]
     w.flat2 = w.post("/properties", label="Flat 2", share_weight="3", owner_member_id=w.bea)["id"]
     w.q1 = w.post("/periods", name="Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
-    w.post(f"/periods/{w.q1}/budget-items", payment_type="Security", strategy="proportional",
-           budgeted_cost="120.00")
-    w.post(f"/periods/{w.q1}/budget-items", payment_type="Garbage", strategy="fixed_fee",
-           budgeted_cost="1.00")
-    w.post(f"/periods/{w.q1}/expenses", payment_type="Security", amount="100.01",
-           date="2026-01-15", vendor="Guard Co")
-    w.post(f"/periods/{w.q1}/expenses", payment_type="Garbage", amount="1.00",
-           date="2026-02-01", vendor="Bins Ltd")
-    w.post(f"/periods/{w.q1}/contributions", member_id=w.olga, amount="50.00",
-           date="2026-01-10", comment="January transfer")
-    w.post(f"/periods/{w.q1}/charges", member_id=w.olga, amount="2.50", date="2026-02-10",
-           description="Key")
+    w.post(
+        f"/periods/{w.q1}/budget-items",
+        payment_type="Security",
+        strategy="proportional",
+        budgeted_cost="120.00",
+    )
+    w.post(
+        f"/periods/{w.q1}/budget-items", payment_type="Garbage", strategy="fixed_fee", budgeted_cost="1.00"
+    )
+    w.post(
+        f"/periods/{w.q1}/expenses",
+        payment_type="Security",
+        amount="100.01",
+        date="2026-01-15",
+        vendor="Guard Co",
+    )
+    w.post(
+        f"/periods/{w.q1}/expenses",
+        payment_type="Garbage",
+        amount="1.00",
+        date="2026-02-01",
+        vendor="Bins Ltd",
+    )
+    w.post(
+        f"/periods/{w.q1}/contributions",
+        member_id=w.olga,
+        amount="50.00",
+        date="2026-01-10",
+        comment="January transfer",
+    )
+    w.post(f"/periods/{w.q1}/charges", member_id=w.olga, amount="2.50", date="2026-02-10", description="Key")
     w.post(f"/periods/{w.q1}/close")
     w.q2 = w.post("/periods", name="Q2", start_date="2026-04-01", end_date="2026-06-30")["id"]
-    w.post(f"/periods/{w.q2}/budget-items", payment_type="Security", strategy="proportional",
-           budgeted_cost="80.00")
-    w.post(f"/periods/{w.q2}/expenses", payment_type="Security", amount="70.00",
-           date="2026-04-15", vendor="Guard Co")
-    w.post(f"/periods/{w.q2}/contributions", member_id=w.olga, amount="20.00",
-           date="2026-04-02", comment="April transfer")
+    w.post(
+        f"/periods/{w.q2}/budget-items",
+        payment_type="Security",
+        strategy="proportional",
+        budgeted_cost="80.00",
+    )
+    w.post(
+        f"/periods/{w.q2}/expenses",
+        payment_type="Security",
+        amount="70.00",
+        date="2026-04-15",
+        vendor="Guard Co",
+    )
+    w.post(
+        f"/periods/{w.q2}/contributions",
+        member_id=w.olga,
+        amount="20.00",
+        date="2026-04-02",
+        comment="April transfer",
+    )
     ok(w.api.patch(w.url("/settings"), json={"payment_details": PAYMENT_DETAILS}))
     return w
 
@@ -117,6 +150,7 @@ def assert_csp_clean(html: str):
 
 # --- the owner's dashboard ----------------------------------------------------------------
 
+
 def test_owner_dashboard_shows_balance_now_in_red_and_the_next_step(world, owner_browser):
     html = text(ok(owner_browser.get(page("/"))))
 
@@ -133,22 +167,21 @@ def test_owner_dashboard_shows_balance_now_in_red_and_the_next_step(world, owner
 def test_owner_dashboard_shows_what_changed_payments_properties_and_history(world, owner_browser):
     html = text(ok(owner_browser.get(page("/"))))
 
-    changed = html[html.index('id="since-last"'):html.index('id="my-payments"')]
+    changed = html[html.index('id="since-last"') : html.index('id="my-payments"')]
     assert "since Q2" not in changed and "What changed since Q1" in changed
-    assert '<span class="amount debt">-€10.32</span>' in changed      # Q1's closing
-    assert "€20.00" in changed and "€40.00" in changed                # paid in; share of costs
-    payments = html[html.index('id="my-payments"'):html.index('id="my-properties"')]
-    assert payments.index("€20.00") < payments.index("€50.00")        # newest first
+    assert '<span class="amount debt">-€10.32</span>' in changed  # Q1's closing
+    assert "€20.00" in changed and "€40.00" in changed  # paid in; share of costs
+    payments = html[html.index('id="my-payments"') : html.index('id="my-properties"')]
+    assert payments.index("€20.00") < payments.index("€50.00")  # newest first
     assert "Apr 2, 2026" in payments and "Jan 10, 2026" in payments
-    properties = html[html.index('id="my-properties"'):]
+    properties = html[html.index('id="my-properties"') :]
     assert "Flat 1" in properties and "Garage 1" in properties and "Flat 2" not in properties
     assert 'data-closing="-10.32"' in html and 'data-closing="-30.32"' in html
-    assert f'href="/c/maple/me/periods/{world.q2}/statement"' in html   # "why"
+    assert f'href="/c/maple/me/periods/{world.q2}/statement"' in html  # "why"
 
 
 def test_credit_is_green_and_there_is_nothing_to_pay(world, owner_browser):
-    world.post(f"/periods/{world.q2}/contributions", member_id=world.olga, amount="40.32",
-               date="2026-04-20")
+    world.post(f"/periods/{world.q2}/contributions", member_id=world.olga, amount="40.32", date="2026-04-20")
 
     html = text(ok(owner_browser.get(page("/"))))
 
@@ -165,15 +198,25 @@ def test_dashboard_without_periods_says_so(community, owner, owner_browser):
 
 def test_a_person_in_two_communities_sees_each_ones_own_balance(app, world, other_community):
     # Olga already has an account (she is in maple): she joins birch logged in as herself.
-    invited = other_community.api.post(other_community.url("/members"), json={
-        "name": "Olga Owner", "email": "owner@example.org", "role": "owner"})
+    invited = other_community.api.post(
+        other_community.url("/members"),
+        json={"name": "Olga Owner", "email": "owner@example.org", "role": "owner"},
+    )
     member = invited.get_json()
-    olga = ok(app.test_client().post("/api/tokens", json={
-        "email": "owner@example.org", "password": PASSWORD}), 201).get_json()["token"]
-    ok(app.test_client().post(f"/api/invites/{member['invite_url'].rsplit('/', 1)[-1]}/accept",
-                              json={}, headers={"Authorization": f"Bearer {olga}"}))
-    prop = other_community.api.post(other_community.url("/properties"), json={
-        "label": "Box 9", "share_weight": "1", "owner_member_id": member["id"]})
+    olga = ok(
+        app.test_client().post("/api/tokens", json={"email": "owner@example.org", "password": PASSWORD}), 201
+    ).get_json()["token"]
+    ok(
+        app.test_client().post(
+            f"/api/invites/{member['invite_url'].rsplit('/', 1)[-1]}/accept",
+            json={},
+            headers={"Authorization": f"Bearer {olga}"},
+        )
+    )
+    prop = other_community.api.post(
+        other_community.url("/properties"),
+        json={"label": "Box 9", "share_weight": "1", "owner_member_id": member["id"]},
+    )
     assert prop.status_code == 201
     browser = app.test_client()
     login(browser, "owner@example.org")
@@ -187,6 +230,7 @@ def test_a_person_in_two_communities_sees_each_ones_own_balance(app, world, othe
 
 # --- why do I owe this: the statement ------------------------------------------------------
 
+
 def test_why_redirects_to_the_statement_of_the_current_period(world, owner_browser):
     response = owner_browser.get(page("/me/why"))
 
@@ -197,8 +241,8 @@ def test_why_redirects_to_the_statement_of_the_current_period(world, owner_brows
 def test_statement_lists_every_line_with_weights_and_the_rounding_cent(world, owner_browser):
     html = text(ok(owner_browser.get(page(f"/me/periods/{world.q1}/statement"))))
 
-    assert "Why my balance is <span class=\"amount debt\">-€10.32</span>" in html
-    shares = html[html.index('id="share-lines"'):html.index('id="usage"')]
+    assert 'Why my balance is <span class="amount debt">-€10.32</span>' in html
+    shares = html[html.index('id="share-lines"') : html.index('id="usage"')]
     rows = re.findall(r"<tr>(.*?)</tr>", shares, re.S)
     flat = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r)).strip() for r in rows]
     assert flat[1:] == [
@@ -223,19 +267,22 @@ def test_open_period_statement_opens_with_the_previous_closing(world, owner_brow
     html = text(ok(owner_browser.get(page(f"/me/periods/{world.q2}/statement"))))
 
     assert "Provisional" in html
-    opening = html[html.index('<section id="opening">'):html.index('<section id="contributions">')]
+    opening = html[html.index('<section id="opening">') : html.index('<section id="contributions">')]
     assert f'href="/c/maple/me/periods/{world.q1}/statement">Q1</a>' in opening
     assert "-€10.32" in opening
-    assert "Why my balance is <span class=\"amount debt\">-€30.32</span>" in html
+    assert 'Why my balance is <span class="amount debt">-€30.32</span>' in html
 
 
 # --- history -----------------------------------------------------------------------------
+
 
 def test_history_service_reads_snapshots_and_computes_open_periods(app, world):
     with app.app_context(), community_scope(world.community.id):
         points = history.member_history(world.olga)
         assert [(p.period.name, p.opening, p.closing, p.provisional) for p in points] == [
-            ("Q1", 0, -1032, False), ("Q2", -1032, -3032, True)]
+            ("Q1", 0, -1032, False),
+            ("Q2", -1032, -3032, True),
+        ]
         bea = history.member_history(world.bea)
         assert [p.closing for p in bea] == [-4319, -7319]
 
@@ -244,11 +291,12 @@ def test_history_page_has_a_table_and_an_svg_chart(world, owner_browser):
     html = text(ok(owner_browser.get(page("/me/history"))))
 
     rows = re.findall(r'<tr data-period-id="(\d+)">(.*?)</tr>', html, re.S)
-    assert [int(id_) for id_, _ in rows] == [world.q2, world.q1]   # newest first
-    closings = [re.search(r'class="amount closing"><span class="amount debt">([^<]+)<', r).group(1)
-                for _, r in rows]
+    assert [int(id_) for id_, _ in rows] == [world.q2, world.q1]  # newest first
+    closings = [
+        re.search(r'class="amount closing"><span class="amount debt">([^<]+)<', r).group(1) for _, r in rows
+    ]
     assert closings == ["-€30.32", "-€10.32"]
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert svg.count('<g class="debt"') == 2
     assert 'fill="currentColor"' in svg
     assert_csp_clean(html)
@@ -256,14 +304,14 @@ def test_history_page_has_a_table_and_an_svg_chart(world, owner_browser):
 
 # --- statement downloads -----------------------------------------------------------------
 
+
 def test_statement_csv_is_exact(world, owner_browser):
     response = ok(owner_browser.get(page(f"/me/periods/{world.q1}/statement.csv")))
 
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert text(response).splitlines() == [
-        "section,date,description,property,strategy,basis,basis_total,unit_rate,total,rounding,"
-        "amount",
+        "section,date,description,property,strategy,basis,basis_total,unit_rate,total,rounding,amount",
         "opening,,No earlier period,,,,,,,,0.00",
         "contribution,2026-01-10,January transfer,,,,,,,,50.00",
         "allocated,,Garbage,Flat 1,fixed_fee,1,3,,1.00,0.01,-0.34",
@@ -288,6 +336,7 @@ def test_statement_pdf_downloads(world, owner_browser):
 
 # --- transparency ------------------------------------------------------------------------
 
+
 def test_owner_sees_only_their_own_data_when_the_sheet_is_not_shared(world, owner_browser):
     assert owner_browser.get(page(f"/me/periods/{world.q1}/balance-sheet")).status_code == 403
     assert owner_browser.get(page(f"/me/periods/{world.q1}/balance-sheet.csv")).status_code == 403
@@ -301,9 +350,9 @@ def test_owner_sees_closed_balance_sheets_when_the_community_shares_them(world, 
 
     html = text(ok(owner_browser.get(page(f"/me/periods/{world.q1}/balance-sheet"))))
     assert "Bea Brown" in html and "-€43.19" in html
-    budget = html[html.index('id="budget"'):]
+    budget = html[html.index('id="budget"') :]
     assert "Security" in budget and "€120.00" in budget and "€100.01" in budget
-    assert "€19.99" in budget                                        # variance
+    assert "€19.99" in budget  # variance
     csv_text = text(ok(owner_browser.get(page(f"/me/periods/{world.q1}/balance-sheet.csv"))))
     assert "Bea Brown,0.00,0.00,0.00,43.19,0.00,0.00,0.00,0.00,-43.19" in csv_text
     # Shared books include the open period's provisional sheet (one rule with the API),
@@ -319,8 +368,16 @@ def test_admin_sees_every_balance_sheet(world, admin_browser):
         assert admin_browser.get(page(f"/me/periods/{period_id}/balance-sheet")).status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/me/periods/{q1}/statement", "/me/periods/{q1}/statement.csv",
-                                  "/me/periods/{q1}/statement.pdf", "/me/history", "/me/why"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/me/periods/{q1}/statement",
+        "/me/periods/{q1}/statement.csv",
+        "/me/periods/{q1}/statement.pdf",
+        "/me/history",
+        "/me/why",
+    ],
+)
 def test_an_owner_never_sees_another_members_statement(world, owner_browser, other_community, path):
     url = page(path.format(q1=world.q1))
     stranger = other_community.admin_member_id
@@ -340,8 +397,10 @@ def test_an_admin_reads_any_members_statement(world, admin_browser):
 
 
 def test_periods_of_another_community_are_not_found(world, owner_browser, other_community):
-    theirs = other_community.api.post(other_community.url("/periods"), json={
-        "name": "Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}).get_json()["id"]
+    theirs = other_community.api.post(
+        other_community.url("/periods"),
+        json={"name": "Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+    ).get_json()["id"]
 
     for path in ("statement", "statement.csv", "statement.pdf", "balance-sheet"):
         assert owner_browser.get(page(f"/me/periods/{theirs}/{path}")).status_code == 404
@@ -356,22 +415,24 @@ def test_pages_redirect_to_login_when_logged_out(world, app):
 
 # --- reminders ---------------------------------------------------------------------------
 
+
 def test_reminder_preview_lists_members_in_debt_with_amounts(world, admin_browser):
     html = text(ok(admin_browser.get(page("/reminders"))))
 
     rows = re.findall(r'<tr data-member-id="(\d+)"[^>]*>(.*?)</tr>', html, re.S)
-    assert [int(id_) for id_, _ in rows] == [world.bea, world.olga]   # largest debt first
+    assert [int(id_) for id_, _ in rows] == [world.bea, world.olga]  # largest debt first
     assert "€73.19" in rows[0][1] and "€30.32" in rows[1][1]
     assert "Ada Admin" not in "".join(r for _, r in rows)
-    assert "IBAN DE89" in html                                        # the message preview
+    assert "IBAN DE89" in html  # the message preview
     assert_csp_clean(html)
 
 
 def test_send_records_and_mails_reminders_and_skips_them_the_same_day(app, world, admin_browser):
     mail = app.extensions["mail"]
     with mail.record_messages() as outbox:
-        response = admin_browser.post(page("/reminders"),
-                                      data={"member_ids": [str(world.bea), str(world.olga)]})
+        response = admin_browser.post(
+            page("/reminders"), data={"member_ids": [str(world.bea), str(world.olga)]}
+        )
     assert response.status_code == 302
     assert sorted(m.recipients[0] for m in outbox) == ["bea@example.org", "owner@example.org"]
     olga_mail = next(m for m in outbox if m.recipients == ["owner@example.org"])
@@ -379,21 +440,23 @@ def test_send_records_and_mails_reminders_and_skips_them_the_same_day(app, world
     assert "Reference: Olga Owner Flat 1, Garage 1" in olga_mail.body
     assert "http://levy.test/c/maple/" in olga_mail.body
     with app.app_context(), community_scope(world.community.id):
-        reminders = db.session.execute(
-            select(Reminder).order_by(Reminder.member_id)).scalars().all()
-        assert [(r.member_id, r.amount_cents, r.email, r.sent_on) for r in reminders] == sorted([
-            (world.olga, 3032, "owner@example.org", date.today()),
-            (world.bea, 7319, "bea@example.org", date.today())])
+        reminders = db.session.execute(select(Reminder).order_by(Reminder.member_id)).scalars().all()
+        assert [(r.member_id, r.amount_cents, r.email, r.sent_on) for r in reminders] == sorted(
+            [
+                (world.olga, 3032, "owner@example.org", date.today()),
+                (world.bea, 7319, "bea@example.org", date.today()),
+            ]
+        )
 
     html = text(admin_browser.get(page("/reminders")))
     assert "Sent 2 reminders." in html
-    sent = html[html.index('id="sent-reminders"'):]
+    sent = html[html.index('id="sent-reminders"') :]
     assert sent.count(i18n.date(date.today(), "en")) == 2
     assert "sent today" in html and "Everyone in debt has been reminded today." in html
 
     with mail.record_messages() as outbox:
         again = admin_browser.post(page("/reminders"), data={"member_ids": [str(world.olga)]})
-    assert again.status_code == 422          # no longer offered: already reminded today
+    assert again.status_code == 422  # no longer offered: already reminded today
     assert outbox == []
     with app.app_context(), community_scope(world.community.id):
         assert len(db.session.execute(select(Reminder)).all()) == 2
@@ -401,8 +464,10 @@ def test_send_records_and_mails_reminders_and_skips_them_the_same_day(app, world
 
 def test_the_service_never_reminds_a_member_twice_the_same_day(app, world, admin_browser):
     from app.services import jobs, reminders
+
     with app.test_request_context(), community_scope(world.community.id):
         from flask import g
+
         g.community_id = world.community.id
         job = reminders.queue([world.olga])[0]
         db.session.commit()  # the caller owns the transaction, then queues the job
@@ -425,27 +490,29 @@ def test_owner_sees_the_reminder_date_on_the_dashboard(world, admin_browser, own
 def test_owners_cannot_preview_or_send_reminders(app, world, owner_browser):
     with app.extensions["mail"].record_messages() as outbox:
         assert owner_browser.get(page("/reminders")).status_code == 403
-        assert owner_browser.post(page("/reminders"),
-                                  data={"member_ids": [str(world.bea)]}).status_code == 403
+        assert (
+            owner_browser.post(page("/reminders"), data={"member_ids": [str(world.bea)]}).status_code == 403
+        )
     assert outbox == []
 
 
 # --- the admin dashboard -----------------------------------------------------------------
+
 
 def test_admin_dashboard_shows_the_open_period_fund_debtors_and_jobs(world, admin_browser):
     admin_browser.post(page("/reminders"), data={"member_ids": [str(world.bea)]})
 
     html = text(ok(admin_browser.get(page("/"))))
 
-    overview = html[html.index('id="community-overview"'):]
+    overview = html[html.index('id="community-overview"') :]
     assert "Q2" in overview and "provisional" in overview
     # Fund: paid in 50 + 20, spent 100.01 + 1 + 70 from the fund → −101.01.
     assert 'id="fund-cash"><span class="amount debt">-€101.01</span>' in overview
-    debtors = overview[overview.index('id="top-debtors"'):overview.index('id="recent-jobs"')]
+    debtors = overview[overview.index('id="top-debtors"') : overview.index('id="recent-jobs"')]
     assert debtors.index("Bea Brown") < debtors.index("Olga Owner")
     assert "-€73.19" in debtors and "-€30.32" in debtors
     assert "2 members in debt, €103.51 in all" in debtors
-    jobs = overview[overview.index('id="recent-jobs"'):]
+    jobs = overview[overview.index('id="recent-jobs"') :]
     assert "Payment reminders" in jobs and "Q1" in jobs and jobs.count("done") == 2
     # An admin without properties gets no "my balance" block.
     assert 'id="my-money"' not in html
@@ -458,6 +525,7 @@ def test_pdf_without_a_unicode_font_falls_back_to_latin_helvetica(app, world):
     from app.models import Community, Member, Period
     from app.services import statements
     from app.web.owner import documents
+
     with app.test_request_context(), community_scope(world.community.id):
         g.community = db.session.get(Community, world.community.id)
         member = db.session.get(Member, world.olga)
@@ -474,16 +542,16 @@ def test_chart_geometry_puts_debt_below_and_credit_above_the_zero_line():
     from types import SimpleNamespace
 
     from app.ledger.balances import BalanceRow
+
     period = SimpleNamespace(name="P")
-    points = [history.Point(period, BalanceRow(1, c, 0, 0, 0, 0, 0), False)
-              for c in (-3000, 1000, 0)]
+    points = [history.Point(period, BalanceRow(1, c, 0, 0, 0, 0, 0), False) for c in (-3000, 1000, 0)]
 
     chart = history.chart(points, width=640, height=240)
 
     debt, credit, zero = chart.bars
     assert (debt.css, credit.css, zero.css) == ("debt", "credit", "zero")
-    assert debt.y == chart.zero_y and debt.height > 0                 # hangs below the line
-    assert credit.y + credit.height == chart.zero_y                  # stands on the line
-    assert round(debt.height / credit.height, 6) == 3                 # to scale
+    assert debt.y == chart.zero_y and debt.height > 0  # hangs below the line
+    assert credit.y + credit.height == chart.zero_y  # stands on the line
+    assert round(debt.height / credit.height, 6) == 3  # to scale
     assert zero.height == 0
     assert all(bar.labelled for bar in chart.bars)

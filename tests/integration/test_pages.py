@@ -1,4 +1,5 @@
 """Server-rendered pages and htmx fragments (SPEC §6), and the API's own documentation."""
+
 import re
 
 import pytest
@@ -20,20 +21,26 @@ def _text(response) -> str:
 
 
 def _property(community, label="Plot 1", share_weight="12.5"):
-    response = community.api.post(community.url("/properties"), json={
-        "label": label, "share_weight": share_weight, "owner_member_id": community.admin_member_id})
+    response = community.api.post(
+        community.url("/properties"),
+        json={"label": label, "share_weight": share_weight, "owner_member_id": community.admin_member_id},
+    )
     assert response.status_code == 201
     return response.get_json()
 
 
 # --- public pages -------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("path", "heading"), [
-    ("/", "<h1>Levy</h1>"),
-    ("/login", "<h1>Log in</h1>"),
-    ("/signup", "<h1>Sign up your community</h1>"),
-    ("/reset", "<h1>Reset your password</h1>"),
-])
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/", "<h1>Levy</h1>"),
+        ("/login", "<h1>Log in</h1>"),
+        ("/signup", "<h1>Sign up your community</h1>"),
+        ("/reset", "<h1>Reset your password</h1>"),
+    ],
+)
 def test_public_pages_render(client, path, heading):
     response = client.get(path)
 
@@ -50,6 +57,7 @@ def test_pages_load_no_inline_script(client):
 
 # --- members ---------------------------------------------------------------------------------
 
+
 def test_members_page_lists_members(admin_client, community, owner):
     page = _text(admin_client.get(community.page("/members/")))
 
@@ -59,9 +67,11 @@ def test_members_page_lists_members(admin_client, community, owner):
 
 
 def test_htmx_invite_answers_the_section_with_the_new_row_and_invite_link(admin_client, community):
-    response = admin_client.post(community.page("/members/"), headers=HTMX,
-                                 data={"name": "Nina Neighbour", "email": "nina@example.org",
-                                       "role": "owner"})
+    response = admin_client.post(
+        community.page("/members/"),
+        headers=HTMX,
+        data={"name": "Nina Neighbour", "email": "nina@example.org", "role": "owner"},
+    )
 
     assert response.status_code == 200
     html = _text(response)
@@ -69,40 +79,53 @@ def test_htmx_invite_answers_the_section_with_the_new_row_and_invite_link(admin_
     assert "<html" not in html
     rows = [r for r in re.findall(r'<tr id="member-\d+">.*?</tr>', html, re.S) if "Nina" in r]
     assert len(rows) == 1
-    assert re.search(r"<td>Nina Neighbour</td>\s*<td>nina@example.org</td>\s*<td>owner</td>\s*"
-                     r"<td>invited</td>", rows[0])
+    assert re.search(
+        r"<td>Nina Neighbour</td>\s*<td>nina@example.org</td>\s*<td>owner</td>\s*"
+        r"<td>invited</td>",
+        rows[0],
+    )
     assert re.search(r'value="http://levy\.test/invite/[\w-]+" aria-label="Invite link"', html)
     assert response.headers["Vary"].startswith("HX-Request")
 
 
 def test_htmx_invite_with_a_bad_email_shows_the_error_at_the_field(admin_client, community):
-    response = admin_client.post(community.page("/members/"), headers=HTMX,
-                                 data={"name": "Nina", "email": "not-an-email", "role": "owner"})
+    response = admin_client.post(
+        community.page("/members/"),
+        headers=HTMX,
+        data={"name": "Nina", "email": "not-an-email", "role": "owner"},
+    )
 
     assert response.status_code == 422
     html = _text(response)
-    assert re.search(r'<input aria-describedby="email-errors" aria-invalid="true" id="email"[^>]*'
-                     r'value="not-an-email">\s*<span id="email-errors">\s*'
-                     r'<small class="field-error">Enter a valid email address.</small>', html)
-    assert "nina" not in [m["name"].lower() for m in
-                          community.api.get(community.url("/members")).get_json()]
+    assert re.search(
+        r'<input aria-describedby="email-errors" aria-invalid="true" id="email"[^>]*'
+        r'value="not-an-email">\s*<span id="email-errors">\s*'
+        r'<small class="field-error">Enter a valid email address.</small>',
+        html,
+    )
+    assert "nina" not in [m["name"].lower() for m in community.api.get(community.url("/members")).get_json()]
 
 
 def test_invite_without_htmx_redirects_back_to_the_members_page(admin_client, community):
-    response = admin_client.post(community.page("/members/"),
-                                 data={"name": "Nina", "email": "nina@example.org", "role": "owner"})
+    response = admin_client.post(
+        community.page("/members/"), data={"name": "Nina", "email": "nina@example.org", "role": "owner"}
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/c/maple/members/"
 
 
 def test_inline_edit_of_a_member_role(admin_client, community):
-    nina = community.api.post(community.url("/members"),
-                              json={"name": "Nina", "email": "nina@example.org"}).get_json()
+    nina = community.api.post(
+        community.url("/members"), json={"name": "Nina", "email": "nina@example.org"}
+    ).get_json()
 
     edit = admin_client.get(community.page(f"/members/{nina['id']}/edit"), headers=HTMX)
-    saved = admin_client.post(community.page(f"/members/{nina['id']}"), headers=HTMX,
-                              data={"name": "Nina N.", "email": "nina@example.org", "role": "admin"})
+    saved = admin_client.post(
+        community.page(f"/members/{nina['id']}"),
+        headers=HTMX,
+        data={"name": "Nina N.", "email": "nina@example.org", "role": "admin"},
+    )
 
     assert 'class="editing"' in _text(edit)
     assert saved.status_code == 200
@@ -111,10 +134,18 @@ def test_inline_edit_of_a_member_role(admin_client, community):
 
 # --- properties ------------------------------------------------------------------------------
 
+
 def test_htmx_add_property_answers_the_section_with_the_new_row(admin_client, community):
-    response = admin_client.post(community.page("/properties/"), headers=HTMX, data={
-        "label": "Garage 12", "share_weight": "18.75",
-        "owner_member_id": str(community.admin_member_id), "active": "y"})
+    response = admin_client.post(
+        community.page("/properties/"),
+        headers=HTMX,
+        data={
+            "label": "Garage 12",
+            "share_weight": "18.75",
+            "owner_member_id": str(community.admin_member_id),
+            "active": "y",
+        },
+    )
 
     assert response.status_code == 200
     html = _text(response)
@@ -137,13 +168,22 @@ def test_inline_edit_row_shows_the_current_values(admin_client, community):
 def test_inline_edit_saves_and_answers_the_row(admin_client, community):
     prop = _property(community)
 
-    response = admin_client.post(community.page(f"/properties/{prop['id']}"), headers=HTMX, data={
-        "label": "Plot 1A", "share_weight": "13.0625",
-        "owner_member_id": str(community.admin_member_id), "active": "y"})
+    response = admin_client.post(
+        community.page(f"/properties/{prop['id']}"),
+        headers=HTMX,
+        data={
+            "label": "Plot 1A",
+            "share_weight": "13.0625",
+            "owner_member_id": str(community.admin_member_id),
+            "active": "y",
+        },
+    )
 
     assert response.status_code == 200
-    assert re.search(r'<tr id="property-%d">\s*<td>Plot 1A</td>\s*<td class="amount">13.0625</td>'
-                     % prop["id"], _text(response))
+    assert re.search(
+        r'<tr id="property-%d">\s*<td>Plot 1A</td>\s*<td class="amount">13.0625</td>' % prop["id"],
+        _text(response),
+    )
     stored = community.api.get(community.url(f"/properties/{prop['id']}")).get_json()
     assert (stored["label"], stored["share_weight"], stored["active"]) == ("Plot 1A", "13.0625", True)
 
@@ -151,40 +191,65 @@ def test_inline_edit_saves_and_answers_the_row(admin_client, community):
 def test_inline_edit_with_a_bad_share_weight_is_422_with_the_error(admin_client, community):
     prop = _property(community)
 
-    response = admin_client.post(community.page(f"/properties/{prop['id']}"), headers=HTMX, data={
-        "label": "Plot 1", "share_weight": "1.00001",
-        "owner_member_id": str(community.admin_member_id), "active": "y"})
+    response = admin_client.post(
+        community.page(f"/properties/{prop['id']}"),
+        headers=HTMX,
+        data={
+            "label": "Plot 1",
+            "share_weight": "1.00001",
+            "owner_member_id": str(community.admin_member_id),
+            "active": "y",
+        },
+    )
 
     assert response.status_code == 422
-    assert re.search(r'name="share_weight" value="1.00001"[^>]*aria-invalid="true">\s*'
-                     r'<small class="field-error">Enter a number with at most four decimals.</small>',
-                     _text(response))
+    assert re.search(
+        r'name="share_weight" value="1.00001"[^>]*aria-invalid="true">\s*'
+        r'<small class="field-error">Enter a number with at most four decimals.</small>',
+        _text(response),
+    )
     assert community.api.get(community.url(f"/properties/{prop['id']}")).get_json()["share_weight"] == "12.5"
 
 
 def test_unchecking_active_deactivates_a_property(admin_client, community):
     prop = _property(community)
 
-    admin_client.post(community.page(f"/properties/{prop['id']}"), headers=HTMX, data={
-        "label": "Plot 1", "share_weight": "12.5", "owner_member_id": str(community.admin_member_id)})
+    admin_client.post(
+        community.page(f"/properties/{prop['id']}"),
+        headers=HTMX,
+        data={"label": "Plot 1", "share_weight": "12.5", "owner_member_id": str(community.admin_member_id)},
+    )
 
     assert community.api.get(community.url(f"/properties/{prop['id']}")).get_json()["active"] is False
 
 
 # --- settings --------------------------------------------------------------------------------
 
+
 def test_settings_page_saves(admin_client, community):
-    response = admin_client.post(community.page("/settings/"), data={
-        "name": "Maple Court HOA", "currency": "gbp", "payment_details": "IBAN GB00 0000",
-        "owners_see_balance_sheet": "y"}, follow_redirects=True)
+    response = admin_client.post(
+        community.page("/settings/"),
+        data={
+            "name": "Maple Court HOA",
+            "currency": "gbp",
+            "payment_details": "IBAN GB00 0000",
+            "owners_see_balance_sheet": "y",
+        },
+        follow_redirects=True,
+    )
 
     assert response.status_code == 200
     assert "Settings saved." in _text(response)
     assert 'value="Maple Court HOA"' in _text(response)
     assert community.api.get(community.url("/settings")).get_json() == {
-        "name": "Maple Court HOA", "currency": "GBP", "owners_see_balance_sheet": True,
-        "payment_details": "IBAN GB00 0000", "late_fee_percent": "0", "locale": "en",
-        **dict.fromkeys(PAYEE_FIELDS, "")}
+        "name": "Maple Court HOA",
+        "currency": "GBP",
+        "owners_see_balance_sheet": True,
+        "payment_details": "IBAN GB00 0000",
+        "late_fee_percent": "0",
+        "locale": "en",
+        **dict.fromkeys(PAYEE_FIELDS, ""),
+    }
 
 
 def test_settings_page_shows_errors_and_saves_nothing(admin_client, community):
@@ -205,6 +270,7 @@ def test_owner_cannot_open_admin_pages(client, community, owner):
 
 
 # --- the API's own documentation ------------------------------------------------------------------
+
 
 def _api_operations(app) -> set[tuple[str, str]]:
     operations = set()
@@ -244,7 +310,8 @@ def test_openapi_document_describes_request_bodies_from_the_forms(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
 
     schema = paths["/api/c/{community_slug}/properties"]["post"]["requestBody"]["content"][
-        "application/json"]["schema"]
+        "application/json"
+    ]["schema"]
     assert set(schema["properties"]) == {"label", "share_weight", "owner_member_id", "active"}
     assert set(schema["required"]) == {"label", "share_weight", "owner_member_id"}
     assert paths["/api/signup"]["post"]["responses"].keys() >= {"201", "400"}

@@ -7,6 +7,7 @@ Party not split) and Olga's plot has a Water reading. Every tab, the list and th
 read in Russian and in English: the Russian words are there, money reads `1 234,56 ₽`, and
 no code word (fixed_fee, usage_based, proportional, stale) is shown to anyone.
 """
+
 import html as html_lib
 import re
 from decimal import Decimal
@@ -14,10 +15,17 @@ from decimal import Decimal
 import pytest
 from conftest import login
 
-TABS = ("/", "/expenses", "/budget", "/readings", "/charges", "/payouts", "/adjustments",
-        "/sheet")
-TAB_WORDS = ("Взносы", "Расходы", "Смета", "Показания счётчиков", "Начисления", "Выплаты",
-             "Корректировки", "Сальдо")
+TABS = ("/", "/expenses", "/budget", "/readings", "/charges", "/payouts", "/adjustments", "/sheet")
+TAB_WORDS = (
+    "Взносы",
+    "Расходы",
+    "Смета",
+    "Показания счётчиков",
+    "Начисления",
+    "Выплаты",
+    "Корректировки",
+    "Сальдо",
+)
 CODE_WORDS = ("fixed_fee", "usage_based", "usage based", "proportional", "stale")
 
 
@@ -36,32 +44,35 @@ class World:
         self.api, self.url = community.api, community.url
         settings = self.api.patch(self.url("/settings"), json={"currency": "RUB"})
         assert settings.status_code == 200, settings.get_json()
-        self.plot1 = self.post("/properties", label="Plot 1", share_weight="1",
-                               owner_member_id=owner.id)["id"]
-        self.post("/properties", label="Plot 2", share_weight="3",
-                  owner_member_id=community.admin_member_id)
-        self.q1 = self.post("/periods", name="2026 Q1", start_date="2026-01-01",
-                            end_date="2026-03-31")["id"]
+        self.plot1 = self.post("/properties", label="Plot 1", share_weight="1", owner_member_id=owner.id)[
+            "id"
+        ]
+        self.post("/properties", label="Plot 2", share_weight="3", owner_member_id=community.admin_member_id)
+        self.q1 = self.post("/periods", name="2026 Q1", start_date="2026-01-01", end_date="2026-03-31")["id"]
         self.record("contributions", member_id=owner.id, amount="1234.56", date="2026-01-15")
-        for name, strategy, rate in (("Security", "proportional", None),
-                                     ("Road", "fixed_fee", None),
-                                     ("Water", "usage_based", "2.5"),
-                                     ("Power", "usage_based", None),
-                                     ("Party", "none", None)):
-            item = self.record("budget-items", payment_type=name, budgeted_cost="400.00",
-                               strategy=strategy, **({"unit_rate": rate} if rate else {}))
+        for name, strategy, rate in (
+            ("Security", "proportional", None),
+            ("Road", "fixed_fee", None),
+            ("Water", "usage_based", "2.5"),
+            ("Power", "usage_based", None),
+            ("Party", "none", None),
+        ):
+            item = self.record(
+                "budget-items",
+                payment_type=name,
+                budgeted_cost="400.00",
+                strategy=strategy,
+                **({"unit_rate": rate} if rate else {}),
+            )
             if name == "Water":
                 self.water = item
-        self.record("readings", property_id=self.plot1, budget_item_id=self.water,
-                    end_reading="10")
-        self.record("expenses", amount="300.00", date="2026-01-20", payment_type="Security",
-                    vendor="Guard Co")
-        self.record("charges", member_id=owner.id, amount="25.00", date="2026-02-01",
-                    description="Gate key")
-        self.record("payouts", member_id=owner.id, amount="10.00", date="2026-02-02",
-                    comment="Nails")
-        self.record("adjustments", member_id=owner.id, amount="-5.00", date="2026-02-03",
-                    reason="Old books")
+        self.record("readings", property_id=self.plot1, budget_item_id=self.water, end_reading="10")
+        self.record(
+            "expenses", amount="300.00", date="2026-01-20", payment_type="Security", vendor="Guard Co"
+        )
+        self.record("charges", member_id=owner.id, amount="25.00", date="2026-02-01", description="Gate key")
+        self.record("payouts", member_id=owner.id, amount="10.00", date="2026-02-02", comment="Nails")
+        self.record("adjustments", member_id=owner.id, amount="-5.00", date="2026-02-03", reason="Old books")
 
     def post(self, path, **json):
         response = self.api.post(self.url(path), json=json)
@@ -100,8 +111,13 @@ def test_every_tab_of_the_period_page_speaks_russian(admin, world):
     assert "Записать взнос" in pages["/"]
     assert "Поставщик" in pages["/expenses"] and "300,00 ₽" in pages["/expenses"]
     budget = pages["/budget"]
-    for line in ("Security пропорционально доле", "Road поровну на участок",
-                 "Water по тарифу 2,5", "Power по счётчикам", "Party не распределяется"):
+    for line in (
+        "Security пропорционально доле",
+        "Road поровну на участок",
+        "Water по тарифу 2,5",
+        "Power по счётчикам",
+        "Party не распределяется",
+    ):
         assert line in budget, line
     assert "По смете Фактически Отклонение Начислено" in budget
     assert "Итого 2 000,00 ₽ 300,00 ₽ 1 700,00 ₽" in budget
@@ -130,8 +146,13 @@ def test_no_code_word_on_any_period_page_in_either_language(admin, world):
         for word in CODE_WORDS:
             assert word not in listing, (lang, word)
     budget = visible_text(admin.get(world.page("/budget") + "?lang=en"))
-    for line in ("Security split by share", "Road equal per property", "Water by tariff 2.5",
-                 "Power by meter", "Party not split"):
+    for line in (
+        "Security split by share",
+        "Road equal per property",
+        "Water by tariff 2.5",
+        "Power by meter",
+        "Party not split",
+    ):
         assert line in budget, line
     # The form's choices and their help, in words too.
     assert "equal per property" in budget and "the total split equally per property" in budget
@@ -139,10 +160,11 @@ def test_no_code_word_on_any_period_page_in_either_language(admin, world):
 
 def test_an_out_of_date_period_says_so_in_a_sentence(admin, world):
     """A closed period after a reopened one: "out of date" in words, never "stale"."""
-    q2 = world.post("/periods", name="2026 Q2", start_date="2026-04-01",
-                    end_date="2026-06-30")["id"]
-    world.api.post(world.url(f"/periods/{world.q1}/budget-items"), json={
-        "payment_type": "Unused", "budgeted_cost": "1.00", "strategy": "none"})
+    q2 = world.post("/periods", name="2026 Q2", start_date="2026-04-01", end_date="2026-06-30")["id"]
+    world.api.post(
+        world.url(f"/periods/{world.q1}/budget-items"),
+        json={"payment_type": "Unused", "budgeted_cost": "1.00", "strategy": "none"},
+    )
     for period_id in (world.q1, q2):
         assert world.api.post(world.url(f"/periods/{period_id}/close")).status_code == 202
     assert admin.post(world.page("/reopen"), data={}).status_code in (200, 302)
@@ -160,42 +182,55 @@ def test_an_out_of_date_period_says_so_in_a_sentence(admin, world):
     assert "Что изменится после исправления" in reopened
     preview = visible_text(admin.get(world.page("/recompute-preview") + "?lang=ru"))
     assert "Если закрыть период «2026 Q1» сейчас" in preview
-    assert "2026 Q2 Член товарищества Было Станет Изменение" in preview or \
-        "Исходящее сальдо не меняется." in preview
+    assert (
+        "2026 Q2 Член товарищества Было Станет Изменение" in preview
+        or "Исходящее сальдо не меняется." in preview
+    )
 
 
 def test_refusals_and_form_errors_speak_russian(admin, world):
-    response = admin.post(world.page("/charges") + "?lang=ru", data={
-        "member_id": str(world.owner.id), "amount": "5", "date": "01.04.2026",
-        "description": "Поздно"})
+    response = admin.post(
+        world.page("/charges") + "?lang=ru",
+        data={"member_id": str(world.owner.id), "amount": "5", "date": "01.04.2026", "description": "Поздно"},
+    )
     assert response.status_code == 422
-    assert "Дата должна быть в пределах периода (01.01.2026 – 31.03.2026)." in \
-        visible_text(response)
+    assert "Дата должна быть в пределах периода (01.01.2026 – 31.03.2026)." in visible_text(response)
 
-    response = admin.post(world.page("/budget") + "?lang=ru", data={
-        "payment_type": "Охрана", "budgeted_cost": "10", "strategy": "fixed_fee",
-        "unit_rate": "1"})
+    response = admin.post(
+        world.page("/budget") + "?lang=ru",
+        data={"payment_type": "Охрана", "budgeted_cost": "10", "strategy": "fixed_fee", "unit_rate": "1"},
+    )
     assert response.status_code == 422
     assert "Тариф задаётся только для способа «по счётчикам»." in visible_text(response)
 
     # The API's message follows Accept-Language.
-    answer = world.api.post(world.url(f"/periods/{world.q1}/budget-items"), json={
-        "payment_type": "Security", "budgeted_cost": "1.00", "strategy": "none"},
-        headers={"Accept-Language": "ru"})
+    answer = world.api.post(
+        world.url(f"/periods/{world.q1}/budget-items"),
+        json={"payment_type": "Security", "budgeted_cost": "1.00", "strategy": "none"},
+        headers={"Accept-Language": "ru"},
+    )
     assert answer.status_code == 400
     assert answer.get_json()["error"]["message"] == "Статья сметы заполнена неверно."
     assert answer.get_json()["error"]["fields"] == {
-        "payment_type": ["У этой статьи уже есть строка сметы в этом периоде."]}
+        "payment_type": ["У этой статьи уже есть строка сметы в этом периоде."]
+    }
 
 
 # --- decimal commas in non-money inputs -----------------------------------------------------
 
+
 def test_the_readings_grid_in_russian_takes_a_decimal_comma(admin, world):
     """A treasurer types a meter reading as she writes it, ``12,5``; it is saved as 12.5,
     and the grid shows it back with the comma."""
-    response = admin.post(world.page("/readings") + "?lang=ru", headers={"HX-Request": "true"},
-                          data={"budget_item_id": str(world.water),
-                                f"start-{world.plot1}": "2,25", f"end-{world.plot1}": "12,5"})
+    response = admin.post(
+        world.page("/readings") + "?lang=ru",
+        headers={"HX-Request": "true"},
+        data={
+            "budget_item_id": str(world.water),
+            f"start-{world.plot1}": "2,25",
+            f"end-{world.plot1}": "12,5",
+        },
+    )
 
     assert response.status_code == 200, visible_text(response)[:2000]
     text = visible_text(response)
@@ -206,9 +241,14 @@ def test_the_readings_grid_in_russian_takes_a_decimal_comma(admin, world):
     assert [(r["start_reading"], r["end_reading"]) for r in readings] == [("2.25", "12.5")]
 
     # The live preview reads the same way.
-    preview = admin.post(world.page("/readings/preview") + "?lang=ru", data={
-        "budget_item_id": str(world.water), f"start-{world.plot1}": "0",
-        f"end-{world.plot1}": "1 000,5"})
+    preview = admin.post(
+        world.page("/readings/preview") + "?lang=ru",
+        data={
+            "budget_item_id": str(world.water),
+            f"start-{world.plot1}": "0",
+            f"end-{world.plot1}": "1 000,5",
+        },
+    )
     assert preview.status_code == 200
     assert "1 000,5" in visible_text(preview)
 
@@ -219,9 +259,10 @@ def test_the_reading_form_reads_the_page_language(app):
     from app.forms.ledger import ReadingForm
 
     def read(lang, end):
-        form = ReadingForm(formdata=MultiDict({"property_id": "1", "budget_item_id": "2",
-                                               "end_reading": end}),
-                           meta={"csrf": False, "input_locale": lang})
+        form = ReadingForm(
+            formdata=MultiDict({"property_id": "1", "budget_item_id": "2", "end_reading": end}),
+            meta={"csrf": False, "input_locale": lang},
+        )
         return form.validate(), form.end_reading.data
 
     with app.test_request_context("/"):
@@ -236,8 +277,9 @@ def test_an_owner_reads_the_readings_in_russian(app, world):
     world.api.patch(world.url("/settings"), json={"owners_see_balance_sheet": True})
     items = world.api.get(world.url(f"/periods/{world.q1}/budget-items")).get_json()
     power = next(i["id"] for i in items if i["payment_type"] == "Power")
-    world.record("readings", property_id=world.plot1, budget_item_id=power,
-                 start_reading="0.5", end_reading="12.25")
+    world.record(
+        "readings", property_id=world.plot1, budget_item_id=power, start_reading="0.5", end_reading="12.25"
+    )
     owner = app.test_client()
     login(owner, "owner@example.org")
     page = owner.get(world.page("/readings") + f"?item={power}&lang=ru")
@@ -256,17 +298,18 @@ def test_not_found_and_refusals_in_russian(admin, world):
     assert answer.get_json()["error"]["message"] == "Период не найден."
     answer = world.api.get(world.url("/periods/999999"))
     assert answer.get_json()["error"]["message"] == "Period not found."
-    sorted_wrong = world.api.get(world.url("/receivables?sort=shoe"),
-                                 headers={"Accept-Language": "ru"})
+    sorted_wrong = world.api.get(world.url("/receivables?sort=shoe"), headers={"Accept-Language": "ru"})
     assert sorted_wrong.status_code == 400
     assert sorted_wrong.get_json()["error"]["message"] == "Неизвестный порядок сортировки."
 
 
 def test_the_correction_preview_of_a_closed_period_says_why_not_in_russian(admin, world):
     assert world.api.post(world.url(f"/periods/{world.q1}/close")).status_code == 202
-    answer = world.api.get(world.url(f"/periods/{world.q1}/recompute-preview"),
-                           headers={"Accept-Language": "ru"})
+    answer = world.api.get(
+        world.url(f"/periods/{world.q1}/recompute-preview"), headers={"Accept-Language": "ru"}
+    )
     assert answer.status_code == 409
     assert answer.get_json()["error"]["message"] == (
         "Период «2026 Q1» сейчас в состоянии «закрыт»: предпросмотр исправлений есть только "
-        "у переоткрытого (открытого) периода.")
+        "у переоткрытого (открытого) периода."
+    )

@@ -4,6 +4,7 @@ names, reopening, and the 409 that guards the records of a period that is not op
 The close job is not exercised here (tests/integration/test_closing.py does that): a period
 is marked closed straight in the database, inside the community's scope.
 """
+
 import pytest
 from sqlalchemy import select
 
@@ -21,8 +22,12 @@ def fields(response, status=400):
 
 
 def new_period(community, name, start, end, status=201):
-    return ok(community.api.post(community.url("/periods"), json={
-        "name": name, "start_date": start, "end_date": end}), status)
+    return ok(
+        community.api.post(
+            community.url("/periods"), json={"name": name, "start_date": start, "end_date": end}
+        ),
+        status,
+    )
 
 
 def set_status(scoped, community, period_id, status):
@@ -35,11 +40,18 @@ def set_status(scoped, community, period_id, status):
 
 # --- create, list, get, rename -----------------------------------------------------------
 
+
 def test_create_answers_the_period_object(community):
     body = new_period(community, "2026 Q1", "2026-01-01", "2026-03-31")
 
-    assert body == {"id": body["id"], "name": "2026 Q1", "start_date": "2026-01-01",
-                    "end_date": "2026-03-31", "status": "open", "stale": False}
+    assert body == {
+        "id": body["id"],
+        "name": "2026 Q1",
+        "start_date": "2026-01-01",
+        "end_date": "2026-03-31",
+        "status": "open",
+        "stale": False,
+    }
     assert isinstance(body["id"], int)
 
 
@@ -68,8 +80,7 @@ def test_get_an_unknown_period_is_404(community):
 def test_rename(community):
     period = new_period(community, "2026 Q1", "2026-01-01", "2026-03-31")
 
-    renamed = ok(community.api.patch(community.url(f"/periods/{period['id']}"),
-                                     json={"name": "Winter 2026"}))
+    renamed = ok(community.api.patch(community.url(f"/periods/{period['id']}"), json={"name": "Winter 2026"}))
 
     assert renamed == {**period, "name": "Winter 2026"}
     assert ok(community.api.get(community.url(f"/periods/{period['id']}")))["name"] == "Winter 2026"
@@ -79,8 +90,7 @@ def test_rename_to_a_taken_name_in_the_same_year_is_400(community):
     new_period(community, "Winter", "2026-01-01", "2026-02-28")
     spring = new_period(community, "Spring", "2026-03-01", "2026-05-31")
 
-    response = community.api.patch(community.url(f"/periods/{spring['id']}"),
-                                   json={"name": "Winter"})
+    response = community.api.patch(community.url(f"/periods/{spring['id']}"), json={"name": "Winter"})
 
     assert fields(response) == {"name"}
     assert ok(community.api.get(community.url(f"/periods/{spring['id']}")))["name"] == "Spring"
@@ -94,17 +104,21 @@ def test_owner_can_read_periods(community, owner):
 
 # --- validation ----------------------------------------------------------------------------
 
+
 def test_start_after_end_is_400_on_end_date(community):
-    response = community.api.post(community.url("/periods"), json={
-        "name": "Backwards", "start_date": "2026-03-31", "end_date": "2026-01-01"})
+    response = community.api.post(
+        community.url("/periods"),
+        json={"name": "Backwards", "start_date": "2026-03-31", "end_date": "2026-01-01"},
+    )
     assert fields(response) == {"end_date"}
     assert ok(community.api.get(community.url("/periods"))) == []
 
 
 def test_same_name_same_start_year_is_400_on_name(community):
     new_period(community, "Q1", "2026-01-01", "2026-03-31")
-    response = community.api.post(community.url("/periods"), json={
-        "name": "Q1", "start_date": "2026-04-01", "end_date": "2026-06-30"})
+    response = community.api.post(
+        community.url("/periods"), json={"name": "Q1", "start_date": "2026-04-01", "end_date": "2026-06-30"}
+    )
     assert fields(response) == {"name"}
 
 
@@ -115,16 +129,20 @@ def test_same_name_in_another_start_year_is_fine(community):
     assert [p["name"] for p in ok(community.api.get(community.url("/periods")))] == ["Q1", "Q1"]
 
 
-@pytest.mark.parametrize("start, end", [
-    ("2026-03-31", "2026-04-30"),   # starts on the last day of Q1 (end dates are inclusive)
-    ("2025-12-01", "2026-01-01"),   # ends on the first day of Q1
-    ("2026-02-01", "2026-02-28"),   # inside
-    ("2025-12-01", "2026-06-30"),   # around
-])
+@pytest.mark.parametrize(
+    "start, end",
+    [
+        ("2026-03-31", "2026-04-30"),  # starts on the last day of Q1 (end dates are inclusive)
+        ("2025-12-01", "2026-01-01"),  # ends on the first day of Q1
+        ("2026-02-01", "2026-02-28"),  # inside
+        ("2025-12-01", "2026-06-30"),  # around
+    ],
+)
 def test_overlap_is_400_on_start_date(community, start, end):
     new_period(community, "Q1", "2026-01-01", "2026-03-31")
-    response = community.api.post(community.url("/periods"), json={
-        "name": "Overlapping", "start_date": start, "end_date": end})
+    response = community.api.post(
+        community.url("/periods"), json={"name": "Overlapping", "start_date": start, "end_date": end}
+    )
     assert fields(response) == {"start_date"}
 
 
@@ -139,15 +157,18 @@ def test_other_communities_periods_do_not_clash(community, other_community):
     new_period(other_community, "Q1", "2026-01-01", "2026-03-31")
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"start_date": "2026-01-01", "end_date": "2026-03-31"}, "name"),
-    ({"name": "   ", "start_date": "2026-01-01", "end_date": "2026-03-31"}, "name"),
-    ({"name": "Q1", "end_date": "2026-03-31"}, "start_date"),
-    ({"name": "Q1", "start_date": "2026-02-30", "end_date": "2026-03-31"}, "start_date"),
-    ({"name": "Q1", "start_date": "01/01/2026", "end_date": "2026-03-31"}, "start_date"),
-    ({"name": "Q1", "start_date": "2026-01-01", "end_date": None}, "end_date"),
-    ({"name": "Q1", "start_date": "2026-01-01", "end_date": 20260331}, "end_date"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"start_date": "2026-01-01", "end_date": "2026-03-31"}, "name"),
+        ({"name": "   ", "start_date": "2026-01-01", "end_date": "2026-03-31"}, "name"),
+        ({"name": "Q1", "end_date": "2026-03-31"}, "start_date"),
+        ({"name": "Q1", "start_date": "2026-02-30", "end_date": "2026-03-31"}, "start_date"),
+        ({"name": "Q1", "start_date": "01/01/2026", "end_date": "2026-03-31"}, "start_date"),
+        ({"name": "Q1", "start_date": "2026-01-01", "end_date": None}, "end_date"),
+        ({"name": "Q1", "start_date": "2026-01-01", "end_date": 20260331}, "end_date"),
+    ],
+)
 def test_bad_fields_are_400(community, body, field):
     assert field in fields(community.api.post(community.url("/periods"), json=body))
 
@@ -155,21 +176,23 @@ def test_bad_fields_are_400(community, body, field):
 def test_patch_status_closed_or_closing_is_400(community):
     period = new_period(community, "Q1", "2026-01-01", "2026-03-31")
     for status in ("closed", "closing"):
-        response = community.api.patch(community.url(f"/periods/{period['id']}"),
-                                       json={"status": status})
+        response = community.api.patch(community.url(f"/periods/{period['id']}"), json={"status": status})
         assert fields(response) == {"status"}
-    assert fields(community.api.patch(community.url(f"/periods/{period['id']}"),
-                                      json={"status": "archived"})) == {"status"}
+    assert fields(
+        community.api.patch(community.url(f"/periods/{period['id']}"), json={"status": "archived"})
+    ) == {"status"}
     assert ok(community.api.get(community.url(f"/periods/{period['id']}")))["status"] == "open"
 
 
 def test_patch_status_open_on_an_open_period_changes_nothing(community):
     period = new_period(community, "Q1", "2026-01-01", "2026-03-31")
-    assert ok(community.api.patch(community.url(f"/periods/{period['id']}"),
-                                  json={"status": "open"})) == period
+    assert (
+        ok(community.api.patch(community.url(f"/periods/{period['id']}"), json={"status": "open"})) == period
+    )
 
 
 # --- reopen --------------------------------------------------------------------------------
+
 
 def test_reopen_a_closed_period_makes_later_closed_periods_stale(community, scoped):
     q4 = new_period(community, "2025 Q4", "2025-10-01", "2025-12-31")
@@ -180,8 +203,7 @@ def test_reopen_a_closed_period_makes_later_closed_periods_stale(community, scop
         set_status(scoped, community, period["id"], "closed")
     # q3 stays open: only closed periods carry a snapshot that can go stale.
 
-    reopened = ok(community.api.patch(community.url(f"/periods/{q1['id']}"),
-                                      json={"status": "open"}))
+    reopened = ok(community.api.patch(community.url(f"/periods/{q1['id']}"), json={"status": "open"}))
 
     assert reopened == {**q1, "status": "open", "stale": False}
     by_id = {p["id"]: p for p in ok(community.api.get(community.url("/periods")))}
@@ -199,8 +221,11 @@ def test_reopen_and_rename_at_once(community, scoped):
     period = new_period(community, "Q1", "2026-01-01", "2026-03-31")
     set_status(scoped, community, period["id"], "closed")
 
-    body = ok(community.api.patch(community.url(f"/periods/{period['id']}"),
-                                  json={"status": "open", "name": "Q1 (corrected)"}))
+    body = ok(
+        community.api.patch(
+            community.url(f"/periods/{period['id']}"), json={"status": "open", "name": "Q1 (corrected)"}
+        )
+    )
 
     assert (body["status"], body["name"]) == ("open", "Q1 (corrected)")
 
@@ -209,8 +234,7 @@ def test_a_period_being_closed_cannot_be_reopened(community, scoped):
     period = new_period(community, "Q1", "2026-01-01", "2026-03-31")
     set_status(scoped, community, period["id"], "closing")
 
-    response = community.api.patch(community.url(f"/periods/{period['id']}"),
-                                   json={"status": "open"})
+    response = community.api.patch(community.url(f"/periods/{period['id']}"), json={"status": "open"})
 
     assert response.status_code == 409
     assert response.get_json()["error"]["code"] == "conflict"
@@ -227,6 +251,7 @@ def test_owner_cannot_rename_or_reopen(community, owner, scoped):
 
 # --- a period that is not open keeps its records ------------------------------------------
 
+
 class Records:
     """One record of each kind in an open period, made through the API."""
 
@@ -234,58 +259,124 @@ class Records:
         api, url = community.api, community.url
         self.community = community
         self.member = community.admin_member_id
-        self.property = ok(api.post(url("/properties"), json={
-            "label": "Plot 1", "share_weight": "1", "owner_member_id": self.member}), 201)["id"]
+        self.property = ok(
+            api.post(
+                url("/properties"),
+                json={"label": "Plot 1", "share_weight": "1", "owner_member_id": self.member},
+            ),
+            201,
+        )["id"]
         self.period = new_period(community, "Q1", "2026-01-01", "2026-03-31")["id"]
         p = f"/periods/{self.period}"
         self.ids = {
-            "contributions": ok(api.post(url(p + "/contributions"), json={
-                "member_id": self.member, "amount": "10.00", "date": "2026-01-05"}), 201)["id"],
-            "expenses": ok(api.post(url(p + "/expenses"), json={
-                "amount": "20.00", "date": "2026-01-06", "payment_type": "Security"}), 201)["id"],
-            "charges": ok(api.post(url(p + "/charges"), json={
-                "member_id": self.member, "amount": "2.50", "date": "2026-01-07",
-                "description": "Key"}), 201)["id"],
-            "budget-items": ok(api.post(url(p + "/budget-items"), json={
-                "payment_type": "Security", "budgeted_cost": "100.00",
-                "strategy": "proportional"}), 201)["id"],
-            "payouts": ok(api.post(url(p + "/payouts"), json={
-                "member_id": self.member, "amount": "4.00", "date": "2026-01-08"}), 201)["id"],
-            "adjustments": ok(api.post(url(p + "/adjustments"), json={
-                "member_id": self.member, "amount": "-6.00", "date": "2026-01-01",
-                "reason": "Old books"}), 201)["id"],
+            "contributions": ok(
+                api.post(
+                    url(p + "/contributions"),
+                    json={"member_id": self.member, "amount": "10.00", "date": "2026-01-05"},
+                ),
+                201,
+            )["id"],
+            "expenses": ok(
+                api.post(
+                    url(p + "/expenses"),
+                    json={"amount": "20.00", "date": "2026-01-06", "payment_type": "Security"},
+                ),
+                201,
+            )["id"],
+            "charges": ok(
+                api.post(
+                    url(p + "/charges"),
+                    json={
+                        "member_id": self.member,
+                        "amount": "2.50",
+                        "date": "2026-01-07",
+                        "description": "Key",
+                    },
+                ),
+                201,
+            )["id"],
+            "budget-items": ok(
+                api.post(
+                    url(p + "/budget-items"),
+                    json={"payment_type": "Security", "budgeted_cost": "100.00", "strategy": "proportional"},
+                ),
+                201,
+            )["id"],
+            "payouts": ok(
+                api.post(
+                    url(p + "/payouts"),
+                    json={"member_id": self.member, "amount": "4.00", "date": "2026-01-08"},
+                ),
+                201,
+            )["id"],
+            "adjustments": ok(
+                api.post(
+                    url(p + "/adjustments"),
+                    json={
+                        "member_id": self.member,
+                        "amount": "-6.00",
+                        "date": "2026-01-01",
+                        "reason": "Old books",
+                    },
+                ),
+                201,
+            )["id"],
         }
-        self.meter = ok(api.post(url(p + "/budget-items"), json={
-            "payment_type": "Water", "budgeted_cost": "10.00", "strategy": "usage_based"}),
-            201)["id"]
-        self.ids["readings"] = ok(api.post(url(p + "/readings"), json={
-            "property_id": self.property, "budget_item_id": self.meter,
-            "start_reading": "1", "end_reading": "2"}), 201)["id"]
+        self.meter = ok(
+            api.post(
+                url(p + "/budget-items"),
+                json={"payment_type": "Water", "budgeted_cost": "10.00", "strategy": "usage_based"},
+            ),
+            201,
+        )["id"]
+        self.ids["readings"] = ok(
+            api.post(
+                url(p + "/readings"),
+                json={
+                    "property_id": self.property,
+                    "budget_item_id": self.meter,
+                    "start_reading": "1",
+                    "end_reading": "2",
+                },
+            ),
+            201,
+        )["id"]
 
     def new_body(self, kind):
         return {
             "contributions": {"member_id": self.member, "amount": "11.00", "date": "2026-02-01"},
             "expenses": {"amount": "21.00", "date": "2026-02-01", "payment_type": "Garden"},
-            "charges": {"member_id": self.member, "amount": "3.00", "date": "2026-02-01",
-                        "description": "Fine"},
-            "budget-items": {"payment_type": "Garden", "budgeted_cost": "5.00",
-                             "strategy": "fixed_fee"},
+            "charges": {
+                "member_id": self.member,
+                "amount": "3.00",
+                "date": "2026-02-01",
+                "description": "Fine",
+            },
+            "budget-items": {"payment_type": "Garden", "budgeted_cost": "5.00", "strategy": "fixed_fee"},
             "payouts": {"member_id": self.member, "amount": "1.00", "date": "2026-02-01"},
-            "adjustments": {"member_id": self.member, "amount": "2.00", "date": "2026-02-01",
-                            "reason": "Write-off"},
+            "adjustments": {
+                "member_id": self.member,
+                "amount": "2.00",
+                "date": "2026-02-01",
+                "reason": "Write-off",
+            },
             # a second reading of the same property and item would be a 400 even when open
             "readings": None,
         }[kind]
 
     def change(self, kind):
-        return {"contributions": {"amount": "12.00"}, "expenses": {"amount": "22.00"},
-                "charges": {"amount": "4.00"}, "budget-items": {"budgeted_cost": "200.00"},
-                "readings": {"end_reading": "3"}, "payouts": {"amount": "5.00"},
-                "adjustments": {"amount": "-7.00"}}[kind]
+        return {
+            "contributions": {"amount": "12.00"},
+            "expenses": {"amount": "22.00"},
+            "charges": {"amount": "4.00"},
+            "budget-items": {"budgeted_cost": "200.00"},
+            "readings": {"end_reading": "3"},
+            "payouts": {"amount": "5.00"},
+            "adjustments": {"amount": "-7.00"},
+        }[kind]
 
 
-KINDS = ["contributions", "expenses", "charges", "budget-items", "readings", "payouts",
-         "adjustments"]
+KINDS = ["contributions", "expenses", "charges", "budget-items", "readings", "payouts", "adjustments"]
 
 
 @pytest.mark.parametrize("status", ["closed", "closing"])
@@ -299,8 +390,13 @@ def test_writes_into_a_period_that_is_not_open_are_409(community, scoped, kind, 
     body = records.new_body(kind)
     if kind == "readings":
         # A reading for another property: valid in an open period.
-        other = ok(api.post(url("/properties"), json={
-            "label": "Plot 2", "share_weight": "1", "owner_member_id": records.member}), 201)
+        other = ok(
+            api.post(
+                url("/properties"),
+                json={"label": "Plot 2", "share_weight": "1", "owner_member_id": records.member},
+            ),
+            201,
+        )
         body = {"property_id": other["id"], "budget_item_id": records.meter, "end_reading": "5"}
     answers = {
         "POST": api.post(url(f"/periods/{records.period}/{kind}"), json=body),
@@ -312,8 +408,7 @@ def test_writes_into_a_period_that_is_not_open_are_409(community, scoped, kind, 
         assert response.status_code == 409, (method, response.get_json())
         assert response.get_json()["error"]["code"] == "conflict", method
     assert ok(api.get(url(f"/{kind}/{records.ids[kind]}"))) == before
-    assert len(ok(api.get(url(f"/periods/{records.period}/{kind}")))) == (
-        2 if kind == "budget-items" else 1)
+    assert len(ok(api.get(url(f"/periods/{records.period}/{kind}")))) == (2 if kind == "budget-items" else 1)
 
 
 @pytest.mark.parametrize("kind", KINDS)

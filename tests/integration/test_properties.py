@@ -1,4 +1,5 @@
 """Properties list (SPEC §1): labels sort naturally and are unique ignoring case and spacing."""
+
 import re
 
 import pytest
@@ -7,14 +8,34 @@ from tests.helpers import ok
 
 
 def add(community, label, owner=None):
-    return community.api.post(community.url("/properties"), json={
-        "label": label, "share_weight": "1", "owner_member_id": owner or community.admin_member_id})
+    return community.api.post(
+        community.url("/properties"),
+        json={"label": label, "share_weight": "1", "owner_member_id": owner or community.admin_member_id},
+    )
 
 
-LABELS = ["Plot 10", "plot 2", "Участок 10", "Plot 1", "Garage 7", "Участок 2", "Plot 2a",
-          "Участок 1", "Plot 02b"]
-NATURAL = ["Garage 7", "Plot 1", "plot 2", "Plot 2a", "Plot 02b", "Plot 10", "Участок 1",
-           "Участок 2", "Участок 10"]
+LABELS = [
+    "Plot 10",
+    "plot 2",
+    "Участок 10",
+    "Plot 1",
+    "Garage 7",
+    "Участок 2",
+    "Plot 2a",
+    "Участок 1",
+    "Plot 02b",
+]
+NATURAL = [
+    "Garage 7",
+    "Plot 1",
+    "plot 2",
+    "Plot 2a",
+    "Plot 02b",
+    "Plot 10",
+    "Участок 1",
+    "Участок 2",
+    "Участок 10",
+]
 
 
 def test_the_api_lists_labels_in_natural_order(community):
@@ -45,7 +66,8 @@ def test_a_label_is_unique_ignoring_case_and_spacing(community, duplicate):
 
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {
-        "label": ["There is already a property labelled \u201cPlot 1\u201d."]}
+        "label": ["There is already a property labelled \u201cPlot 1\u201d."]
+    }
     assert len(ok(community.api.get(community.url("/properties")))) == 1
 
 
@@ -64,10 +86,13 @@ def test_a_patch_may_not_take_another_propertys_label(community):
 
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {
-        "label": ["There is already a property labelled \u201cPlot 1\u201d."]}
+        "label": ["There is already a property labelled \u201cPlot 1\u201d."]
+    }
     # Its own label in another spelling is fine.
-    assert ok(community.api.patch(community.url(f"/properties/{plot_2}"),
-                                  json={"label": "PLOT 2"}))["label"] == "PLOT 2"
+    assert (
+        ok(community.api.patch(community.url(f"/properties/{plot_2}"), json={"label": "PLOT 2"}))["label"]
+        == "PLOT 2"
+    )
 
 
 def test_the_same_label_in_two_communities_is_fine(community, other_community):
@@ -79,11 +104,16 @@ def test_the_page_shows_a_duplicate_label_at_the_field(client, community):
     ok(add(community, "Plot 1"), 201)
     login(client, "admin@example.org")
 
-    response = client.post(community.page("/properties/"), headers={"HX-Request": "true"},
-                           data={"label": "plot 1", "share_weight": "1",
-                                 "owner_member_id": str(community.admin_member_id),
-                                 "active": "y"})
+    response = client.post(
+        community.page("/properties/"),
+        headers={"HX-Request": "true"},
+        data={
+            "label": "plot 1",
+            "share_weight": "1",
+            "owner_member_id": str(community.admin_member_id),
+            "active": "y",
+        },
+    )
 
     assert response.status_code == 422
-    assert "There is already a property labelled \u201cPlot 1\u201d." in response.get_data(
-        as_text=True)
+    assert "There is already a property labelled \u201cPlot 1\u201d." in response.get_data(as_text=True)

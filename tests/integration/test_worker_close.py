@@ -16,6 +16,7 @@ to the cent.
     (d) the same with the broker's default visibility timeout (600 s): the job's lease and
         every worker's sweep finish the close within SPEC §3's two minutes, written once.
 """
+
 import os
 import signal
 import threading
@@ -37,14 +38,18 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(
         not (os.environ.get("LEVY_TEST_WORKER") == "1" and DATABASE_URL and REDIS_URL),
-        reason="needs LEVY_TEST_WORKER=1, LEVY_TEST_DATABASE_URL and LEVY_TEST_REDIS_URL"),
-    pytest.mark.skipif(bool(DATABASE_URL) and not DATABASE_URL.startswith("postgres"),
-                       reason="the worker shares the database: PostgreSQL only"),
+        reason="needs LEVY_TEST_WORKER=1, LEVY_TEST_DATABASE_URL and LEVY_TEST_REDIS_URL",
+    ),
+    pytest.mark.skipif(
+        bool(DATABASE_URL) and not DATABASE_URL.startswith("postgres"),
+        reason="the worker shares the database: PostgreSQL only",
+    ),
 ]
 
 
 def _flush_redis():
     import redis
+
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
@@ -59,24 +64,30 @@ def _use_celery(flask_app):
 def broker_app(app):
     """Like the session app (same database), but Celery sends tasks to Redis."""
     from app import create_app
+
     _flush_redis()
-    queued_app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "MAIL_SUPPRESS_SEND": True,
-        "SERVER_NAME": "levy.test",
-        "REDIS_URL": REDIS_URL,
-        "CELERY": {
-            "broker_url": REDIS_URL, "result_backend": REDIS_URL,
-            "task_ignore_result": True, "task_acks_late": True,
-            "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1,
-            "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
-        },
-    })
+    queued_app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "MAIL_SUPPRESS_SEND": True,
+            "SERVER_NAME": "levy.test",
+            "REDIS_URL": REDIS_URL,
+            "CELERY": {
+                "broker_url": REDIS_URL,
+                "result_backend": REDIS_URL,
+                "task_ignore_result": True,
+                "task_acks_late": True,
+                "task_reject_on_worker_lost": True,
+                "worker_prefetch_multiplier": 1,
+                "broker_connection_retry_on_startup": True,
+                "broker_transport_options": {"visibility_timeout": VISIBILITY_TIMEOUT},
+            },
+        }
+    )
     assert not queued_app.extensions["celery"].conf.task_always_eager
     yield queued_app
     # create_app made this Celery the current and default one: give the eager one back.
@@ -101,6 +112,7 @@ class Workers:
 
     def start(self, **env):
         from tests import worker
+
         saved = {key: os.environ.get(key) for key in env}
         os.environ.update({key: str(value) for key, value in env.items()})
         try:
@@ -125,6 +137,7 @@ class Workers:
 
     def stop_all(self):
         from tests import worker
+
         for proc in self.running:
             worker.stop_worker(proc)
         self.running = []
@@ -162,11 +175,14 @@ def poll_job(w, job_id, until=("succeeded", "failed"), timeout=60):
 
 def snapshot_and_derived(scoped, community_id, period_id):
     with scoped(community_id):
-        snapshots = db.session.execute(select(func.count()).select_from(BalanceSnapshot).where(
-            BalanceSnapshot.period_id == period_id)).scalar_one()
-        derived = db.session.execute(select(func.count()).select_from(JournalEntry).where(
-            JournalEntry.period_id == period_id,
-            JournalEntry.source_type.in_(("allocation", "usage")))).scalar_one()
+        snapshots = db.session.execute(
+            select(func.count()).select_from(BalanceSnapshot).where(BalanceSnapshot.period_id == period_id)
+        ).scalar_one()
+        derived = db.session.execute(
+            select(func.count())
+            .select_from(JournalEntry)
+            .where(JournalEntry.period_id == period_id, JournalEntry.source_type.in_(("allocation", "usage")))
+        ).scalar_one()
     return snapshots, derived
 
 
@@ -208,13 +224,15 @@ def test_two_simultaneous_close_requests_one_wins(broker_app, worker):
 
 
 def test_a_worker_killed_mid_close_leaves_no_half_state_and_a_new_worker_finishes(
-        broker_app, module_workers, celery_to_redis, scoped):
+    broker_app, module_workers, celery_to_redis, scoped
+):
     module_workers.stop_all()  # only the slow worker may take this job
     # A lease shorter than the visibility timeout: the redelivered message finds the dead
     # worker's lease run out and claims the job (test (d) covers the sweep).
     lease = {"LEVY_JOB_HEARTBEAT_SECONDS": 1, "LEVY_JOB_LEASE_SECONDS": 4}
-    slow = module_workers.start(LEVY_CLOSE_STEP_DELAY=3,
-                                CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT, **lease)
+    slow = module_workers.start(
+        LEVY_CLOSE_STEP_DELAY=3, CELERY_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT, **lease
+    )
     w = build(new_community(broker_app))
     answer = w.close(w.q1)
     job_id = answer["job_id"]
@@ -242,7 +260,8 @@ def test_a_worker_killed_mid_close_leaves_no_half_state_and_a_new_worker_finishe
 
 
 def test_a_dead_workers_close_is_finished_within_two_minutes_not_the_visibility_timeout(
-        broker_app, module_workers, celery_to_redis, scoped):
+    broker_app, module_workers, celery_to_redis, scoped
+):
     module_workers.stop_all()
     slow = module_workers.start(LEVY_CLOSE_STEP_DELAY=8, CELERY_VISIBILITY_TIMEOUT=600)
     w = build(new_community(broker_app, slug="lease"))

@@ -5,6 +5,7 @@ ORM path leaves.
 The statement counts are asserted exactly, so a change that adds a round trip to every
 write fails here and has to say why.
 """
+
 from contextlib import contextmanager
 from datetime import date
 
@@ -27,6 +28,7 @@ def counted(app):
 
     def note(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
+
     event.listen(engine, "before_cursor_execute", note)
     try:
         yield statements
@@ -36,15 +38,19 @@ def counted(app):
 
 @pytest.fixture
 def period(community):
-    response = community.api.post(community.url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"})
+    response = community.api.post(
+        community.url("/periods"),
+        json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
 
 def contribute(community, period, member_id, amount="25.00"):
-    response = community.api.post(community.url(f"/periods/{period}/contributions"), json={
-        "member_id": member_id, "amount": amount, "date": "2026-01-05"})
+    response = community.api.post(
+        community.url(f"/periods/{period}/contributions"),
+        json={"member_id": member_id, "amount": amount, "date": "2026-01-05"},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 
@@ -68,41 +74,76 @@ def test_a_contribution_post_reads_each_row_once(app, community, owner, period):
 def _rows(app, community_id, record_id, kind):
     """What a recorded row left, without ids and timestamps (which differ by nature)."""
     from app.tenancy import community_scope
+
     with app.app_context(), community_scope(community_id):
         record = db.session.get(kind.model, record_id)
-        entry = db.session.execute(select(JournalEntry).where(
-            JournalEntry.source_type == kind.entity,
-            JournalEntry.source_id == record_id)).scalar_one()
-        postings = db.session.execute(select(Posting).where(Posting.entry_id == entry.id)
-                                      .order_by(Posting.id)).scalars()
-        audit = db.session.execute(select(AuditEntry).where(
-            AuditEntry.entity == kind.entity, AuditEntry.entity_id == record_id)).scalar_one()
+        entry = db.session.execute(
+            select(JournalEntry).where(
+                JournalEntry.source_type == kind.entity, JournalEntry.source_id == record_id
+            )
+        ).scalar_one()
+        postings = db.session.execute(
+            select(Posting).where(Posting.entry_id == entry.id).order_by(Posting.id)
+        ).scalars()
+        audit = db.session.execute(
+            select(AuditEntry).where(AuditEntry.entity == kind.entity, AuditEntry.entity_id == record_id)
+        ).scalar_one()
         memo = entry.memo.replace(str(record_id), "<id>")
         result = {
-            "record": {c: getattr(record, c) for c in kind.model.__table__.columns.keys()  # noqa: SIM118
-                       if c not in ("id", "created_at")},
-            "entry": (entry.community_id, entry.period_id, entry.date, entry.source_type,
-                      memo, entry.reversal_of_id),
-            "postings": [(p.community_id, p.period_id, p.account, p.member_id, p.property_id,
-                          p.category, p.payment_type, p.amount_cents) for p in postings],
-            "audit": (audit.community_id, audit.user_id, audit.actor, audit.action,
-                      audit.period_id, audit.before, audit.after),
+            "record": {
+                c: getattr(record, c)
+                for c in kind.model.__table__.columns.keys()  # noqa: SIM118
+                if c not in ("id", "created_at")
+            },
+            "entry": (
+                entry.community_id,
+                entry.period_id,
+                entry.date,
+                entry.source_type,
+                memo,
+                entry.reversal_of_id,
+            ),
+            "postings": [
+                (
+                    p.community_id,
+                    p.period_id,
+                    p.account,
+                    p.member_id,
+                    p.property_id,
+                    p.category,
+                    p.payment_type,
+                    p.amount_cents,
+                )
+                for p in postings
+            ],
+            "audit": (
+                audit.community_id,
+                audit.user_id,
+                audit.actor,
+                audit.action,
+                audit.period_id,
+                audit.before,
+                audit.after,
+            ),
         }
         return result, record.created_at is not None
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="the one-statement write is PostgreSQL's")
-@pytest.mark.parametrize("kind, path, body", [
-    (records.CONTRIBUTION, "contributions", {"amount": "25.00", "comment": "cash"}),
-    (records.EXPENSE, "expenses", {"amount": "80.10", "payment_type": " Water  Pump",
-                                   "vendor": "Acme"}),
-    (records.EXPENSE, "expenses", {"amount": "9.99", "payment_type": "Fuel", "paid_by": True}),
-    (records.CHARGE, "charges", {"amount": "15.00", "description": "Key copy"}),
-    (records.PAYOUT, "payouts", {"amount": "5.00", "comment": "refund"}),
-    (records.ADJUSTMENT, "adjustments", {"amount": "-3.50", "reason": "rounding"}),
-])
-def test_the_one_statement_write_leaves_the_rows_of_the_orm_path(app, community, owner, period,
-                                                                  monkeypatch, kind, path, body):
+@pytest.mark.parametrize(
+    "kind, path, body",
+    [
+        (records.CONTRIBUTION, "contributions", {"amount": "25.00", "comment": "cash"}),
+        (records.EXPENSE, "expenses", {"amount": "80.10", "payment_type": " Water  Pump", "vendor": "Acme"}),
+        (records.EXPENSE, "expenses", {"amount": "9.99", "payment_type": "Fuel", "paid_by": True}),
+        (records.CHARGE, "charges", {"amount": "15.00", "description": "Key copy"}),
+        (records.PAYOUT, "payouts", {"amount": "5.00", "comment": "refund"}),
+        (records.ADJUSTMENT, "adjustments", {"amount": "-3.50", "reason": "rounding"}),
+    ],
+)
+def test_the_one_statement_write_leaves_the_rows_of_the_orm_path(
+    app, community, owner, period, monkeypatch, kind, path, body
+):
     body = dict(body, date="2026-02-10")
     if body.pop("paid_by", False):
         body["paid_by_member_id"] = owner.id
@@ -114,8 +155,10 @@ def test_the_one_statement_write_leaves_the_rows_of_the_orm_path(app, community,
         response = community.api.post(community.url(f"/periods/{period}/{path}"), json=body)
         assert response.status_code == 201, response.get_json()
         answer = response.get_json()
-        made[mode] = (_rows(app, community.id, answer["id"], kind),
-                      {k: v for k, v in answer.items() if k != "id"})
+        made[mode] = (
+            _rows(app, community.id, answer["id"], kind),
+            {k: v for k, v in answer.items() if k != "id"},
+        )
     assert made["one"] == made["orm"]
     (rows, has_time), _answer = made["one"]
     assert has_time and len(rows["postings"]) == 2
@@ -128,13 +171,30 @@ def test_a_refused_write_leaves_nothing(app, community, owner, period):
     from app.services import one_write
     from app.models import Contribution
     from app.tenancy import community_scope
+
     with app.test_request_context(), community_scope(community.id):
-        row = Contribution(community_id=community.id, period_id=period, member_id=owner.id,
-                           amount_cents=100, date=date(2026, 1, 2))
+        row = Contribution(
+            community_id=community.id,
+            period_id=period,
+            member_id=owner.id,
+            amount_cents=100,
+            date=date(2026, 1, 2),
+        )
         with pytest.raises(ValueError):
-            one_write.write(row, "contribution", [{"account": "Assets:Fund", "amount_cents": 100}],
-                            {"community_id": community.id, "user_id": None, "actor": "system",
-                             "action": "create", "entity": "contribution", "period_id": period,
-                             "before": None, "after": {}})
+            one_write.write(
+                row,
+                "contribution",
+                [{"account": "Assets:Fund", "amount_cents": 100}],
+                {
+                    "community_id": community.id,
+                    "user_id": None,
+                    "actor": "system",
+                    "action": "create",
+                    "entity": "contribution",
+                    "period_id": period,
+                    "before": None,
+                    "after": {},
+                },
+            )
         db.session.rollback()
         assert db.session.execute(select(Contribution)).first() is None

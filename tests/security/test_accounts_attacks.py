@@ -3,6 +3,7 @@
 Each test is the attack as an outsider would run it; the assertions are what the attacker
 must not get.
 """
+
 import base64
 import json
 import re
@@ -20,32 +21,35 @@ def _me(client, token):
 
 
 def _token(client, email, password=PASSWORD, address="127.0.0.1"):
-    return client.post("/api/tokens", json={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/tokens", json={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _page_login(client, email, password=PASSWORD, address="127.0.0.1"):
-    return client.post("/login", data={"email": email, "password": password},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def _change_password(client, token, current, new=NEW_PASSWORD, address="127.0.0.1"):
-    return client.post("/api/password", json={"current_password": current, "new_password": new},
-                       headers={"Authorization": f"Bearer {token}"},
-                       environ_base={"REMOTE_ADDR": address})
+    return client.post(
+        "/api/password",
+        json={"current_password": current, "new_password": new},
+        headers={"Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def _invite(api, slug, email, role="owner", name="Victor Victim"):
-    response = api.post(f"/api/c/{slug}/members", json={"name": name, "email": email,
-                                                        "role": role})
+    response = api.post(f"/api/c/{slug}/members", json={"name": name, "email": email, "role": role})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["invite_url"].rsplit("/", 1)[-1]
 
 
 def _reset_link(app, client, email, address="127.0.0.1"):
     with app.extensions["mail"].record_messages() as outbox:
-        response = client.post("/reset", data={"email": email},
-                               environ_base={"REMOTE_ADDR": address})
+        response = client.post("/reset", data={"email": email}, environ_base={"REMOTE_ADDR": address})
     assert response.status_code == 302
     assert len(outbox) == 1
     return re.search(r"http://levy\.test(/reset/\S+)", outbox[0].body).group(1)
@@ -62,15 +66,22 @@ def _logged_in(client) -> bool:
 
 
 def _signup_body(email, password=VICTIM_PASSWORD, slug="victims-garden"):
-    return {"community_name": "Victim's Garden", "slug": slug, "name": "Victor Victim",
-            "email": email, "password": password}
+    return {
+        "community_name": "Victim's Garden",
+        "slug": slug,
+        "name": "Victor Victim",
+        "email": email,
+        "password": password,
+    }
 
 
 # --- 1. account pre-hijacking -------------------------------------------------------------
 
+
 def test_pre_hijacking_an_email_gains_the_attacker_nothing(app, client):
-    attacker = signup(client, slug="evil", email="mallory@example.org", name="Mallory",
-                      community_name="Evil Acres")
+    attacker = signup(
+        client, slug="evil", email="mallory@example.org", name="Mallory", community_name="Evil Acres"
+    )
     attacker_api = Api(client, attacker["token"])
     # The attacker invites the victim's address and accepts the link with their own password.
     invite = _invite(attacker_api, "evil", "victim@example.org")
@@ -88,8 +99,12 @@ def test_pre_hijacking_an_email_gains_the_attacker_nothing(app, client):
         assert error["code"] == "account_exists"
         assert "log in" in error["message"].lower()
         assert "token" not in refused.get_json()
-    assert client.get("/api/c/victims-garden/settings",
-                      headers={"Authorization": f"Bearer {planted_token}"}).status_code == 404
+    assert (
+        client.get(
+            "/api/c/victims-garden/settings", headers={"Authorization": f"Bearer {planted_token}"}
+        ).status_code
+        == 404
+    )
 
     # The victim resets the password: every session and token planted before it dies.
     link = _reset_link(app, app.test_client(), "victim@example.org")
@@ -101,35 +116,38 @@ def test_pre_hijacking_an_email_gains_the_attacker_nothing(app, client):
 
     # The victim adds their community from the account; the attacker is admin of none of it.
     victim_token = _token(client, "victim@example.org", VICTIM_PASSWORD).get_json()["token"]
-    created = Api(client, victim_token).post("/api/communities", json={
-        "community_name": "Victim's Garden", "slug": "victims-garden"})
+    created = Api(client, victim_token).post(
+        "/api/communities", json={"community_name": "Victim's Garden", "slug": "victims-garden"}
+    )
     assert created.status_code == 201
     assert created.get_json()["member"]["role"] == "admin"
     for token in (planted_token, attacker["token"]):
-        assert client.get("/api/c/victims-garden/settings",
-                          headers={"Authorization": f"Bearer {token}"}).status_code in (401, 404)
+        assert client.get(
+            "/api/c/victims-garden/settings", headers={"Authorization": f"Bearer {token}"}
+        ).status_code in (401, 404)
     assert attacker_browser.get("/api/c/victims-garden/settings").status_code == 401
     memberships = _me(client, attacker["token"]).get_json()["memberships"]
     assert [(m["community_slug"], m["role"]) for m in memberships] == [("evil", "admin")]
 
 
 def test_signup_page_with_an_existing_email_says_log_in_and_logs_no_one_in(client, community):
-    response = client.post("/signup", data={**_signup_body("admin@example.org", PASSWORD),
-                                            "currency": "EUR"})
+    response = client.post("/signup", data={**_signup_body("admin@example.org", PASSWORD), "currency": "EUR"})
 
     page = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "This email already has a Levy account" in page
     assert 'href="/login' in page
     assert not _logged_in(client)
-    free = community.api.post("/api/communities", json={"community_name": "Victim's Garden",
-                                                        "slug": "victims-garden"})
+    free = community.api.post(
+        "/api/communities", json={"community_name": "Victim's Garden", "slug": "victims-garden"}
+    )
     assert free.status_code == 201  # nothing was created under the attempt
 
 
 def test_a_logged_in_user_adds_a_community_as_its_admin(client, community):
-    response = community.api.post("/api/communities", json={
-        "community_name": "Oak Row", "slug": "oak", "currency": "usd"})
+    response = community.api.post(
+        "/api/communities", json={"community_name": "Oak Row", "slug": "oak", "currency": "usd"}
+    )
 
     assert response.status_code == 201
     data = response.get_json()
@@ -154,16 +172,16 @@ def test_new_community_page_makes_the_user_its_admin(client, community):
     assert "New community" in client.get("/c/maple/").get_data(as_text=True)
     assert client.get("/account/communities/new").status_code == 200
 
-    response = client.post("/account/communities/new", data={
-        "community_name": "Oak Row", "slug": "oak", "currency": "EUR"})
+    response = client.post(
+        "/account/communities/new", data={"community_name": "Oak Row", "slug": "oak", "currency": "EUR"}
+    )
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/c/oak/"
     assert "admin of this community" in client.get("/c/oak/").get_data(as_text=True)
 
 
-def test_an_invite_to_an_existing_account_never_accepts_a_password(client, community,
-                                                                  other_community):
+def test_an_invite_to_an_existing_account_never_accepts_a_password(client, community, other_community):
     invite = _invite(community.api, "maple", "birch@example.org")
 
     typed = client.post(f"/api/invites/{invite}/accept", json={"password": PASSWORD})
@@ -175,26 +193,30 @@ def test_an_invite_to_an_existing_account_never_accepts_a_password(client, commu
     assert [m["joined"] for m in members if m["email"] == "birch@example.org"] == [False]
 
 
-def test_an_invite_is_accepted_by_the_matching_account_logged_in(client, community,
-                                                                other_community):
+def test_an_invite_is_accepted_by_the_matching_account_logged_in(client, community, other_community):
     invite = _invite(community.api, "maple", "birch@example.org")
 
-    stranger = client.post(f"/api/invites/{invite}/accept", json={},
-                           headers={"Authorization": f"Bearer {community.admin_token}"})
-    joined = client.post(f"/api/invites/{invite}/accept", json={},
-                         headers={"Authorization": f"Bearer {other_community.admin_token}"})
+    stranger = client.post(
+        f"/api/invites/{invite}/accept", json={}, headers={"Authorization": f"Bearer {community.admin_token}"}
+    )
+    joined = client.post(
+        f"/api/invites/{invite}/accept",
+        json={},
+        headers={"Authorization": f"Bearer {other_community.admin_token}"},
+    )
 
     assert stranger.status_code == 403
     assert joined.status_code == 200
     assert _me(client, joined.get_json()["token"]).status_code == 200
-    slugs = sorted(m["community_slug"] for m in
-                   _me(client, other_community.admin_token).get_json()["memberships"])
+    slugs = sorted(
+        m["community_slug"] for m in _me(client, other_community.admin_token).get_json()["memberships"]
+    )
     assert slugs == ["birch", "maple"]
 
 
-def test_invite_page_for_an_existing_account_asks_to_log_in_then_offers_join(app, client,
-                                                                             community,
-                                                                             other_community):
+def test_invite_page_for_an_existing_account_asks_to_log_in_then_offers_join(
+    app, client, community, other_community
+):
     invite = _invite(community.api, "maple", "birch@example.org")
     browser = app.test_client()
 
@@ -216,6 +238,7 @@ def test_invite_page_for_an_existing_account_asks_to_log_in_then_offers_join(app
 
 # --- 2. failed credentials: one count per email and per address, everywhere --------------
 
+
 def test_signup_is_no_password_oracle_once_tokens_are_locked(client, community):
     for attempt in range(10):
         assert _token(client, "admin@example.org", f"guess {attempt}").status_code == 401
@@ -223,9 +246,11 @@ def test_signup_is_no_password_oracle_once_tokens_are_locked(client, community):
 
     for attempt in range(12):
         guess = PASSWORD if attempt == 11 else f"guess number {attempt}"
-        response = client.post("/api/signup", json=_signup_body("admin@example.org", guess,
-                                                                 slug=f"oracle-{attempt}"),
-                               environ_base={"REMOTE_ADDR": f"10.9.0.{attempt}"})
+        response = client.post(
+            "/api/signup",
+            json=_signup_body("admin@example.org", guess, slug=f"oracle-{attempt}"),
+            environ_base={"REMOTE_ADDR": f"10.9.0.{attempt}"},
+        )
         assert response.status_code == 409
         assert "token" not in response.get_json()
 
@@ -258,14 +283,20 @@ def test_failures_from_one_address_add_up_across_places_and_emails(client, commu
 
 
 def test_reset_requests_are_limited_per_email_and_per_address(app, client, community):
-    statuses = [client.post("/reset", data={"email": "admin@example.org"},
-                            environ_base={"REMOTE_ADDR": f"10.6.0.{n}"}).status_code
-                for n in range(6)]
+    statuses = [
+        client.post(
+            "/reset", data={"email": "admin@example.org"}, environ_base={"REMOTE_ADDR": f"10.6.0.{n}"}
+        ).status_code
+        for n in range(6)
+    ]
     assert statuses == [302] * 5 + [429]
 
-    statuses = [client.post("/reset", data={"email": f"someone{n}@example.org"},
-                            environ_base={"REMOTE_ADDR": "10.7.0.1"}).status_code
-                for n in range(21)]
+    statuses = [
+        client.post(
+            "/reset", data={"email": f"someone{n}@example.org"}, environ_base={"REMOTE_ADDR": "10.7.0.1"}
+        ).status_code
+        for n in range(21)
+    ]
     assert statuses == [302] * 20 + [429]
 
 
@@ -276,6 +307,7 @@ def test_signup_allows_at_least_a_thousand_an_hour_from_one_address(app):
 
 
 # --- 3. sessions and tokens die -----------------------------------------------------------
+
 
 def test_a_cookie_copied_before_log_out_is_dead_after_it(app, client, community):
     login(client, "admin@example.org")
@@ -289,8 +321,7 @@ def test_a_cookie_copied_before_log_out_is_dead_after_it(app, client, community)
     assert thief.get("/c/maple/").headers["Location"].startswith("/login")
 
 
-def test_a_password_change_revokes_every_session_and_token_the_caller_included(app, client,
-                                                                               community):
+def test_a_password_change_revokes_every_session_and_token_the_caller_included(app, client, community):
     other_token = _token(client, "admin@example.org").get_json()["token"]
     browser = app.test_client()
     login(browser, "admin@example.org")
@@ -310,8 +341,7 @@ def test_a_password_change_revokes_every_session_and_token_the_caller_included(a
 def test_a_password_change_by_session_ends_that_session_too(app, client, community):
     login(client, "admin@example.org")
 
-    response = client.post("/api/password", json={"current_password": PASSWORD,
-                                                   "new_password": NEW_PASSWORD})
+    response = client.post("/api/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
 
     assert response.status_code == 200
     assert not _logged_in(client)
@@ -323,10 +353,15 @@ def test_a_wrong_current_password_is_a_field_error_and_changes_nothing(client, c
 
     assert response.status_code == 400
     assert response.get_json()["error"]["fields"] == {
-        "current_password": ["That is not your current password."]}
+        "current_password": ["That is not your current password."]
+    }
     assert _me(client, community.admin_token).status_code == 200
-    assert client.post("/api/password", json={"current_password": PASSWORD,
-                                              "new_password": NEW_PASSWORD}).status_code == 401
+    assert (
+        client.post(
+            "/api/password", json={"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+        ).status_code
+        == 401
+    )
 
 
 def test_a_password_reset_revokes_every_session_and_token(app, client, community):
@@ -347,13 +382,11 @@ def test_account_page_changes_the_password_and_ends_other_sessions(app, client, 
     login(other_browser, "admin@example.org")
     assert "Change your password" in client.get("/account/").get_data(as_text=True)
 
-    wrong = client.post("/account/", data={"current_password": "nope nope",
-                                           "new_password": NEW_PASSWORD})
+    wrong = client.post("/account/", data={"current_password": "nope nope", "new_password": NEW_PASSWORD})
     assert wrong.status_code == 422
     assert "That is not your current password." in wrong.get_data(as_text=True)
 
-    response = client.post("/account/", data={"current_password": PASSWORD,
-                                              "new_password": NEW_PASSWORD})
+    response = client.post("/account/", data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
 
     assert response.status_code == 302
     assert _logged_in(client)
@@ -362,6 +395,7 @@ def test_account_page_changes_the_password_and_ends_other_sessions(app, client, 
 
 
 # --- 12. the reset link carries no part of the password hash ---------------------------
+
 
 def _payload(link: str) -> str:
     token = link.rsplit("/", 1)[-1]
@@ -372,6 +406,7 @@ def _payload(link: str) -> str:
 def test_a_reset_link_carries_nothing_of_the_password_hash(app, client, community):
     from app.models import User
     from app.extensions import db
+
     link = _reset_link(app, client, "admin@example.org")
     with app.app_context():
         password_hash = db.session.query(User).one().password_hash
@@ -379,7 +414,7 @@ def test_a_reset_link_carries_nothing_of_the_password_hash(app, client, communit
     payload = _payload(link)
 
     assert set(json.loads(payload)) == {"id", "n"}
-    chunks = {password_hash[i:i + 6] for i in range(len(password_hash) - 5)}
+    chunks = {password_hash[i : i + 6] for i in range(len(password_hash) - 5)}
     assert not any(chunk in payload for chunk in chunks)
 
 

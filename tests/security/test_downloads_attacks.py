@@ -16,6 +16,7 @@ Text that strict validation now refuses at the door (a newline in a name) can st
 database (older rows, imports, direct edits): those values are written straight into the
 database here, so the export is tested against whatever it may find.
 """
+
 import csv
 import io
 import re
@@ -33,7 +34,7 @@ from werkzeug.http import parse_options_header
 
 from app.services.sheet_downloads import COLUMNS
 from app.extensions import db
-from app.models import (BudgetItem, Community, Expense, JournalEntry, Member, Period, Posting)
+from app.models import BudgetItem, Community, Expense, JournalEntry, Member, Period, Posting
 from tests.helpers import page_ok as ok
 from tests.conftest import PASSWORD, Api, login, signup
 
@@ -55,45 +56,79 @@ class Ledger:
     """A community of Russian gardeners, built through the API, one period closed."""
 
     def __init__(self, client):
-        data = ok(client.post("/api/signup", json={
-            "community_name": "СНТ Ромашка", "slug": "romashka", "name": "Иван Петров",
-            "email": "ivan@example.org", "password": PASSWORD, "currency": "RUB"}),
-            201).get_json()
+        data = ok(
+            client.post(
+                "/api/signup",
+                json={
+                    "community_name": "СНТ Ромашка",
+                    "slug": "romashka",
+                    "name": "Иван Петров",
+                    "email": "ivan@example.org",
+                    "password": PASSWORD,
+                    "currency": "RUB",
+                },
+            ),
+            201,
+        ).get_json()
         self.client = client
         self.id = data["community"]["id"]
         self.slug = "romashka"
         self.admin = data["member"]["id"]
         self.api = Api(client, data["token"])
-        self.cjk = self.post("/members", name=CJK_NAME, email="yamada@example.org",
-                             role="owner")["id"]
-        self.formula = self.post("/members", name=FORMULA_NAME, email="f@example.org",
-                                 role="owner")["id"]
-        self.evil = self.post("/members", name="Placeholder member",
-                              email="evil@example.org", role="owner")["id"]
+        self.cjk = self.post("/members", name=CJK_NAME, email="yamada@example.org", role="owner")["id"]
+        self.formula = self.post("/members", name=FORMULA_NAME, email="f@example.org", role="owner")["id"]
+        self.evil = self.post("/members", name="Placeholder member", email="evil@example.org", role="owner")[
+            "id"
+        ]
         self.members = [self.admin, self.cjk, self.formula, self.evil]
         for i, member in enumerate(self.members):
-            self.post("/properties", label=f"Участок {i + 1}", share_weight=str(i + 1),
-                      owner_member_id=member)
-        self.q1 = self.post("/periods", name="Квартал 1", start_date="2026-01-01",
-                            end_date="2026-03-31")["id"]
-        self.q2 = self.post("/periods", name='Q "2" 中文', start_date="2026-04-01",
-                            end_date="2026-06-30")["id"]
-        for payment_type, strategy in (("Охрана", "proportional"), ("警備", "fixed_fee"),
-                                       ("@Вывоз мусора", "proportional"),
-                                       ("Placeholder type", "proportional")):
-            self.post(f"/periods/{self.q1}/budget-items", payment_type=payment_type,
-                      strategy=strategy, budgeted_cost="100.00")
-            self.post(f"/periods/{self.q1}/expenses", payment_type=payment_type,
-                      amount="99.99", date="2026-01-15", vendor="-ООО Вектор",
-                      description="Счёт №5\n=1+2", paid_by_member_id=self.cjk)
+            self.post(
+                "/properties", label=f"Участок {i + 1}", share_weight=str(i + 1), owner_member_id=member
+            )
+        self.q1 = self.post("/periods", name="Квартал 1", start_date="2026-01-01", end_date="2026-03-31")[
+            "id"
+        ]
+        self.q2 = self.post("/periods", name='Q "2" 中文', start_date="2026-04-01", end_date="2026-06-30")[
+            "id"
+        ]
+        for payment_type, strategy in (
+            ("Охрана", "proportional"),
+            ("警備", "fixed_fee"),
+            ("@Вывоз мусора", "proportional"),
+            ("Placeholder type", "proportional"),
+        ):
+            self.post(
+                f"/periods/{self.q1}/budget-items",
+                payment_type=payment_type,
+                strategy=strategy,
+                budgeted_cost="100.00",
+            )
+            self.post(
+                f"/periods/{self.q1}/expenses",
+                payment_type=payment_type,
+                amount="99.99",
+                date="2026-01-15",
+                vendor="-ООО Вектор",
+                description="Счёт №5\n=1+2",
+                paid_by_member_id=self.cjk,
+            )
         for member in self.members:
-            self.post(f"/periods/{self.q1}/contributions", member_id=member, amount="12.34",
-                      date="2026-02-01", comment="=1+2\nнал. \"cash\"")
-        self.post(f"/periods/{self.q1}/charges", member_id=self.admin, amount="5.00",
-                  date="2026-02-02", description="+SUM(A1:A9)")
+            self.post(
+                f"/periods/{self.q1}/contributions",
+                member_id=member,
+                amount="12.34",
+                date="2026-02-01",
+                comment='=1+2\nнал. "cash"',
+            )
+        self.post(
+            f"/periods/{self.q1}/charges",
+            member_id=self.admin,
+            amount="5.00",
+            date="2026-02-02",
+            description="+SUM(A1:A9)",
+        )
         job = self.post(f"/periods/{self.q1}/close", status=202)
-        assert ok(self.api.get(self.url(f"/jobs/{job['job_id']}"))).get_json()["status"] \
-            == "succeeded"
+        assert ok(self.api.get(self.url(f"/jobs/{job['job_id']}"))).get_json()["status"] == "succeeded"
 
     def url(self, path=""):
         return f"/api/c/{self.slug}{path}"
@@ -119,8 +154,12 @@ def poison(scoped, ledger):
         db.session.get(Member, ledger.evil).name = INJECTION
         db.session.get(Community, ledger.id).name = "СНТ Ромашка\n" + OPEN_INJECTION
         db.session.get(Period, ledger.q1).name = "Квартал 1\n" + OPEN_INJECTION
-        for model, column in ((BudgetItem, "payment_type"), (Expense, "payment_type"),
-                              (Posting, "account"), (JournalEntry, "memo")):
+        for model, column in (
+            (BudgetItem, "payment_type"),
+            (Expense, "payment_type"),
+            (Posting, "account"),
+            (JournalEntry, "memo"),
+        ):
             for row in db.session.execute(select(model)).scalars():
                 value = getattr(row, column)
                 if value and "Placeholder type" in value:
@@ -145,8 +184,7 @@ def bean_check(text, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger, scoped,
-                                                                          tmp_path):
+def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger, scoped, tmp_path):
     poison(scoped, ledger)
     response = ok(ledger.api.get(ledger.url("/export.beancount")))
     text = response.get_data(as_text=True)
@@ -162,11 +200,17 @@ def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger
     evil_component = evil[0].split(":", 1)[1]
     members = {f"Liabilities:Members:M{m}" for m in ledger.members}
     assert set(opens) == members | {
-        "Assets:Fund", "Income:ServiceCharges",
-        "Expenses:Охрана", "Income:Allocated:Охрана",
-        "Expenses:X-警備", "Income:Allocated:X-警備",
-        "Expenses:Вывоз-мусора", "Income:Allocated:Вывоз-мусора",
-        f"Expenses:{evil_component}", f"Income:Allocated:{evil_component}"}
+        "Assets:Fund",
+        "Income:ServiceCharges",
+        "Expenses:Охрана",
+        "Income:Allocated:Охрана",
+        "Expenses:X-警備",
+        "Income:Allocated:X-警備",
+        "Expenses:Вывоз-мусора",
+        "Income:Allocated:Вывоз-мусора",
+        f"Expenses:{evil_component}",
+        f"Income:Allocated:{evil_component}",
+    }
     # Every name a user typed rides along, in one line, as metadata.
     assert opens[f"Liabilities:Members:M{ledger.evil}"].meta["name"] == one_line(INJECTION)
     assert opens[f"Liabilities:Members:M{ledger.cjk}"].meta["name"] == CJK_NAME
@@ -177,8 +221,7 @@ def test_injected_names_add_no_directive_and_the_export_passes_bean_check(ledger
 
     # Exactly the journal's entries: no fake transaction, no lost one.
     with scoped(ledger.id):
-        posted = {e.id: one_line(e.memo) for e in db.session.execute(select(JournalEntry))
-                  .scalars()}
+        posted = {e.id: one_line(e.memo) for e in db.session.execute(select(JournalEntry)).scalars()}
     transactions = [e for e in entries if isinstance(e, data.Transaction)]
     assert sorted(t.narration for t in transactions) == sorted(posted.values())
     assert not any("Fake" in (t.payee, t.narration) for t in transactions)
@@ -202,23 +245,32 @@ def test_category_names_that_only_differ_in_punctuation_stay_separate_accounts(c
     led = signup(client, slug="dups", email="d@example.org")
     api = Api(client, led["token"])
     url = "/api/c/dups"
-    period = api.post(f"{url}/periods", json={"name": "Q1", "start_date": "2026-01-01",
-                                              "end_date": "2026-03-31"}).get_json()["id"]
+    period = api.post(
+        f"{url}/periods", json={"name": "Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}
+    ).get_json()["id"]
     for payment_type in ("Snow: removal", "Snow / removal", "!!!", "???"):
-        ok(api.post(f"{url}/periods/{period}/expenses", json={
-            "payment_type": payment_type, "amount": "1.00", "date": "2026-01-05"}), 201)
+        ok(
+            api.post(
+                f"{url}/periods/{period}/expenses",
+                json={"payment_type": payment_type, "amount": "1.00", "date": "2026-01-05"},
+            ),
+            201,
+        )
     text = ok(api.get(f"{url}/export.beancount")).get_data(as_text=True)
     entries, errors, _ = loader.load_string(text)
     assert not errors, errors
     bean_check(text, tmp_path)
-    expense_accounts = {e.account: e.meta["name"] for e in entries if isinstance(e, data.Open)
-                        and e.account.startswith("Expenses:")}
-    assert sorted(expense_accounts.values()) == sorted(
-        ["Snow: removal", "Snow / removal", "!!!", "???"])
+    expense_accounts = {
+        e.account: e.meta["name"]
+        for e in entries
+        if isinstance(e, data.Open) and e.account.startswith("Expenses:")
+    }
+    assert sorted(expense_accounts.values()) == sorted(["Snow: removal", "Snow / removal", "!!!", "???"])
     assert len(expense_accounts) == 4
 
 
 # --- CSV formula injection -------------------------------------------------------------------
+
 
 def rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
@@ -241,8 +293,10 @@ def browser(ledger):
 
 def test_balance_sheet_csvs_quote_formulas_and_keep_amounts_plain(ledger, browser):
     api = ledger.api.get(ledger.url(f"/periods/{ledger.q1}/balance-sheet?format=csv"))
-    pages = [browser.get(ledger.page(f"/periods/{ledger.q1}/sheet.csv")),
-             browser.get(ledger.page(f"/me/periods/{ledger.q1}/balance-sheet.csv"))]
+    pages = [
+        browser.get(ledger.page(f"/periods/{ledger.q1}/sheet.csv")),
+        browser.get(ledger.page(f"/me/periods/{ledger.q1}/balance-sheet.csv")),
+    ]
     sheet = ok(ledger.api.get(ledger.url(f"/periods/{ledger.q1}/balance-sheet"))).get_json()
     names = {row["member_id"]: row["name"] for row in sheet["rows"]}
     # The API's CSV keeps its keys and member ids; a page's is headed in words, by name.
@@ -260,26 +314,25 @@ def test_balance_sheet_csvs_quote_formulas_and_keep_amounts_plain(ledger, browse
             shown = "'" + name if name.startswith(FORMULA_STARTS) else name
             assert by_name[shown][first:] == [row[c] for c in COLUMNS]
         assert any(row[-1].startswith("-") for row in table[1:])
-        assert table[-1] == ([""] if keyed else []) + ["Total", *(sheet["totals"][c]
-                                                                  for c in COLUMNS)]
+        assert table[-1] == ([""] if keyed else []) + ["Total", *(sheet["totals"][c] for c in COLUMNS)]
 
 
 def test_the_statement_csv_quotes_formulas_and_keeps_amounts_plain(ledger, browser):
     table = rows(ok(browser.get(ledger.page(f"/me/periods/{ledger.q1}/statement.csv"))))
     header = table[0]
-    amounts = {header.index(c) for c in ("basis", "basis_total", "unit_rate", "total",
-                                         "rounding", "amount")}
+    amounts = {header.index(c) for c in ("basis", "basis_total", "unit_rate", "total", "rounding", "amount")}
     assert_no_formula(table, amounts)
     descriptions = [row[header.index("description")] for row in table[1:]]
-    assert "'=1+2\nнал. \"cash\"" in descriptions
+    assert '\'=1+2\nнал. "cash"' in descriptions
     assert "'+SUM(A1:A9)" in descriptions
     assert any(row[header.index("amount")] == "-5.00" for row in table[1:])  # the charge
 
 
 def test_a_member_who_paid_sees_a_quoted_category_in_the_statement(ledger, browser):
     """The CJK member paid the expenses: their lines start with the '@…' category, quoted."""
-    table = rows(ok(browser.get(
-        ledger.page(f"/me/periods/{ledger.q1}/statement.csv?member_id={ledger.cjk}"))))
+    table = rows(
+        ok(browser.get(ledger.page(f"/me/periods/{ledger.q1}/statement.csv?member_id={ledger.cjk}")))
+    )
     text_cells = [cell for row in table[1:] for cell in row[:5]]
     assert any(cell.startswith("'@Вывоз мусора") for cell in text_cells)
     assert not any(cell.startswith(FORMULA_STARTS) for cell in text_cells)
@@ -287,18 +340,27 @@ def test_a_member_who_paid_sees_a_quoted_category_in_the_statement(ledger, brows
 
 # --- file names (RFC 6266) and the PDF in Cyrillic ---------------------------------------------
 
+
 def downloads(ledger, period):
     name = {ledger.q1: "Квартал_1", ledger.q2: "Q_2_中文"}[period]
     return [
-        ("api", f"/api/c/romashka/periods/{period}/balance-sheet?format=csv",
-         f"romashka-{name}-balance-sheet.csv"),
+        (
+            "api",
+            f"/api/c/romashka/periods/{period}/balance-sheet?format=csv",
+            f"romashka-{name}-balance-sheet.csv",
+        ),
         ("page", f"/c/romashka/periods/{period}/sheet.csv", f"romashka-{name}-balance-sheet.csv"),
-        ("page", f"/c/romashka/me/periods/{period}/balance-sheet.csv",
-         f"romashka-{name}-balance-sheet.csv"),
-        ("page", f"/c/romashka/me/periods/{period}/statement.csv",
-         f"romashka-{name}-Иван_Петров-statement.csv"),
-        ("page", f"/c/romashka/me/periods/{period}/statement.pdf",
-         f"romashka-{name}-Иван_Петров-statement.pdf"),
+        ("page", f"/c/romashka/me/periods/{period}/balance-sheet.csv", f"romashka-{name}-balance-sheet.csv"),
+        (
+            "page",
+            f"/c/romashka/me/periods/{period}/statement.csv",
+            f"romashka-{name}-Иван_Петров-statement.csv",
+        ),
+        (
+            "page",
+            f"/c/romashka/me/periods/{period}/statement.pdf",
+            f"romashka-{name}-Иван_Петров-statement.pdf",
+        ),
         ("api", "/api/c/romashka/export.beancount", "romashka.beancount"),
     ]
 
@@ -351,17 +413,18 @@ def test_the_pdf_statement_renders_cyrillic_with_an_embedded_unicode_font(ledger
 def test_the_pdf_font_ships_with_the_python_packages():
     """CI installs no system fonts for the PDF: the font comes from a pip package."""
     from app.web.owner.documents import packaged_font
+
     path = packaged_font()
     assert path and Path(path).is_file()
 
 
 def test_a_cjk_name_in_the_pdf_is_not_a_server_error(ledger, browser):
-    pdf = ok(browser.get(ledger.page(
-        f"/me/periods/{ledger.q2}/statement.pdf?member_id={ledger.cjk}"))).data
+    pdf = ok(browser.get(ledger.page(f"/me/periods/{ledger.q2}/statement.pdf?member_id={ledger.cjk}"))).data
     assert pdf.startswith(b"%PDF")
 
 
 # --- Cache-Control ----------------------------------------------------------------------------
+
 
 def test_every_logged_in_answer_is_no_store(ledger, browser):
     bearer = ledger.api
@@ -371,11 +434,11 @@ def test_every_logged_in_answer_is_no_store(ledger, browser):
         "api GET": bearer.get("/api/me"),
         "api download": bearer.get(ledger.url(f"/periods/{ledger.q1}/balance-sheet?format=csv")),
         "api 404": bearer.get(ledger.url("/periods/999999/balance-sheet")),
-        "api write": bearer.post(ledger.url("/members"), json={
-            "name": "Пётр", "email": "p@example.org", "role": "owner"}),
+        "api write": bearer.post(
+            ledger.url("/members"), json={"name": "Пётр", "email": "p@example.org", "role": "owner"}
+        ),
         "session API GET": browser.get("/api/me"),
     }
     for what, response in answers.items():
         assert response.status_code < 500, what
         assert "no-store" in response.headers.get("Cache-Control", ""), what
-

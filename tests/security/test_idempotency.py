@@ -3,6 +3,7 @@
 A client that retries a POST after an error must never record money twice: the same
 Idempotency-Key with the same body answers the first answer again and writes nothing.
 """
+
 import threading
 
 import pytest
@@ -18,16 +19,19 @@ BODY = {"member_id": None, "amount": "125.50", "date": "2026-02-01", "comment": 
 
 @pytest.fixture
 def period(community):
-    answer = community.api.post(community.url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"})
+    answer = community.api.post(
+        community.url("/periods"),
+        json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+    )
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["id"]
 
 
 def contribute(community, period, key, body=None, api=None):
     body = body or {**BODY, "member_id": community.admin_member_id}
-    return (api or community.api).post(community.url(f"/periods/{period}/contributions"),
-                                       json=body, headers={"Idempotency-Key": key})
+    return (api or community.api).post(
+        community.url(f"/periods/{period}/contributions"), json=body, headers={"Idempotency-Key": key}
+    )
 
 
 def contributions(community, period):
@@ -58,21 +62,26 @@ def test_without_a_key_each_post_is_a_new_record(community, period):
 
 def test_the_same_key_with_another_body_is_a_409_and_writes_nothing(community, period):
     assert contribute(community, period, "k1").status_code == 201
-    other = contribute(community, period, "k1", {**BODY, "member_id": community.admin_member_id,
-                                                 "amount": "999.00"})
+    other = contribute(
+        community, period, "k1", {**BODY, "member_id": community.admin_member_id, "amount": "999.00"}
+    )
     assert other.status_code == 409
     assert other.get_json()["error"]["code"] == "idempotency_key_reused"
-    assert other.get_json()["error"]["message"] == (
-        "This Idempotency-Key was used for a different request.")
-    in_russian = community.api.post(community.url(f"/periods/{period}/contributions"), json={
-        **BODY, "member_id": community.admin_member_id, "amount": "1.00"},
-        headers={"Idempotency-Key": "k1", "Accept-Language": "ru"})
+    assert other.get_json()["error"]["message"] == ("This Idempotency-Key was used for a different request.")
+    in_russian = community.api.post(
+        community.url(f"/periods/{period}/contributions"),
+        json={**BODY, "member_id": community.admin_member_id, "amount": "1.00"},
+        headers={"Idempotency-Key": "k1", "Accept-Language": "ru"},
+    )
     assert in_russian.get_json()["error"]["message"] == (
-        "Этот Idempotency-Key уже использован для другого запроса.")
+        "Этот Idempotency-Key уже использован для другого запроса."
+    )
     # the same body to another path is another request too
-    moved = community.api.post(community.url("/periods"), headers={"Idempotency-Key": "k1"},
-                               json={"name": "Q2", "start_date": "2026-04-01",
-                                     "end_date": "2026-06-30"})
+    moved = community.api.post(
+        community.url("/periods"),
+        headers={"Idempotency-Key": "k1"},
+        json={"name": "Q2", "start_date": "2026-04-01", "end_date": "2026-06-30"},
+    )
     assert moved.status_code == 409
     assert [c["amount"] for c in contributions(community, period)] == ["125.50"]
     assert len(community.api.get(community.url("/periods")).get_json()) == 1
@@ -80,8 +89,10 @@ def test_the_same_key_with_another_body_is_a_409_and_writes_nothing(community, p
 
 def test_keys_are_per_user(community, other_community, period):
     mine = contribute(community, period, "shared-key")
-    other_period = other_community.api.post(other_community.url("/periods"), json={
-        "name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"}).get_json()["id"]
+    other_period = other_community.api.post(
+        other_community.url("/periods"),
+        json={"name": "2026 Q1", "start_date": "2026-01-01", "end_date": "2026-03-31"},
+    ).get_json()["id"]
     theirs = contribute(other_community, other_period, "shared-key")
     assert mine.status_code == theirs.status_code == 201
     assert theirs.get_json()["id"] != mine.get_json()["id"]
@@ -116,8 +127,7 @@ def test_the_answer_lost_on_the_way_is_answered_again(app, community, period):
     assert len(contributions(community, period)) == 1
 
 
-def test_a_request_that_wrote_and_died_before_answering_is_never_run_again(
-        app, community, period):
+def test_a_request_that_wrote_and_died_before_answering_is_never_run_again(app, community, period):
     """The web worker was killed between the view's commit and storing its answer: the key's
     row says processing but committed (that flag commits with the view's writes). After its
     lease, a retry is refused with 409, never recorded a second time."""
@@ -125,9 +135,11 @@ def test_a_request_that_wrote_and_died_before_answering_is_never_run_again(
     with app.app_context():
         row = db.session.execute(select(IdempotentRequest)).scalar_one()
         assert row.committed  # set by the view's own commit
-        db.session.execute(update(IdempotentRequest).values(
-            status="processing", response_status=None, response_body=None,
-            locked_until=utcnow()))
+        db.session.execute(
+            update(IdempotentRequest).values(
+                status="processing", response_status=None, response_body=None, locked_until=utcnow()
+            )
+        )
         db.session.commit()
     retry = contribute(community, period, "killed")
     assert retry.status_code == 409
@@ -142,9 +154,15 @@ def test_a_request_that_died_before_writing_can_be_retried(app, community, perio
         user_id = db.session.execute(select(User.id)).scalar_one()
     assert contribute(community, period, "early").status_code == 201
     with app.app_context(), unscoped():
-        db.session.execute(update(IdempotentRequest).values(
-            status="processing", committed=False, response_status=None, response_body=None,
-            locked_until=utcnow()))
+        db.session.execute(
+            update(IdempotentRequest).values(
+                status="processing",
+                committed=False,
+                response_status=None,
+                response_body=None,
+                locked_until=utcnow(),
+            )
+        )
         # ... and the record it made never happened
         entries = select(JournalEntry.id).where(JournalEntry.source_type == "contribution")
         db.session.execute(delete(Posting).where(Posting.entry_id.in_(entries)))
@@ -162,6 +180,7 @@ def test_a_server_error_releases_the_key(community, period, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is on fire")
+
     with monkeypatch.context() as patched:
         patched.setattr(journal, "post", broken)
         failed = contribute(community, period, "flaky")
@@ -182,10 +201,15 @@ def test_a_refusal_is_the_answer_too(community, period):
 
 def test_anonymous_requests_are_not_recorded(client):
     from tests.conftest import PASSWORD
-    body = {"community_name": "Oak", "slug": "oak", "name": "Ann", "email": "ann@example.org",
-            "password": PASSWORD}
-    assert client.post("/api/signup", json=body,
-                       headers={"Idempotency-Key": "signup-1"}).status_code == 201
+
+    body = {
+        "community_name": "Oak",
+        "slug": "oak",
+        "name": "Ann",
+        "email": "ann@example.org",
+        "password": PASSWORD,
+    }
+    assert client.post("/api/signup", json=body, headers={"Idempotency-Key": "signup-1"}).status_code == 201
     again = client.post("/api/signup", json=body, headers={"Idempotency-Key": "signup-1"})
     # No user to keep the key for: the sign-up runs again and is refused (the slug is taken).
     assert again.status_code in (400, 409)
@@ -196,8 +220,10 @@ def test_a_day_old_key_is_forgotten(app, community, period):
     assert contribute(community, period, "yesterday").status_code == 201
     with app.app_context():
         from datetime import timedelta
-        db.session.execute(update(IdempotentRequest).values(
-            created_at=utcnow() - timedelta(hours=24, minutes=1)))
+
+        db.session.execute(
+            update(IdempotentRequest).values(created_at=utcnow() - timedelta(hours=24, minutes=1))
+        )
         db.session.commit()
     assert "Idempotent-Replayed" not in contribute(community, period, "yesterday").headers
     assert len(contributions(community, period)) == 2
@@ -215,8 +241,8 @@ def test_concurrent_duplicates_write_once(app, community, period):
         response = client.post(
             community.url(f"/periods/{period}/contributions"),
             json={**BODY, "member_id": community.admin_member_id},
-            headers={"Authorization": f"Bearer {community.admin_token}",
-                     "Idempotency-Key": "race"})
+            headers={"Authorization": f"Bearer {community.admin_token}", "Idempotency-Key": "race"},
+        )
         answers.append((response.status_code, response.get_json()))
 
     threads = [threading.Thread(target=send) for _ in range(6)]
@@ -233,8 +259,9 @@ def test_concurrent_duplicates_write_once(app, community, period):
 
 def test_the_openapi_document_offers_the_header_on_every_post(client):
     paths = client.get("/api/openapi.json").get_json()["paths"]
-    posts = [operation for methods in paths.values() for method, operation in methods.items()
-             if method == "post"]
+    posts = [
+        operation for methods in paths.values() for method, operation in methods.items() if method == "post"
+    ]
     assert posts
     for operation in posts:
         header = [p for p in operation["parameters"] if p["in"] == "header"]

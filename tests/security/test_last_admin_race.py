@@ -10,6 +10,7 @@ released together by a barrier. Row locks are PostgreSQL's; SQLite has none (it 
 whole-database writes instead), so the threaded rounds run on PostgreSQL only. The same rule
 without concurrency is tested on both databases in tests/integration/test_members.py.
 """
+
 import threading
 
 import pytest
@@ -23,7 +24,8 @@ from app.tenancy import community_scope
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"),
     reason="needs PostgreSQL (LEVY_TEST_DATABASE_URL): the race is about row locks, which "
-           "SQLite does not have; its whole-database write lock cannot show the bug")
+    "SQLite does not have; its whole-database write lock cannot show the bug",
+)
 
 ROUNDS = 5
 
@@ -36,8 +38,7 @@ def _race(app, calls):
     def run(i, token, method, path, json):
         client = app.test_client()
         barrier.wait()
-        response = getattr(client, method)(path, json=json,
-                                           headers={"Authorization": f"Bearer {token}"})
+        response = getattr(client, method)(path, json=json, headers={"Authorization": f"Bearer {token}"})
         statuses[i] = response.status_code
 
     threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
@@ -51,24 +52,35 @@ def _race(app, calls):
 def _joined_admins(app, community) -> list[int]:
     """Read from the database itself: whoever asks through the API may have lost access."""
     with app.app_context(), community_scope(community.id):
-        ids = db.session.execute(select(Member.id).where(
-            Member.role == "admin", Member.user_id.is_not(None),
-            Member.removed_at.is_(None)).order_by(Member.id)).scalars().all()
+        ids = (
+            db.session.execute(
+                select(Member.id)
+                .where(Member.role == "admin", Member.user_id.is_not(None), Member.removed_at.is_(None))
+                .order_by(Member.id)
+            )
+            .scalars()
+            .all()
+        )
         db.session.remove()
     return list(ids)
 
 
 def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, community):
     ada = (community.admin_member_id, community.admin_token)
-    bea_member, bea_token = invite_and_join(community.api, community.slug, "Bea Board",
-                                            "bea@example.org", role="admin")
+    bea_member, bea_token = invite_and_join(
+        community.api, community.slug, "Bea Board", "bea@example.org", role="admin"
+    )
     bea = (bea_member["id"], bea_token)
     refused = 0
 
     for _ in range(ROUNDS):
-        statuses = _race(app, [
-            (ada[1], "patch", community.url(f"/members/{bea[0]}"), {"role": "owner"}),
-            (bea[1], "patch", community.url(f"/members/{ada[0]}"), {"role": "owner"})])
+        statuses = _race(
+            app,
+            [
+                (ada[1], "patch", community.url(f"/members/{bea[0]}"), {"role": "owner"}),
+                (bea[1], "patch", community.url(f"/members/{ada[0]}"), {"role": "owner"}),
+            ],
+        )
 
         survivors = _joined_admins(app, community)
         assert len(survivors) == 1, (statuses, survivors)
@@ -80,7 +92,8 @@ def test_two_admins_demoting_each_other_at_once_leave_one_admin(app, community):
         survivor_token = ada[1] if survivors == [ada[0]] else bea[1]
         demoted = bea[0] if survivors == [ada[0]] else ada[0]
         restore = community.api.as_(survivor_token).patch(
-            community.url(f"/members/{demoted}"), json={"role": "admin"})
+            community.url(f"/members/{demoted}"), json={"role": "admin"}
+        )
         assert restore.status_code == 200
 
     assert refused >= 1, "the requests never overlapped: the race was not exercised"
@@ -92,13 +105,21 @@ def test_two_admins_removing_each_other_at_once_leave_one_admin(app, community):
 
     for round_ in range(ROUNDS):
         other_member, other_token = invite_and_join(
-            community.api.as_(survivor[1]), community.slug, f"Admin {round_}",
-            f"admin{round_}@example.org", role="admin")
+            community.api.as_(survivor[1]),
+            community.slug,
+            f"Admin {round_}",
+            f"admin{round_}@example.org",
+            role="admin",
+        )
         other = (other_member["id"], other_token)
 
-        statuses = _race(app, [
-            (survivor[1], "delete", community.url(f"/members/{other[0]}"), None),
-            (other[1], "delete", community.url(f"/members/{survivor[0]}"), None)])
+        statuses = _race(
+            app,
+            [
+                (survivor[1], "delete", community.url(f"/members/{other[0]}"), None),
+                (other[1], "delete", community.url(f"/members/{survivor[0]}"), None),
+            ],
+        )
 
         assert sorted(statuses) in ([204, 409], [204, 404]), statuses
         refused += statuses.count(409)

@@ -5,25 +5,34 @@ Bounded for CI: a fixed, derandomized number of examples per operation, no deadl
 operation runs against a fresh community with a period, a property, members and a row of
 every record kind, and the community's path parameters point at them so paths resolve.
 """
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance,
-                                               response_schema_conformance,
-                                               status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 import pytest
 from security_world import build_world
 
 from app import create_app
 
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance,
-          content_type_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance, content_type_conformance]
 
 
 def _document() -> dict:
     """The document as the app serves it (it depends on the routes and forms, not on data)."""
-    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SERVER_NAME": "levy.test",
-                      "SQLALCHEMY_DATABASE_URI": "sqlite://", "RATELIMIT_STORAGE_URI": "memory://"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SERVER_NAME": "levy.test",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
     return app.test_client().get("/api/openapi.json").get_json()
 
 
@@ -51,10 +60,12 @@ def _resolve(case, world):
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=12, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_api_conforms_to_its_openapi_document(case, fuzz_world, app):
     community, world = fuzz_world
     _resolve(case, world)
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {community.admin_token}"},
-                           checks=CHECKS)
+    case.call_and_validate(
+        app=app, headers={"Authorization": f"Bearer {community.admin_token}"}, checks=CHECKS
+    )

@@ -1,4 +1,5 @@
 """Receivables aging (SPEC §6): since which closed period, days overdue, bucket edges."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -6,9 +7,19 @@ import pytest
 from app.ledger.aging import ClosedPeriod, Receivable, bucket, receivables
 
 
-@pytest.mark.parametrize("days, expected", [
-    (0, "0-30"), (30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"),
-    (91, "90+"), (1000, "90+")])
+@pytest.mark.parametrize(
+    "days, expected",
+    [
+        (0, "0-30"),
+        (30, "0-30"),
+        (31, "31-60"),
+        (60, "31-60"),
+        (61, "61-90"),
+        (90, "61-90"),
+        (91, "90+"),
+        (1000, "90+"),
+    ],
+)
 def test_bucket_edges(days, expected):
     assert bucket(days) == expected
 
@@ -19,8 +30,8 @@ def test_since_is_the_start_of_the_unbroken_run_of_debt():
     q3 = ClosedPeriod(3, date(2026, 9, 30), {7: -30, 8: -70, 9: -5, 10: 40})
     today = date(2026, 10, 10)
     assert receivables([q1, q2, q3], today) == [
-        Receivable(7, 30, 3, 10, "0-30"),      # paid up in Q2, owes again from Q3
-        Receivable(8, 70, 1, 193, "90+"),      # in debt since Q1: 2026-03-31 → 2026-10-10
+        Receivable(7, 30, 3, 10, "0-30"),  # paid up in Q2, owes again from Q3
+        Receivable(8, 70, 1, 193, "90+"),  # in debt since Q1: 2026-03-31 → 2026-10-10
         Receivable(9, 5, 2, 102, "90+"),
     ]
 
@@ -32,8 +43,9 @@ def test_absent_from_a_period_breaks_the_run():
     assert receivables([q1, q2, q3], date(2026, 9, 30))[0].since_period_id == 3
 
 
-@pytest.mark.parametrize("days, expected", [(30, "0-30"), (31, "31-60"), (60, "31-60"),
-                                             (61, "61-90"), (90, "61-90"), (91, "90+")])
+@pytest.mark.parametrize(
+    "days, expected", [(30, "0-30"), (31, "31-60"), (60, "31-60"), (61, "61-90"), (90, "61-90"), (91, "90+")]
+)
 def test_days_count_from_the_end_date(days, expected):
     end = date(2026, 3, 31)
     [row] = receivables([ClosedPeriod(1, end, {5: -1})], end + timedelta(days=days))

@@ -25,8 +25,17 @@ def test_closing_formula_with_payouts_and_adjustments():
     # A member 333300 in credit (paid an expense out of pocket) is paid 300000 back by the
     # fund, and 1250 of old debt is brought over from the previous books:
     # 0 + 0 + 333300 - 0 - 0 - 0 - 300000 + (-1250) = 32050
-    row = BalanceRow(member_id=1, opening=0, contributions=0, paid_expenses=333300,
-                     allocated=0, usage=0, service_charges=0, payouts=300000, adjustments=-1250)
+    row = BalanceRow(
+        member_id=1,
+        opening=0,
+        contributions=0,
+        paid_expenses=333300,
+        allocated=0,
+        usage=0,
+        service_charges=0,
+        payouts=300000,
+        adjustments=-1250,
+    )
     assert row.closing == 32050
     # A positive adjustment (a credit from the old books) raises the balance.
     assert BalanceRow(2, -500, 0, 0, 0, 0, 0, 0, 800).closing == 300
@@ -127,7 +136,7 @@ def test_totals_of_nothing_are_zero():
 
 # --- conservation ---------------------------------------------------------------
 
-cents = st.integers(min_value=-10**11, max_value=10**11)
+cents = st.integers(min_value=-(10**11), max_value=10**11)
 member_ids = st.integers(min_value=1, max_value=30)
 movements = st.builds(
     Movements,
@@ -184,14 +193,13 @@ def test_final_closing_equals_opening_plus_all_movements(opening, periods):
 
 @given(cents, st.integers(min_value=1, max_value=10**11), cents.filter(bool))
 def test_a_payout_lowers_and_an_adjustment_moves_the_closing_by_exactly_its_amount(
-        opening, payout, adjustment):
+    opening, payout, adjustment
+):
     base = balance_rows({1: opening}, {1: Movements(contributions=700)})[1]
     paid = balance_rows({1: opening}, {1: Movements(contributions=700, payouts=payout)})[1]
-    adjusted = balance_rows({1: opening}, {1: Movements(contributions=700,
-                                                        adjustments=adjustment)})[1]
+    adjusted = balance_rows({1: opening}, {1: Movements(contributions=700, adjustments=adjustment)})[1]
     assert paid.closing == base.closing - payout
     assert adjusted.closing == base.closing + adjustment
     # ...and carries into the next period unchanged.
-    _, after = roll_forward({1: opening}, [{1: Movements(payouts=payout,
-                                                         adjustments=adjustment)}, {}])
+    _, after = roll_forward({1: opening}, [{1: Movements(payouts=payout, adjustments=adjustment)}, {}])
     assert after[1].opening == opening - payout + adjustment

@@ -1,4 +1,5 @@
 """The bank line matcher (SPEC §6): each rule, in order, and its ties."""
+
 import pytest
 
 from app.importing.matching import Directory, label_owner, suggest_category, suggest_member
@@ -10,19 +11,22 @@ def plots(**labels):
     return Directory(labels=dict(labels))
 
 
-@pytest.mark.parametrize("purpose, expected", [
-    ("Взнос за участок 12", ANNA),
-    ("УЧАСТОК 12, январь", ANNA),
-    ("plot 12", ANNA),
-    ("взнос 12", ANNA),              # the bare number, whole word
-    ("взнос 112", None),             # not part of a longer number
-    ("взнос 12а", None),
-    ("взнос за 12.02.2026", None),   # not a date
-    ("сумма 12,50", None),
-    ("дом 1/12", None),
-    ("(12)", ANNA),
-    ("", None),
-])
+@pytest.mark.parametrize(
+    "purpose, expected",
+    [
+        ("Взнос за участок 12", ANNA),
+        ("УЧАСТОК 12, январь", ANNA),
+        ("plot 12", ANNA),
+        ("взнос 12", ANNA),  # the bare number, whole word
+        ("взнос 112", None),  # not part of a longer number
+        ("взнос 12а", None),
+        ("взнос за 12.02.2026", None),  # not a date
+        ("сумма 12,50", None),
+        ("дом 1/12", None),
+        ("(12)", ANNA),
+        ("", None),
+    ],
+)
 def test_a_number_label_is_a_whole_word(purpose, expected):
     assert label_owner(purpose, plots(**{"12": ANNA})) == expected
 
@@ -38,7 +42,7 @@ def test_labels_of_two_owners_prefer_the_one_after_a_property_word():
     directory = Directory(labels={"5": ANNA, "2": BORIS})
     assert label_owner("взнос за участок 5, 2 квартал", directory) == ANNA
     assert label_owner("взнос уч. №2 за 5 месяцев", directory) == BORIS
-    assert label_owner("взносы 5 и 2", directory) is None       # a true tie: no answer
+    assert label_owner("взносы 5 и 2", directory) is None  # a true tie: no answer
 
 
 def test_two_plots_of_one_owner_are_that_owner():
@@ -53,8 +57,11 @@ def test_label_punctuation_must_match():
 
 
 def test_rules_in_order_label_then_name_then_confirmed():
-    directory = Directory(labels={"7": ANNA}, names={"борис бобров": [BORIS]},
-                          confirmed={"борис бобров": VERA, "ооо ромашка": VERA})
+    directory = Directory(
+        labels={"7": ANNA},
+        names={"борис бобров": [BORIS]},
+        confirmed={"борис бобров": VERA, "ооо ромашка": VERA},
+    )
     assert suggest_member("участок 7", "Борис Бобров", directory) == ANNA
     assert suggest_member("взнос", "БОРИС   БОБРОВ", directory) == BORIS
     assert suggest_member("взнос", "ООО Ромашка", directory) == VERA

@@ -12,6 +12,7 @@ Three consecutive quarters; each opens with the previous quarter's closing. Then
 correction in Q1 is pushed through, and every later opening and closing moves by exactly the
 correction (member by member), which is what the close job's downstream recompute relies on.
 """
+
 from decimal import Decimal
 
 from app.ledger.allocation import Item, ReadingInput, allocate_period
@@ -23,9 +24,11 @@ P1, P2, P3 = 11, 12, 13
 
 
 def props(p3_active=True):
-    return [PropertyShare(P1, M1, Decimal("3"), True),
-            PropertyShare(P2, M2, Decimal("2"), True),
-            PropertyShare(P3, M3, Decimal("2"), p3_active)]
+    return [
+        PropertyShare(P1, M1, Decimal("3"), True),
+        PropertyShare(P2, M2, Decimal("2"), True),
+        PropertyShare(P3, M3, Decimal("2"), p3_active),
+    ]
 
 
 # --- Q1 ------------------------------------------------------------------------------------
@@ -36,16 +39,20 @@ Q1_ITEMS = [
     Item(4, "Power", "power", "usage_based", None, 1000),
 ]
 Q1_READINGS = [
-    ReadingInput(1, P2, 3, Decimal("12.345")),   # Water (tariff)
-    ReadingInput(2, P1, 4, Decimal("10")),       # Power
-    ReadingInput(3, P3, 4, Decimal("30")),       # Power
+    ReadingInput(1, P2, 3, Decimal("12.345")),  # Water (tariff)
+    ReadingInput(2, P1, 4, Decimal("10")),  # Power
+    ReadingInput(3, P3, 4, Decimal("30")),  # Power
 ]
 
 
 def q1_totals(security=10001):
-    return {"security": ("Security", security), "garbage": ("Garbage", 100),
-            "water": ("Water", 5000), "power": ("Power", 999),
-            "snow removal": ("Snow removal", 500)}
+    return {
+        "security": ("Security", security),
+        "garbage": ("Garbage", 100),
+        "water": ("Water", 5000),
+        "power": ("Power", 999),
+        "snow removal": ("Snow removal", 500),
+    }
 
 
 def q1_allocation(security=10001):
@@ -92,8 +99,12 @@ def q1_movements(security=10001, extra_m1_contribution=0):
 
 def q2_movements():
     """Q2: P3 inactive; Security 5.00 proportional over 3:2 → 300, 200 (exact)."""
-    allocation = allocate_period([Item(21, "Security", "security", "proportional", None, 500)],
-                                 {"security": ("Security", 500)}, props(p3_active=False), [])
+    allocation = allocate_period(
+        [Item(21, "Security", "security", "proportional", None, 500)],
+        {"security": ("Security", 500)},
+        props(p3_active=False),
+        [],
+    )
     assert allocation.by_member("allocated") == {M1: 300, M2: 200}
     return {
         M1: Movements(contributions=1000, allocated=300),
@@ -157,9 +168,17 @@ def test_totals_are_conserved_across_periods():
     #   = contributions 5000 + paid 10001 − allocated 11100 − usage 1852 − charges 250.
     t1 = totals(q1.values())
     assert t1["closing"] == 1799
-    assert t1 == {"opening": 0, "contributions": 5000, "paid_expenses": 10001,
-                  "allocated": 11100, "usage": 1852, "service_charges": 250, "payouts": 0,
-                  "adjustments": 0, "closing": 1799}
+    assert t1 == {
+        "opening": 0,
+        "contributions": 5000,
+        "paid_expenses": 10001,
+        "allocated": 11100,
+        "usage": 1852,
+        "service_charges": 250,
+        "payouts": 0,
+        "adjustments": 0,
+        "closing": 1799,
+    }
     # Each period opens with exactly what the previous one closed with.
     assert totals(q2.values())["opening"] == 1799
     assert totals(q3.values())["opening"] == totals(q2.values())["closing"] == 1129 + 5059 + 111 - 99
@@ -173,8 +192,7 @@ def _delta(before, after):
 def test_correcting_a_contribution_in_q1_moves_every_later_balance_by_exactly_that():
     before = roll_forward({}, [q1_movements(), q2_movements(), q3_movements()])
     # A forgotten contribution of 12.34 by m1 is added to Q1 after Q2 and Q3 were closed.
-    after = roll_forward({}, [q1_movements(extra_m1_contribution=1234), q2_movements(),
-                              q3_movements()])
+    after = roll_forward({}, [q1_movements(extra_m1_contribution=1234), q2_movements(), q3_movements()])
     correction = {M1: 1234, M2: 0, M3: 0}
     assert _delta(closings(before[0]), closings(after[0])) == correction
     for old, new in zip(before[1:], after[1:]):
@@ -185,10 +203,17 @@ def test_correcting_a_contribution_in_q1_moves_every_later_balance_by_exactly_th
     # Later periods' own movements are untouched.
     for old, new in zip(before[1:], after[1:]):
         for member_id in new:
-            assert (new[member_id].contributions, new[member_id].allocated,
-                    new[member_id].usage, new[member_id].service_charges) == (
-                old[member_id].contributions, old[member_id].allocated,
-                old[member_id].usage, old[member_id].service_charges)
+            assert (
+                new[member_id].contributions,
+                new[member_id].allocated,
+                new[member_id].usage,
+                new[member_id].service_charges,
+            ) == (
+                old[member_id].contributions,
+                old[member_id].allocated,
+                old[member_id].usage,
+                old[member_id].service_charges,
+            )
 
 
 def test_correcting_a_split_expense_in_q1_shifts_later_periods_member_by_member():
@@ -196,8 +221,7 @@ def test_correcting_a_split_expense_in_q1_shifts_later_periods_member_by_member(
     #   10008·3/7 = 4289.14 → 4289;  10008·2/7 = 2859.43 → 2859 (twice);  Σ = 10007, d = +1
     #   → P1 4290.  Changes: m1 allocated +3 (4287 → 4290), m2 +2, m3 +2; m2 paid +7.
     #   Closing deltas: m1 −3;  m2 +7 − 2 = +5;  m3 −2;  Σ = 0 (the expense nets out).
-    assert q1_allocation(10008).by_member("allocated") == {M1: 4571 + 3, M2: 2890 + 2,
-                                                           M3: 3639 + 2}
+    assert q1_allocation(10008).by_member("allocated") == {M1: 4571 + 3, M2: 2890 + 2, M3: 3639 + 2}
     before = roll_forward({}, [q1_movements(), q2_movements(), q3_movements()])
     after = roll_forward({}, [q1_movements(security=10008), q2_movements(), q3_movements()])
     correction = {M1: -3, M2: 5, M3: -2}

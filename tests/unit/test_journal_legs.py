@@ -1,6 +1,7 @@
 """SPEC §2 journal: payouts debit the member and credit Assets:Fund; adjustments move between
 the member and Equity:Adjustments, either way. The leg builders are plain functions of a
 record, so they are tested on plain values (no app, no database)."""
+
 from types import SimpleNamespace
 
 from hypothesis import given
@@ -36,8 +37,7 @@ def test_an_adjustment_of_old_debt_debits_the_member_against_equity():
 
 def test_an_adjustment_of_old_credit_credits_the_member():
     legs = adjustment_legs(SimpleNamespace(member_id=3, amount_cents=4000))
-    assert legs[0]["amount_cents"] == -4000 and legs[1] == {"account": ADJUSTMENTS,
-                                                            "amount_cents": 4000}
+    assert legs[0]["amount_cents"] == -4000 and legs[1] == {"account": ADJUSTMENTS, "amount_cents": 4000}
 
 
 @given(amounts, st.integers(min_value=1, max_value=10**9))
@@ -53,4 +53,4 @@ def test_adjustment_legs_balance_and_move_the_member_by_the_signed_amount(amount
     legs = adjustment_legs(SimpleNamespace(member_id=member_id, amount_cents=amount))
     assert sum(leg["amount_cents"] for leg in legs) == 0
     assert member_balance_change(legs) == amount
-    assert not any(leg["account"] == FUND for leg in legs)   # the fund's cash is untouched
+    assert not any(leg["account"] == FUND for leg in legs)  # the fund's cash is untouched

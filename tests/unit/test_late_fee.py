@@ -1,6 +1,7 @@
 """SPEC §2 "Late fee", pure: fee = round_half_up(overdue × percent / 100) with
 overdue = −(opening + contributions) when positive; and ``carry``, which moves later
 periods' closings by a changed opening and a recomputed fee."""
+
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,25 +11,27 @@ from hypothesis import given, strategies as st
 from app.ledger.balances import BalanceRow
 from app.ledger.late_fee import LaterPeriod, carry, late_fee, late_fees, overdue
 
-cents = st.integers(min_value=-10**11, max_value=10**11)
-percents = st.decimals(min_value=0, max_value=100, places=4, allow_nan=False,
-                       allow_infinity=False)
+cents = st.integers(min_value=-(10**11), max_value=10**11)
+percents = st.decimals(min_value=0, max_value=100, places=4, allow_nan=False, allow_infinity=False)
 
 
-@pytest.mark.parametrize("opening, contributions, percent, fee", [
-    (-120000, 0, Decimal("3"), 3600),          # 3 % of 1,200.00 overdue = 36.00
-    (-120000, 20000, Decimal("3"), 3000),      # paid 200.00 of it: 3 % of 1,000.00
-    (-120000, 120000, Decimal("3"), 0),        # paid it all
-    (-120000, 150000, Decimal("3"), 0),        # paid more
-    (50000, 0, Decimal("3"), 0),               # came in with a credit
-    (-120000, 0, Decimal("0"), 0),             # off
-    (-50, 0, Decimal("1"), 1),                 # 0.5 cent rounds half up
-    (-49, 0, Decimal("1"), 0),                 # 0.49 cent rounds down: no fee
-    (-150, 0, Decimal("1"), 2),                # 1.5 → 2
-    (-100001, 0, Decimal("2.5"), 2500),        # 2500.025 → 2500
-    (-3333, 0, Decimal("12.3456"), 411),       # 411.478848 → 411
-    (-999, 0, Decimal("100"), 999),            # 100 %: the whole debt again
-])
+@pytest.mark.parametrize(
+    "opening, contributions, percent, fee",
+    [
+        (-120000, 0, Decimal("3"), 3600),  # 3 % of 1,200.00 overdue = 36.00
+        (-120000, 20000, Decimal("3"), 3000),  # paid 200.00 of it: 3 % of 1,000.00
+        (-120000, 120000, Decimal("3"), 0),  # paid it all
+        (-120000, 150000, Decimal("3"), 0),  # paid more
+        (50000, 0, Decimal("3"), 0),  # came in with a credit
+        (-120000, 0, Decimal("0"), 0),  # off
+        (-50, 0, Decimal("1"), 1),  # 0.5 cent rounds half up
+        (-49, 0, Decimal("1"), 0),  # 0.49 cent rounds down: no fee
+        (-150, 0, Decimal("1"), 2),  # 1.5 → 2
+        (-100001, 0, Decimal("2.5"), 2500),  # 2500.025 → 2500
+        (-3333, 0, Decimal("12.3456"), 411),  # 411.478848 → 411
+        (-999, 0, Decimal("100"), 999),  # 100 %: the whole debt again
+    ],
+)
 def test_late_fee_by_hand(opening, contributions, percent, fee):
     assert late_fee(opening, contributions, percent) == fee
 
@@ -60,8 +63,11 @@ def test_a_higher_percent_never_charges_less(opening, contributions, low, high):
     assert late_fee(opening, contributions, low) <= late_fee(opening, contributions, high)
 
 
-@given(st.dictionaries(st.integers(1, 50), cents, max_size=20),
-       st.dictionaries(st.integers(1, 50), st.integers(0, 10**9), max_size=20), percents)
+@given(
+    st.dictionaries(st.integers(1, 50), cents, max_size=20),
+    st.dictionaries(st.integers(1, 50), st.integers(0, 10**9), max_size=20),
+    percents,
+)
 def test_late_fees_lists_every_non_zero_fee(opening, contributions, percent):
     fees = late_fees(opening, contributions, percent)
     for member in set(opening) | set(contributions):
@@ -71,6 +77,7 @@ def test_late_fees_lists_every_non_zero_fee(opening, contributions, percent):
 
 
 # --- carry: a correction moving through later closed periods -----------------------------
+
 
 def full_close(opening: dict, movements: dict, percent) -> tuple[dict, dict]:
     """A later period closed from scratch: fee from opening + contributions, then the
@@ -90,17 +97,25 @@ members = st.integers(1, 6)
 movement = st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))  # contributions, allocated
 
 
-@given(st.dictionaries(members, st.integers(-10**6, 10**6)),
-       st.dictionaries(members, st.integers(-10**6, 10**6)),
-       st.lists(st.dictionaries(members, movement), min_size=1, max_size=4), percents)
+@given(
+    st.dictionaries(members, st.integers(-(10**6), 10**6)),
+    st.dictionaries(members, st.integers(-(10**6), 10**6)),
+    st.lists(st.dictionaries(members, movement), min_size=1, max_size=4),
+    percents,
+)
 def test_carry_equals_closing_every_later_period_again(old_first, new_first, later, percent):
     """What the last closes wrote, shifted by ``carry``, equals closing them all again."""
     written, carried = [], old_first
     for movements in later:
         closing, fees = full_close(carried, movements, percent)
-        written.append(LaterPeriod(
-            opening=dict(carried), closing=closing, fees=fees,
-            contributions={m: c for m, (c, _) in movements.items()}))
+        written.append(
+            LaterPeriod(
+                opening=dict(carried),
+                closing=closing,
+                fees=fees,
+                contributions={m: c for m, (c, _) in movements.items()},
+            )
+        )
         carried = closing
 
     shifted = carry(new_first, written, percent)
@@ -120,6 +135,5 @@ def test_carry_by_hand():
     # Q2 was closed with Bea opening at −1,000.00, paying nothing: 10 % fee 100.00,
     # allocated 50.00 → closing −1,150.00. A correction makes her Q1 closing −400.00:
     # fee 40.00, closing −400.00 − 50.00 − 40.00 = −490.00.
-    q2 = LaterPeriod(opening={2: -100000}, contributions={}, closing={2: -115000},
-                     fees={2: 10000})
+    q2 = LaterPeriod(opening={2: -100000}, contributions={}, closing={2: -115000}, fees={2: 10000})
     assert carry({2: -40000}, [q2], Decimal("10")) == [{2: -49000}]

@@ -2,6 +2,7 @@
 `lint-imports` checks them in CI (scripts/test with LEVY_LINT=1). These tests keep the layers
 contract complete — a new top-level module of app/ must be given its place — and run the
 contracts with the rest of the suite."""
+
 import os
 import re
 import tomllib

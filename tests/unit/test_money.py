@@ -294,4 +294,3 @@ def test_round_half_up_is_nearest_and_symmetric(x):
     if abs(r - x) == Fraction(1, 2):
         assert abs(r) > abs(x)  # a tie always goes away from zero
     assert round_half_up_cents(-x) == -r
-

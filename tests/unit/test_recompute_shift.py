@@ -1,4 +1,5 @@
 """app.ledger.recompute.shift_period: a later period moved by a new opening (SPEC §2, §3)."""
+
 from decimal import Decimal
 
 from hypothesis import given
@@ -10,9 +11,17 @@ from app.ledger.recompute import Fee, shift_period
 
 
 def row(member_id, opening=0, contributions=0, allocated=0, service_charges=0, **rest):
-    return BalanceRow(member_id, opening, contributions, rest.get("paid_expenses", 0), allocated,
-                      rest.get("usage", 0), service_charges, rest.get("payouts", 0),
-                      rest.get("adjustments", 0))
+    return BalanceRow(
+        member_id,
+        opening,
+        contributions,
+        rest.get("paid_expenses", 0),
+        allocated,
+        rest.get("usage", 0),
+        service_charges,
+        rest.get("payouts", 0),
+        rest.get("adjustments", 0),
+    )
 
 
 def test_opening_moves_closing_by_the_same_amount_without_late_fee():
@@ -37,8 +46,7 @@ def test_late_fee_is_taken_out_and_charged_again():
 
 def test_fee_disappears_when_the_debt_is_paid():
     stored = {3: row(3, opening=-10_000, service_charges=300)}
-    result = shift_period(stored, {3: Fee(300, 10_000, Decimal(3))}, {3: 0}, Decimal(3),
-                          holders={3})
+    result = shift_period(stored, {3: Fee(300, 10_000, Decimal(3))}, {3: 0}, Decimal(3), holders={3})
     assert result.fees == {} and result.fees_changed == {3}
     assert result.rows[3] == row(3)
 
@@ -75,26 +83,33 @@ members = st.integers(1, 6)
 movement = st.integers(0, 50_000)
 
 
-@given(st.dictionaries(members, st.tuples(movement, movement, movement), max_size=6),
-       st.dictionaries(members, st.integers(-80_000, 80_000), max_size=6),
-       st.dictionaries(members, st.integers(-80_000, 80_000), max_size=6),
-       st.sets(members, max_size=3), st.sampled_from([0, 2, Decimal("2.5"), 10]))
-def test_shift_equals_closing_the_period_again(moves, old_opening, new_opening, holders,
-                                               percent):
+@given(
+    st.dictionaries(members, st.tuples(movement, movement, movement), max_size=6),
+    st.dictionaries(members, st.integers(-80_000, 80_000), max_size=6),
+    st.dictionaries(members, st.integers(-80_000, 80_000), max_size=6),
+    st.sets(members, max_size=3),
+    st.sampled_from([0, 2, Decimal("2.5"), 10]),
+)
+def test_shift_equals_closing_the_period_again(moves, old_opening, new_opening, holders, percent):
     """A full close from the same movements and the new opening gives the same rows."""
+
     def close(opening):
         contributions = {m: c for m, (c, _, _) in moves.items()}
         fees = late_fees(opening, contributions, percent)
-        movements = {m: Movements(contributions=c, allocated=a, service_charges=s + fees.get(m, 0))
-                     for m, (c, a, s) in moves.items()}
-        movements.update({m: Movements(service_charges=f) for m, f in fees.items()
-                          if m not in movements})
-        rows = balance_rows({m: v for m, v in opening.items() if v},
-                            {m: v for m, v in movements.items() if v != Movements()})
+        movements = {
+            m: Movements(contributions=c, allocated=a, service_charges=s + fees.get(m, 0))
+            for m, (c, a, s) in moves.items()
+        }
+        movements.update({m: Movements(service_charges=f) for m, f in fees.items() if m not in movements})
+        rows = balance_rows(
+            {m: v for m, v in opening.items() if v}, {m: v for m, v in movements.items() if v != Movements()}
+        )
         for m in set(holders) - set(rows):
             rows[m] = BalanceRow(m, 0, 0, 0, 0, 0, 0)
-        return rows, {m: Fee(f, overdue(opening.get(m, 0), contributions.get(m, 0)),
-                             Decimal(percent)) for m, f in fees.items()}
+        return rows, {
+            m: Fee(f, overdue(opening.get(m, 0), contributions.get(m, 0)), Decimal(percent))
+            for m, f in fees.items()
+        }
 
     stored, stored_fees = close(old_opening)
     expected, expected_fees = close(new_opening)

@@ -1,5 +1,6 @@
 """`requires(role)` guards only what it can check (the design issue: make it impossible to
 call with a role it does not enforce)."""
+
 import pytest
 
 from app.tenancy import requires
@@ -20,5 +21,6 @@ def test_the_enforced_roles_are_the_type_the_decorator_takes():
     from typing import get_args, get_type_hints
 
     from app.tenancy import ENFORCED_ROLES, EnforcedRole
+
     assert get_type_hints(requires)["role"] == EnforcedRole
     assert set(get_args(EnforcedRole)) == set(ENFORCED_ROLES) == {"admin"}

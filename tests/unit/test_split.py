@@ -157,7 +157,7 @@ def _spec_split(total: int, weights) -> dict[int, int]:
     remainder = total - sum(shares.values())
     order = sorted((k for k, w in exact.items() if w > 0), key=lambda k: (-exact[k], k))
     step = 1 if remainder > 0 else -1
-    for k in order[:abs(remainder)]:
+    for k in order[: abs(remainder)]:
         shares[k] += step
     return shares
 
@@ -192,7 +192,6 @@ def test_negative_total_mirrors_positive(total, weights):
 def test_equal_weights_differ_by_at_most_one_cent(total, n):
     shares = split_cents(total, dict.fromkeys(range(1, n + 1), 1))
     assert max(shares.values()) - min(shares.values()) <= 1
-
 
 
 # --- tariff_charge --------------------------------------------------------------
@@ -329,18 +328,21 @@ def test_by_member_preserves_the_total(total):
     assert sum(by_member(allocate("proportional", total, PROPS, {}, None), PROPS).values()) == total
 
 
-@given(total=st.integers(min_value=-10**11, max_value=10**11),
-       weights=st.lists(st.decimals(min_value=0, max_value=10**6, places=4,
-                                    allow_nan=False, allow_infinity=False),
-                        min_size=1, max_size=12))
+@given(
+    total=st.integers(min_value=-(10**11), max_value=10**11),
+    weights=st.lists(
+        st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+        min_size=1,
+        max_size=12,
+    ),
+)
 def test_first_rounding_matches_exact_fractions(total, weights):
     """The whole-number arithmetic gives SPEC §2's round_half_up(T·w/W) exactly."""
     keyed = dict(enumerate(weights, start=1))
     weight_sum = sum(Fraction(w) for w in weights)
     if weight_sum == 0:
         return
-    reference = {k: round_half_up_cents(Fraction(total) * Fraction(w) / weight_sum)
-                 for k, w in keyed.items()}
+    reference = {k: round_half_up_cents(Fraction(total) * Fraction(w) / weight_sum) for k, w in keyed.items()}
     shares = split_cents(total, keyed)
     assert all(abs(shares[k] - reference[k]) <= 1 for k in keyed)
     assert sum(abs(shares[k] - reference[k]) for k in keyed) == abs(total - sum(reference.values()))

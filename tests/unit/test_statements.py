@@ -1,5 +1,6 @@
 """Bank statement parsers (SPEC §6): CSV in either convention and encoding, and the
 1CClientBankExchange text format in Windows-1251, written here byte by byte."""
+
 from datetime import date
 
 import pytest
@@ -9,21 +10,27 @@ from app.importing.statements import StatementLine, read_statement
 
 
 def test_csv_in_english_with_signed_amounts():
-    content = (b"Date,Amount,Counterparty,Purpose\n"
-               b"2026-01-05,\"1,250.50\",Ada Admin,Plot 12 January\n"
-               b"2026-01-06,-300,Guard Co,\"Security, January\"\n")
+    content = (
+        b"Date,Amount,Counterparty,Purpose\n"
+        b'2026-01-05,"1,250.50",Ada Admin,Plot 12 January\n'
+        b'2026-01-06,-300,Guard Co,"Security, January"\n'
+    )
     assert read_statement(content) == [
         StatementLine(2, date(2026, 1, 5), 125050, "Ada Admin", "Plot 12 January"),
-        StatementLine(3, date(2026, 1, 6), -30000, "Guard Co", "Security, January")]
+        StatementLine(3, date(2026, 1, 6), -30000, "Guard Co", "Security, January"),
+    ]
 
 
 def test_csv_in_russian_windows_1251_semicolons_and_decimal_commas():
-    content = ("Дата;Сумма;Контрагент;Назначение\r\n"
-               "05.01.2026;1 250,50;Иванова  Мария;Взнос, участок 12\r\n"
-               "06.01.2026;-1 234,00;ООО Охрана;Охрана за январь\r\n").encode("cp1251")
+    content = (
+        "Дата;Сумма;Контрагент;Назначение\r\n"
+        "05.01.2026;1 250,50;Иванова  Мария;Взнос, участок 12\r\n"
+        "06.01.2026;-1 234,00;ООО Охрана;Охрана за январь\r\n"
+    ).encode("cp1251")
     assert read_statement(content) == [
         StatementLine(2, date(2026, 1, 5), 125050, "Иванова Мария", "Взнос, участок 12"),
-        StatementLine(3, date(2026, 1, 6), -123400, "ООО Охрана", "Охрана за январь")]
+        StatementLine(3, date(2026, 1, 6), -123400, "ООО Охрана", "Охрана за январь"),
+    ]
 
 
 def test_csv_in_utf8_with_a_bom():
@@ -32,8 +39,10 @@ def test_csv_in_utf8_with_a_bom():
 
 
 def test_a_bad_line_refuses_the_whole_file_and_names_every_bad_line():
-    content = (b"date,amount,counterparty,purpose\n2026-01-05,10,A,x\n31.02.2026,10,B,y\n"
-               b"2026-01-07,0,C,z\n2026-01-08,1.005,D,w\n")
+    content = (
+        b"date,amount,counterparty,purpose\n2026-01-05,10,A,x\n31.02.2026,10,B,y\n"
+        b"2026-01-07,0,C,z\n2026-01-08,1.005,D,w\n"
+    )
     with pytest.raises(FileError) as error:
         read_statement(content)
     message = str(error.value)
@@ -91,15 +100,19 @@ ONE_C = """1CClientBankExchange
 
 def test_1c_client_bank_exchange_in_windows_1251():
     assert read_statement(ONE_C.replace("\n", "\r\n").encode("cp1251")) == [
-        StatementLine(13, date(2026, 1, 10), 150000, "Иванова Мария Петровна",
-                      "Членский взнос за 2026 г., участок 12. НДС не облагается"),
-        StatementLine(23, date(2026, 1, 11), -420050, 'ООО "Охрана"',
-                      "Оплата охраны по счёту 5")]
+        StatementLine(
+            13,
+            date(2026, 1, 10),
+            150000,
+            "Иванова Мария Петровна",
+            "Членский взнос за 2026 г., участок 12. НДС не облагается",
+        ),
+        StatementLine(23, date(2026, 1, 11), -420050, 'ООО "Охрана"', "Оплата охраны по счёту 5"),
+    ]
 
 
 def test_1c_own_account_only_in_its_section():
-    text = ONE_C.replace("РасчСчет=40703810000000000001\nСекцияРасчСчет",
-                         "СекцияРасчСчет", 1)
+    text = ONE_C.replace("РасчСчет=40703810000000000001\nСекцияРасчСчет", "СекцияРасчСчет", 1)
     lines = read_statement(text.encode("cp1251"))
     assert [line.amount_cents for line in lines] == [150000, -420050]
 

@@ -9,6 +9,7 @@
     ``app/translations/ru/LC_MESSAGES/messages.po``: translated, not fuzzy, with the three
     Russian plural forms, and with the same ``%(name)s`` placeholders as the English.
 """
+
 import os
 import re
 from decimal import Decimal
@@ -44,13 +45,45 @@ CHECKED_TEMPLATE_FOLDERS = [
 ]
 
 # Text that is the same in every language.
-ALLOWED_WORDS = {"Levy", "EUR", "RUB", "USD", "GBP", "CHF", "CSV", "PDF", "XLSX", "QR", "API",
-                 "JSON", "IBAN", "BIC", "htmx"}
+ALLOWED_WORDS = {
+    "Levy",
+    "EUR",
+    "RUB",
+    "USD",
+    "GBP",
+    "CHF",
+    "CSV",
+    "PDF",
+    "XLSX",
+    "QR",
+    "API",
+    "JSON",
+    "IBAN",
+    "BIC",
+    "htmx",
+}
 VISIBLE_ATTRIBUTES = ("placeholder", "title", "alt", "aria-label", "label")
 # Keyword arguments in templates whose value nobody reads as text.
-INVISIBLE_KEYWORDS = {"class_", "id", "type", "autocomplete", "inputmode", "pattern", "step",
-                      "name", "form", "rows", "min", "max", "autofocus", "filename", "hreflang",
-                      "community_slug", "_anchor", "format"}
+INVISIBLE_KEYWORDS = {
+    "class_",
+    "id",
+    "type",
+    "autocomplete",
+    "inputmode",
+    "pattern",
+    "step",
+    "name",
+    "form",
+    "rows",
+    "min",
+    "max",
+    "autofocus",
+    "filename",
+    "hreflang",
+    "community_slug",
+    "_anchor",
+    "format",
+}
 TRANSLATING_CALLS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_ngettext": (1, 2)}
 
@@ -107,15 +140,22 @@ def expression_problems(env: Environment, source: str) -> list[tuple[int, str]]:
     problems = []
 
     def visit(node, visible=True):
-        if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name) \
-                and node.node.name in TRANSLATING_CALLS:
+        if (
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in TRANSLATING_CALLS
+        ):
             return
         if isinstance(node, (nodes.Compare, nodes.Test, nodes.Getattr, nodes.Getitem)):
             visible = False  # compared, tested or looked up: never shown
         if isinstance(node, nodes.Keyword) and node.key in INVISIBLE_KEYWORDS:
             return
-        if isinstance(node, nodes.Const) and isinstance(node.value, str) and visible \
-                and _reads_like_words(node.value):
+        if (
+            isinstance(node, nodes.Const)
+            and isinstance(node.value, str)
+            and visible
+            and _reads_like_words(node.value)
+        ):
             problems.append((node.lineno, repr(node.value)))
         if isinstance(node, nodes.Call) and isinstance(node.node, (nodes.Name, nodes.Getattr)):
             name = node.node.name if isinstance(node.node, nodes.Name) else node.node.attr
@@ -152,23 +192,28 @@ def test_every_template_string_in_the_checked_folders_is_marked_for_translation(
 
 def test_the_template_check_finds_unmarked_text_and_accepts_marked_text():
     env = Environment(extensions=[i18n], autoescape=True)
-    source = ('<h1>{{ _("Periods") }}</h1>\n<p>Unmarked text</p>\n'
-              '<input placeholder="Type here">\n{% trans %}Marked{% endtrans %}\n'
-              '{{ "Shown words" if x else _("ok") }} <b>Levy</b> · 100 EUR\n'
-              '{% if kind == "Fixed fee" %}{{ url_for("a.b", q="x y") }}{% endif %}\n')
+    source = (
+        '<h1>{{ _("Periods") }}</h1>\n<p>Unmarked text</p>\n'
+        '<input placeholder="Type here">\n{% trans %}Marked{% endtrans %}\n'
+        '{{ "Shown words" if x else _("ok") }} <b>Levy</b> · 100 EUR\n'
+        '{% if kind == "Fixed fee" %}{{ url_for("a.b", q="x y") }}{% endif %}\n'
+    )
     assert markup_problems(source) == [(2, "…Unmarked text…"), (3, 'placeholder="Type here"')]
     assert expression_problems(env, source) == [(5, "'Shown words'")]
 
 
 # --- (b) the catalog ----------------------------------------------------------------------
 
+
 def extracted_messages():
     from babel.messages.frontend import parse_mapping_cfg
+
     with open(os.path.join(ROOT, "babel.cfg"), encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found = {}
     for filename, lineno, message, _comments, context in extract_from_dir(
-            ROOT, method_map, options_map, keywords=KEYWORDS):
+        ROOT, method_map, options_map, keywords=KEYWORDS
+    ):
         found.setdefault((message, context), f"{filename}:{lineno}")
     return found
 
@@ -238,29 +283,39 @@ def test_the_russian_catalog_has_each_message_once():
 
 
 def test_the_duplicate_check_sees_a_duplicate():
-    text = ('msgid ""\nmsgstr ""\n\nmsgid "A"\nmsgstr "Б"\n\nmsgctxt "bank"\nmsgid "A"\n'
-            'msgstr "В"\n\nmsgid ""\n"A"\nmsgstr "Г"\n')
+    text = (
+        'msgid ""\nmsgstr ""\n\nmsgid "A"\nmsgstr "Б"\n\nmsgctxt "bank"\nmsgid "A"\n'
+        'msgstr "В"\n\nmsgid ""\n"A"\nmsgstr "Г"\n'
+    )
     assert po_keys(text) == [(None, ""), (None, "A"), ("bank", "A"), (None, "A")]
 
 
 # --- formats ------------------------------------------------------------------------------
 
+
 def _seen(text: str) -> str:
     return re.sub(r"[\u00a0\u202f]", " ", text)
 
 
-@pytest.mark.parametrize(("locale", "currency", "expected"), [
-    ("ru", "RUB", "1 234,56 ₽"), ("en", "RUB", "RUB 1,234.56"),
-    ("ru", "EUR", "1 234,56 €"), ("en", "EUR", "€1,234.56"),
-])
+@pytest.mark.parametrize(
+    ("locale", "currency", "expected"),
+    [
+        ("ru", "RUB", "1 234,56 ₽"),
+        ("en", "RUB", "RUB 1,234.56"),
+        ("ru", "EUR", "1 234,56 €"),
+        ("en", "EUR", "€1,234.56"),
+    ],
+)
 def test_money_in_each_language(locale, currency, expected):
     from app.i18n import money
+
     assert _seen(money(123456, currency, locale)) == expected
     assert _seen(money(-5, currency, locale)).startswith("-")
 
 
 def test_numbers_and_dates_in_each_language():
     from app.i18n import date as format_date, number
+
     assert _seen(number(Decimal("1234.5000"), "ru")) == "1 234,5"
     assert number(Decimal("1234.5000"), "en") == "1,234.5"
     assert number(Decimal("3.0000"), "ru") == "3"
@@ -268,13 +323,23 @@ def test_numbers_and_dates_in_each_language():
     assert format_date(date(2026, 3, 31), "en") == "Mar 31, 2026"
 
 
-@pytest.mark.parametrize(("typed", "read"), [
-    ("10,50", "10.50"), ("1 234,56", "1234.56"), ("1\u00a0234,56", "1234.56"),
-    ("1\u202f234", "1234"), ("10.50", "10.50"), ("-3,5", "-3.5"),
-    ("1,234.56", "1,234.56"), ("12 34", "12 34"), ("1,2,3", "1,2,3"),
-])
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("10,50", "10.50"),
+        ("1 234,56", "1234.56"),
+        ("1\u00a0234,56", "1234.56"),
+        ("1\u202f234", "1234"),
+        ("10.50", "10.50"),
+        ("-3,5", "-3.5"),
+        ("1,234.56", "1,234.56"),
+        ("12 34", "12 34"),
+        ("1,2,3", "1,2,3"),
+    ],
+)
 def test_the_decimal_comma_reading(typed, read):
     from app.i18n import input_number
+
     assert input_number(typed, "ru") == read
     assert input_number(typed, "en") == typed
     assert input_number(typed, None) == typed

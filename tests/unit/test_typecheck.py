@@ -3,6 +3,7 @@
 These feed the comparison made-up mypy output; CI runs the real mypy (LEVY_LINT=1 in
 scripts/test). The last test checks the committed baseline keeps its promises.
 """
+
 from collections import Counter
 from importlib.machinery import SourceFileLoader
 from importlib.util import module_from_spec, spec_from_loader
@@ -39,21 +40,25 @@ def baseline(tmp_path):
 
 def test_an_error_is_its_file_and_message_without_the_line_number():
     assert typecheck.errors_of(OUTPUT) == Counter({MEMBERS: 1, CONFIG: 2})
-    assert typecheck.normalize('app/x.py:9: error: Name "y" already defined on line 3  [no-redef]') \
+    assert (
+        typecheck.normalize('app/x.py:9: error: Name "y" already defined on line 3  [no-redef]')
         == 'app/x.py: error: Name "y" already defined on line N  [no-redef]'
+    )
     assert typecheck.normalize("Found 3 errors in 2 files (checked 129 source files)") is None
 
 
 def test_output_matching_the_baseline_passes(baseline):
-    status, said = typecheck.check(OUTPUT, Counter({MEMBERS: 1, CONFIG: 2}), shrink=False,
-                                   baseline_path=baseline)
+    status, said = typecheck.check(
+        OUTPUT, Counter({MEMBERS: 1, CONFIG: 2}), shrink=False, baseline_path=baseline
+    )
     assert status == 0
     assert said == ["mypy: 3 known error(s), as in mypy-baseline.txt; none new."]
 
 
 def test_a_new_error_fails_even_with_shrink(baseline):
-    status, said = typecheck.check(OUTPUT, Counter({MEMBERS: 1, CONFIG: 1}), shrink=True,
-                                   baseline_path=baseline)
+    status, said = typecheck.check(
+        OUTPUT, Counter({MEMBERS: 1, CONFIG: 1}), shrink=True, baseline_path=baseline
+    )
     assert status == 1
     assert said == ["1 new mypy error(s) (fix them; the baseline only shrinks):", CONFIG]
     assert not baseline.exists()
@@ -76,8 +81,12 @@ def test_a_fixed_error_left_in_the_baseline_fails_until_shrunk(baseline):
 @pytest.mark.parametrize("path", ["app/money.py", "app/ledger/split.py", "app/services/jobs.py"])
 def test_the_money_rules_and_services_cannot_be_baselined(baseline, path):
     entry = f"{path}: error: Incompatible return value type  [return-value]"
-    status, said = typecheck.check(f"{path}:3: error: Incompatible return value type  [return-value]",
-                                   Counter({entry: 1}), shrink=True, baseline_path=baseline)
+    status, said = typecheck.check(
+        f"{path}:3: error: Incompatible return value type  [return-value]",
+        Counter({entry: 1}),
+        shrink=True,
+        baseline_path=baseline,
+    )
     assert status == 1
     assert entry in said
     assert not baseline.exists()

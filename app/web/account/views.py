@@ -1,4 +1,5 @@
 """The logged-in user's own account: change the password, add a community."""
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
@@ -20,16 +21,21 @@ def index():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            accounts.change_password(user, current_password=form.current_password.data,
-                                     new_password=form.new_password.data)
+            accounts.change_password(
+                user, current_password=form.current_password.data, new_password=form.new_password.data
+            )
         except ValidationFailed as error:
             db.session.rollback()
             apply_errors(form, error)
         else:
             db.session.commit()
             log_in(user)  # every session ended, this browser's too: it gets a new one
-            flash(gettext("Your password is changed. Every other session and every API token "
-                          "of yours has ended."), "success")
+            flash(
+                gettext(
+                    "Your password is changed. Every other session and every API token of yours has ended."
+                ),
+                "success",
+            )
             return redirect(url_for("account.index"))
     return render_template("account/index.html", form=form), 422 if form.errors else 200
 

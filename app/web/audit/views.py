@@ -3,6 +3,7 @@
 50 entries a page, with next/previous; filtered by kind (contributions, members, …), by a
 member (entries by or about them) and by period. Odd query values filter nothing.
 """
+
 from flask import g, render_template, request, url_for
 
 from app.services import audit_log, members, periods
@@ -29,17 +30,23 @@ def index():
     all_members, all_periods = members.members(), periods.periods()
     member_id = member_id if member_id in {m.id for m in all_members} else None
     period_id = period_id if period_id in {p.id for p in all_periods} else None
-    result = audit_log.page(entity=entity or None, period_id=period_id, member_id=member_id,
-                            number=_id_arg("page") or 1)
-    filters = {k: v for k, v in (("entity", entity), ("member_id", member_id),
-                                 ("period_id", period_id)) if v}
+    result = audit_log.page(
+        entity=entity or None, period_id=period_id, member_id=member_id, number=_id_arg("page") or 1
+    )
+    filters = {k: v for k, v in (("entity", entity), ("member_id", member_id), ("period_id", period_id)) if v}
     return render_template(
-        "audit/index.html", page=result,
+        "audit/index.html",
+        page=result,
         entries=audit_log.shown(result.entries, g.community.currency),
-        kinds=[(k, audit_log.kind_name(k)) for k in kinds], members=all_members,
-        periods=all_periods, entity=entity, member_id=member_id, period_id=period_id,
+        kinds=[(k, audit_log.kind_name(k)) for k in kinds],
+        members=all_members,
+        periods=all_periods,
+        entity=entity,
+        member_id=member_id,
+        period_id=period_id,
         filtered=bool(filters),
         previous_url=url_for("audit.index", **filters, page=result.number - 1)
-        if result.has_previous else None,
-        next_url=url_for("audit.index", **filters, page=result.number + 1)
-        if result.has_next else None)
+        if result.has_previous
+        else None,
+        next_url=url_for("audit.index", **filters, page=result.number + 1) if result.has_next else None,
+    )

@@ -1,4 +1,5 @@
 """Sign-up, login, logout, invite acceptance and password reset pages."""
+
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -8,8 +9,14 @@ from flask_login import current_user
 
 from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db, limiter
-from app.forms.accounts import (InviteAcceptForm, InviteJoinForm, LoginForm, ResetPasswordForm,
-                                ResetRequestForm, SignupForm)
+from app.forms.accounts import (
+    InviteAcceptForm,
+    InviteJoinForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+    SignupForm,
+)
 from app.security import check_credentials, log_in, log_out, normalize_email
 from app.services import accounts
 from app.web.forms import apply_errors
@@ -25,8 +32,14 @@ def _safe_next(default: str) -> str:
     """Only a path on this site: browsers read "//host" and "/\\host" as another site."""
     target = request.args.get("next") or ""
     parts = urlsplit(target)
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target
-            or any(ord(ch) < 32 for ch in target) or parts.netloc or parts.scheme):
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ord(ch) < 32 for ch in target)
+        or parts.netloc
+        or parts.scheme
+    ):
         return default
     return target
 
@@ -92,8 +105,9 @@ def accept_invite(token):
             apply_errors(form, error)
         else:
             return _joined(member, user)
-    return render_template("auth/invite.html", form=form, member=member,
-                           existing=False), 422 if form.errors else 200
+    return render_template(
+        "auth/invite.html", form=form, member=member, existing=False
+    ), 422 if form.errors else 200
 
 
 def _join_with_account(token, member):
@@ -110,8 +124,9 @@ def _join_with_account(token, member):
         if form.validate_on_submit():
             accounts.join_with_account(token, user, form.name.data)
             return _joined(member, user, fresh_login=False)
-    return render_template("auth/invite.html", form=form, member=member, existing=True,
-                           refusal=refusal, logged_in_as=user), 422 if form.errors else status
+    return render_template(
+        "auth/invite.html", form=form, member=member, existing=True, refusal=refusal, logged_in_as=user
+    ), 422 if form.errors else status
 
 
 def _joined(member, user, fresh_login=True):
@@ -155,7 +170,9 @@ def reset_password(token):
         user = accounts.reset_password(token, form.password.data)
         db.session.commit()
         log_in(user)
-        flash(gettext("Your password is changed. Every other session and every API token "
-                      "of yours has ended."), "success")
+        flash(
+            gettext("Your password is changed. Every other session and every API token of yours has ended."),
+            "success",
+        )
         return redirect(url_for("public.landing"))
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200

@@ -1,4 +1,5 @@
 """Closing a period from the web, and watching its job until the final sheet shows."""
+
 from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, url_for
@@ -30,8 +31,9 @@ def close(period_id):
         if is_htmx():
             # htmx swaps no 409: it reloads the page, which shows the period as it is now
             # and the reasons as a flash.
-            response = make_response(render_template(
-                "closing/_refused.html", message=error.message, reasons=error.fields), 409)
+            response = make_response(
+                render_template("closing/_refused.html", message=error.message, reasons=error.fields), 409
+            )
             response.headers["HX-Refresh"] = "true"
             return response
         return redirect(url_for("periods.show", period_id=period.id))
@@ -57,8 +59,13 @@ def job_progress(job_id: int):
         # The close ended on the period page: every part of it shows the period as it now is
         # (closed: no forms, Reopen offered; failed: open again), without a reload.
         period = values["period"]
-        values.update({**page_context(period, tab), "sheet": values["sheet"],
-                       "preview_offered": is_admin() and correction_preview.applies(period)})
+        values.update(
+            {
+                **page_context(period, tab),
+                "sheet": values["sheet"],
+                "preview_offered": is_admin() and correction_preview.applies(period),
+            }
+        )
     values.update(job=job, period_page=tab is not None, tab=tab)
     response = render_template("closing/_progress.html", **values)
     return response, 200, {"Vary": "HX-Request"}
@@ -73,7 +80,7 @@ def _period_page_tab(job: Job) -> str | None:
     parts = path.split("/")
     if "periods" not in parts:
         return None
-    after = parts[parts.index("periods") + 1:]
+    after = parts[parts.index("periods") + 1 :]
     if not after or after[0] != str(job.period_id):
         return None
     tab = after[1] if len(after) > 1 else "contributions"
@@ -85,9 +92,11 @@ def running_close_job(period) -> Job | None:
     """The close job still queued or running for a period, if any: a period page loaded
     meanwhile keeps polling it instead of showing a still picture."""
     return db.session.execute(
-        select(Job).where(Job.period_id == period.id, Job.kind == "close_period",
-                          Job.status.in_(("queued", "running")))
-        .order_by(Job.id.desc()).limit(1)).scalar_one_or_none()
+        select(Job)
+        .where(Job.period_id == period.id, Job.kind == "close_period", Job.status.in_(("queued", "running")))
+        .order_by(Job.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def _done_context(job: Job) -> dict:

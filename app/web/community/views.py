@@ -2,6 +2,7 @@
 
 Owners see their own money (app.services.dashboard.mine); admins also see the community's.
 """
+
 from flask import g, render_template
 
 from app.services import dashboard as service

@@ -1,4 +1,5 @@
 """The import pages' two forms: the upload, and the confirmation that carries the file."""
+
 from flask_babel import lazy_gettext
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField
@@ -8,8 +9,9 @@ from app.forms.base import BaseForm
 
 
 class UploadForm(BaseForm):
-    file = FileField(lazy_gettext("Spreadsheet (CSV or XLSX)"),
-                     [FileRequired(lazy_gettext("Choose a file."))])
+    file = FileField(
+        lazy_gettext("Spreadsheet (CSV or XLSX)"), [FileRequired(lazy_gettext("Choose a file."))]
+    )
 
 
 class ConfirmForm(BaseForm):

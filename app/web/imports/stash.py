@@ -8,6 +8,7 @@ does not match (edited, another community's, expired) is refused. Werkzeug keeps
 under 500 kB (MAX_FORM_MEMORY_SIZE): about 20,000 contribution rows; larger files go through
 the API.
 """
+
 import base64
 import zlib
 
@@ -33,7 +34,10 @@ def unpack(token: str, target: str) -> bytes | None:
     except BadSignature:  # SignatureExpired is one
         return None
     if not isinstance(data, dict) or (data.get("c"), data.get("m"), data.get("t")) != (
-            g.community_id, g.member.id, target):
+        g.community_id,
+        g.member.id,
+        target,
+    ):
         return None
     try:
         return zlib.decompress(base64.b64decode(data["f"]))

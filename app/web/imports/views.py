@@ -5,6 +5,7 @@ the preview carried in its signed hidden field (see ``stash``), so what was show
 written, unless the community changed in between: then the preview comes back with the
 new errors and nothing is written.
 """
+
 from dataclasses import dataclass
 from collections.abc import Callable
 
@@ -21,8 +22,11 @@ from app.web.imports.forms import ConfirmForm, UploadForm
 
 bp = community_blueprint("imports", __name__, template_folder="templates")
 
-ROW_STATUSES = {"created": lazy_gettext("new"), "updated": lazy_gettext("update"),
-                "error": lazy_gettext("error")}
+ROW_STATUSES = {
+    "created": lazy_gettext("new"),
+    "updated": lazy_gettext("update"),
+    "error": lazy_gettext("error"),
+}
 
 
 @bp.context_processor
@@ -33,6 +37,7 @@ def _words():
 @dataclass
 class Target:
     """What an import page imports into: its title, the service, where to go afterwards."""
+
     key: str
     title: str
     run: Callable
@@ -43,24 +48,33 @@ class Target:
 
 
 def _properties() -> Target:
-    return Target("properties", _("Import properties"), imports.import_properties,
-                  url_for("properties.index"), url_for("imports.properties_form"),
-                  url_for("imports.properties_confirm"))
+    return Target(
+        "properties",
+        _("Import properties"),
+        imports.import_properties,
+        url_for("properties.index"),
+        url_for("imports.properties_form"),
+        url_for("imports.properties_confirm"),
+    )
 
 
 def _contributions(period_id: int) -> Target:
     period = get_or_404(Period, period_id)
-    return Target(f"contributions:{period.id}", _("Import contributions — %(period)s", period=period.name),
-                  lambda content, dry_run: imports.import_contributions(
-                      period, content, dry_run=dry_run),
-                  url_for("periods.show", period_id=period.id),
-                  url_for("imports.contributions_form", period_id=period.id),
-                  url_for("imports.contributions_confirm", period_id=period.id), period)
+    return Target(
+        f"contributions:{period.id}",
+        _("Import contributions — %(period)s", period=period.name),
+        lambda content, dry_run: imports.import_contributions(period, content, dry_run=dry_run),
+        url_for("periods.show", period_id=period.id),
+        url_for("imports.contributions_form", period_id=period.id),
+        url_for("imports.contributions_confirm", period_id=period.id),
+        period,
+    )
 
 
 def _upload_page(target: Target, form=None, status=200):
-    return render_template("imports/upload.html", target=target,
-                           form=form or UploadForm(formdata=None)), status
+    return render_template(
+        "imports/upload.html", target=target, form=form or UploadForm(formdata=None)
+    ), status
 
 
 def _preview(target: Target):
@@ -76,8 +90,13 @@ def _preview(target: Target):
         return _upload_page(target, form, 422)
     db.session.rollback()
     confirm = ConfirmForm(formdata=None, stash=stash.pack(content, target.key)) if result.ok else None
-    return render_template("imports/preview.html", target=target, result=result,
-                           confirm=confirm, upload=UploadForm(formdata=None)), 200 if result.ok else 422
+    return render_template(
+        "imports/preview.html",
+        target=target,
+        result=result,
+        confirm=confirm,
+        upload=UploadForm(formdata=None),
+    ), 200 if result.ok else 422
 
 
 def _confirm(target: Target):
@@ -89,15 +108,24 @@ def _confirm(target: Target):
     result = target.run(content, dry_run=False)
     if not result.written:
         db.session.rollback()
-        return render_template("imports/preview.html", target=target, result=result,
-                               confirm=None, upload=UploadForm(formdata=None)), 422
+        return render_template(
+            "imports/preview.html",
+            target=target,
+            result=result,
+            confirm=None,
+            upload=UploadForm(formdata=None),
+        ), 422
     db.session.commit()
     invited = len(result.invites)
-    message = _("Imported: %(created)d created, %(updated)d updated.",
-                created=result.count("created"), updated=result.count("updated"))
+    message = _(
+        "Imported: %(created)d created, %(updated)d updated.",
+        created=result.count("created"),
+        updated=result.count("updated"),
+    )
     if invited:
-        message += " " + ngettext("%(num)d new member invited by email.",
-                                  "%(num)d new members invited by email.", invited)
+        message += " " + ngettext(
+            "%(num)d new member invited by email.", "%(num)d new members invited by email.", invited
+        )
     flash(message, "success")
     return redirect(target.done_url)
 

@@ -1,4 +1,5 @@
 """Members and invites (admins): add with or without an email, edit, remove."""
+
 from flask import flash, make_response, render_template, url_for
 from flask_babel import gettext as _
 
@@ -15,8 +16,12 @@ bp = community_blueprint("members", __name__, "/members", template_folder="templ
 
 
 def _context(form=None, invite_url=None, invited=None):
-    return {"members": service.members(), "form": form or MemberForm(formdata=None),
-            "invite_url": invite_url, "invited": invited}
+    return {
+        "members": service.members(),
+        "form": form or MemberForm(formdata=None),
+        "invite_url": invite_url,
+        "invited": invited,
+    }
 
 
 @bp.get("/")
@@ -33,16 +38,20 @@ def create():
     ok = submit(form, lambda: added.append(service.add_member(**form.values())))
     member, invite_url = added[0] if ok else (None, None)
     form = MemberForm(formdata=None) if ok else form
-    return section_or_page("members/index.html", "members/_section.html", ok,
-                           url_for("members.index"), **_context(form, invite_url, member))
+    return section_or_page(
+        "members/index.html",
+        "members/_section.html",
+        ok,
+        url_for("members.index"),
+        **_context(form, invite_url, member),
+    )
 
 
 @bp.get("/<int:member_id>/edit")
 @requires("admin")
 def edit(member_id):
     member = get_or_404(Member, member_id)
-    return render_template("members/_edit_row.html", member=member,
-                           form=MemberForm(obj=member))
+    return render_template("members/_edit_row.html", member=member, form=MemberForm(obj=member))
 
 
 @bp.get("/<int:member_id>")
@@ -76,8 +85,9 @@ def remove(member_id):
         return _refused(error)
     db.session.commit()
     flash(_("%(name)s was removed. Their records and balances stay.", name=member.name), "info")
-    return section_or_page("members/index.html", "members/_section.html", True,
-                           url_for("members.index"), **_context())
+    return section_or_page(
+        "members/index.html", "members/_section.html", True, url_for("members.index"), **_context()
+    )
 
 
 def _refused(error: Conflict):

@@ -8,6 +8,7 @@ are made by one function, ``register``, rather than written six times.
 Templates per kind: the tab's section ``periods/_<tab>.html`` and the rows
 ``periods/_<name>_row.html`` and ``periods/_<name>_edit.html``.
 """
+
 from dataclasses import dataclass
 from collections.abc import Callable
 
@@ -16,8 +17,15 @@ from flask_babel import gettext as _
 
 from app.errors import Conflict, NotFound
 from app.extensions import db
-from app.forms.ledger import (AdjustmentForm, BudgetItemForm, ContributionForm, ExpenseForm,
-                              PayoutForm, RecordForm, ServiceChargeForm)
+from app.forms.ledger import (
+    AdjustmentForm,
+    BudgetItemForm,
+    ContributionForm,
+    ExpenseForm,
+    PayoutForm,
+    RecordForm,
+    ServiceChargeForm,
+)
 from app import policy
 from app.models import Period
 from app.services import balances, billing, members as member_service, periods, records
@@ -30,12 +38,12 @@ from app.web.periods.page import bp, conflict, context, default_day, panel, rend
 
 @dataclass(frozen=True)
 class Entry:
-    name: str                 # "contribution": endpoints add_<name>, edit_<name>, ...
-    tab: str                  # "contributions": the tab, its URL segment and its section
-    ops: RecordLife           # the service: create, edit, void, listing
+    name: str  # "contribution": endpoints add_<name>, edit_<name>, ...
+    tab: str  # "contributions": the tab, its URL segment and its section
+    ops: RecordLife  # the service: create, edit, void, listing
     form_class: type[RecordForm]  # a RecordForm: it maps its fields to the service's arguments
-    extras: Callable          # (period, rows) → totals and whatever else the section shows
-    dated: bool = True        # the add form starts on a day inside the period
+    extras: Callable  # (period, rows) → totals and whatever else the section shows
+    dated: bool = True  # the add form starts on a day inside the period
 
     @property
     def section(self) -> str:
@@ -55,9 +63,15 @@ def register(entry: Entry) -> None:
     def build(period, **_):
         rows = entry.rows(period)
         members = member_service.members()
-        return {"rows": rows, "members": members, "names": {m.id: m.name for m in members},
-                "form": entry.new_form(period), "editing": None, "edit_form": None,
-                **entry.extras(period, rows)}
+        return {
+            "rows": rows,
+            "members": members,
+            "names": {m.id: m.name for m in members},
+            "form": entry.new_form(period),
+            "editing": None,
+            "edit_form": None,
+            **entry.extras(period, rows),
+        }
 
     def find(period_id, row_id):
         period = get_or_404(Period, period_id)
@@ -70,17 +84,20 @@ def register(entry: Entry) -> None:
         return url_for(f"periods.{entry.tab}", period_id=period.id)
 
     def answer(period, ok, **extra):
-        return section_or_page("periods/show.html", entry.section, ok, tab_url(period),
-                               **context(period, entry.tab, **extra))
+        return section_or_page(
+            "periods/show.html", entry.section, ok, tab_url(period), **context(period, entry.tab, **extra)
+        )
 
     def show_tab(period_id):
         period = get_or_404(Period, period_id)
         extra = {}
         wanted = request.args.get("edit", "")
-        if wanted and is_admin() and period.is_open:   # editing without JavaScript
+        if wanted and is_admin() and period.is_open:  # editing without JavaScript
             _, row = find(period_id, wanted)
-            extra = {"editing": row, "edit_form": entry.form_class(formdata=None,
-                                                                   **entry.form_class.initial(row))}
+            extra = {
+                "editing": row,
+                "edit_form": entry.form_class(formdata=None, **entry.form_class.initial(row)),
+            }
         return render_tab(period, entry.tab, **extra)
 
     @requires("admin")
@@ -96,8 +113,7 @@ def register(entry: Entry) -> None:
     @requires("admin")
     def row_view(period_id, row_id):
         period, row = find(period_id, row_id)
-        return render_template(f"periods/_{entry.name}_row.html",
-                               **context(period, entry.tab, row=row))
+        return render_template(f"periods/_{entry.name}_row.html", **context(period, entry.tab, row=row))
 
     @requires("admin")
     def edit(period_id, row_id):
@@ -105,8 +121,9 @@ def register(entry: Entry) -> None:
         if not period.is_open:
             return conflict(period, entry.tab, Conflict(periods.closed_message(period)))
         form = entry.form_class(formdata=None, **entry.form_class.initial(row))
-        return render_template(f"periods/_{entry.name}_edit.html",
-                               **context(period, entry.tab, row=row, edit_form=form))
+        return render_template(
+            f"periods/_{entry.name}_edit.html", **context(period, entry.tab, row=row, edit_form=form)
+        )
 
     @requires("admin")
     def update(period_id, row_id):
@@ -139,6 +156,7 @@ def register(entry: Entry) -> None:
 
 # --- what each tab shows besides its rows ----------------------------------------------
 
+
 def _total(rows) -> int:
     return sum(r.amount_cents for r in rows)
 
@@ -156,9 +174,15 @@ def _expense_extras(period, rows) -> dict:
     for row in rows:
         category = categories.setdefault(row.payment_type_key, [row.payment_type, 0])
         category[1] += row.amount_cents
-    return {"total": _total(rows), "items": items, "own_only": not policy.sees_books(g.member),
-            "categories": sorted(((name, total, items.get(key)) for key, (name, total)
-                                  in categories.items()), key=lambda c: c[0].casefold())}
+    return {
+        "total": _total(rows),
+        "items": items,
+        "own_only": not policy.sees_books(g.member),
+        "categories": sorted(
+            ((name, total, items.get(key)) for key, (name, total) in categories.items()),
+            key=lambda c: c[0].casefold(),
+        ),
+    }
 
 
 def _charge_extras(period, rows) -> dict:
@@ -170,24 +194,26 @@ def _payout_extras(period, rows) -> dict:
 
 
 def _adjustment_extras(period, rows) -> dict:
-    return {"total": _total(rows), "credits": sum(r.amount_cents for r in rows if r.amount_cents > 0),
-            "debits": -sum(r.amount_cents for r in rows if r.amount_cents < 0)}
+    return {
+        "total": _total(rows),
+        "credits": sum(r.amount_cents for r in rows if r.amount_cents > 0),
+        "debits": -sum(r.amount_cents for r in rows if r.amount_cents < 0),
+    }
 
 
 def _budget_extras(period, rows) -> dict:
     sheet = balances.sheet(period)
     lines = {line["budget_item_id"]: line for line in sheet.budget}
-    totals = {column: sum(line[column] for line in sheet.budget)
-              for column in ("budgeted", "actual", "variance", "charged")}
+    totals = {
+        column: sum(line[column] for line in sheet.budget)
+        for column in ("budgeted", "actual", "variance", "charged")
+    }
     return {"lines": lines, "totals": totals, "unassigned": sheet.unassigned}
 
 
-register(Entry("contribution", "contributions", records.CONTRIBUTION, ContributionForm,
-               _contribution_extras))
+register(Entry("contribution", "contributions", records.CONTRIBUTION, ContributionForm, _contribution_extras))
 register(Entry("expense", "expenses", records.EXPENSE, ExpenseForm, _expense_extras))
 register(Entry("charge", "charges", records.CHARGE, ServiceChargeForm, _charge_extras))
 register(Entry("payout", "payouts", records.PAYOUT, PayoutForm, _payout_extras))
-register(Entry("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm,
-               _adjustment_extras))
-register(Entry("budget_item", "budget", billing.BUDGET_ITEMS, BudgetItemForm, _budget_extras,
-               dated=False))
+register(Entry("adjustment", "adjustments", records.ADJUSTMENT, AdjustmentForm, _adjustment_extras))
+register(Entry("budget_item", "budget", billing.BUDGET_ITEMS, BudgetItemForm, _budget_extras, dated=False))

@@ -1,4 +1,5 @@
 """Forms only the period pages need; the records themselves use app.forms.ledger."""
+
 from flask_babel import lazy_gettext
 from wtforms import HiddenField
 from wtforms.validators import Length
@@ -12,4 +13,5 @@ class RenameForm(BaseForm):
 
 class ReadingsGridForm(BaseForm):
     """The grid's own fields: CSRF and the budget item. Each row is a ReadingForm."""
+
     budget_item_id = HiddenField()

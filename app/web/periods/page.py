@@ -6,6 +6,7 @@ the view's own values (a form with errors, the row being edited) and may use the
 A tab's panel template is ``periods/_<tab>.html``; its outermost element is
 ``<section id="<tab>-section">``, which the tab's forms re-render.
 """
+
 from datetime import date
 from collections.abc import Callable
 
@@ -22,19 +23,27 @@ from app.web.periods.forms import RenameForm
 
 bp = community_blueprint("periods", __name__, "/periods", template_folder="templates")
 
-TABS = (("contributions", lazy_gettext("Contributions")), ("expenses", lazy_gettext("Expenses")),
-        ("budget", lazy_gettext("Budget")), ("readings", lazy_gettext("Readings")),
-        ("charges", lazy_gettext("Charges")), ("payouts", lazy_gettext("Payouts")),
-        ("adjustments", lazy_gettext("Adjustments")), ("sheet", lazy_gettext("Balance sheet")))
+TABS = (
+    ("contributions", lazy_gettext("Contributions")),
+    ("expenses", lazy_gettext("Expenses")),
+    ("budget", lazy_gettext("Budget")),
+    ("readings", lazy_gettext("Readings")),
+    ("charges", lazy_gettext("Charges")),
+    ("payouts", lazy_gettext("Payouts")),
+    ("adjustments", lazy_gettext("Adjustments")),
+    ("sheet", lazy_gettext("Balance sheet")),
+)
 
 _builders: dict[str, Callable[..., dict]] = {}
 
 
 def panel(tab: str):
     """Register the function that builds a tab's template context."""
+
     def register(build):
         _builders[tab] = build
         return build
+
     return register
 
 
@@ -49,8 +58,14 @@ def default_day(period: Period) -> date:
 
 
 def context(period: Period, tab: str, **extra) -> dict:
-    values = {"period": period, "tab": tab, "tabs": TABS, "writable": writable(period),
-              "conflict": None, "rename_form": RenameForm(formdata=None, name=period.name)}
+    values = {
+        "period": period,
+        "tab": tab,
+        "tabs": TABS,
+        "writable": writable(period),
+        "conflict": None,
+        "rename_form": RenameForm(formdata=None, name=period.name),
+    }
     if not is_htmx():  # the page, not a tab swap: offer the correction preview panel
         values["preview_offered"] = is_admin() and correction_preview.applies(period)
     values.update(_builders[tab](period, **extra))

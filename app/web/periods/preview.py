@@ -1,6 +1,7 @@
 """The correction preview panel of a reopened period (SPEC §6): loaded by htmx after the
 page, so the period page stays as fast as it was; the same numbers as the API's
 ``recompute-preview`` (app.services.correction_preview)."""
+
 from app.errors import Conflict
 from app.models import Period
 from app.services import correction_preview
@@ -18,5 +19,6 @@ def recompute_preview(period_id):
     except Conflict as error:
         # Shown in the panel (htmx swaps only 2xx answers): why there is nothing to preview.
         periods, refused = [], error.message
-    return render("periods/preview.html", "periods/_preview.html", period=period,
-                  periods=periods, refused=refused)
+    return render(
+        "periods/preview.html", "periods/_preview.html", period=period, periods=periods, refused=refused
+    )

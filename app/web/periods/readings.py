@@ -4,6 +4,7 @@ The whole grid is saved at once. Each filled-in row is validated by ReadingForm 
 through ``billing.READINGS`` like an API call; if any row fails, nothing is saved and every
 row shows its own errors, so a treasurer never wonders which half went in.
 """
+
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,9 +33,9 @@ class GridRow:
     prop: Property
     owner: str
     reading: Reading | None
-    start: str                 # what the start input shows
-    end: str                   # what the end input shows
-    cost: int | None           # the tariff charge, when the item has a unit rate
+    start: str  # what the start input shows
+    end: str  # what the end input shows
+    cost: int | None  # the tariff charge, when the item has a unit rate
     errors: list[str] = field(default_factory=list)
 
 
@@ -58,8 +59,9 @@ def chosen_item(items: list[BudgetItem]) -> BudgetItem | None:
     return items[0] if items else None
 
 
-def grid(period: Period, item: BudgetItem, posted: dict | None = None,
-         errors: dict | None = None) -> list[GridRow]:
+def grid(
+    period: Period, item: BudgetItem, posted: dict | None = None, errors: dict | None = None
+) -> list[GridRow]:
     """One row per active property (and any other with a reading for the item)."""
     existing = {r.property_id: r for r in billing.READINGS.listing(period, budget_item_id=item.id)}
     names = {m.id: m.name for m in member_service.members()}
@@ -75,9 +77,17 @@ def grid(period: Period, item: BudgetItem, posted: dict | None = None,
             end = ""
         if posted and prop.id in posted:
             start, end = posted[prop.id]
-        rows.append(GridRow(prop, names.get(prop.owner_member_id, ""), reading, start, end,
-                            billing.reading_cost(reading, item) if reading else None,
-                            (errors or {}).get(prop.id, [])))
+        rows.append(
+            GridRow(
+                prop,
+                names.get(prop.owner_member_id, ""),
+                reading,
+                start,
+                end,
+                billing.reading_cost(reading, item) if reading else None,
+                (errors or {}).get(prop.id, []),
+            )
+        )
     return rows
 
 
@@ -86,22 +96,36 @@ def may_see_readings() -> bool:
 
 
 @panel("readings")
-def build(period: Period, item: BudgetItem | None = None, posted: dict | None = None,
-          errors: dict | None = None, **_) -> dict:
+def build(
+    period: Period,
+    item: BudgetItem | None = None,
+    posted: dict | None = None,
+    errors: dict | None = None,
+    **_,
+) -> dict:
     if not may_see_readings():
         return {"visible": False}
     items = usage_items(period)
     item = item or chosen_item(items)
     rows = grid(period, item, posted, errors) if item else []
-    return {"visible": True, "items": items, "item": item, "rows": rows,
-            "grid_form": ReadingsGridForm(formdata=None, budget_item_id=item.id if item else ""),
-            "grid_error": None, "saved": None, **_totals(rows)}
+    return {
+        "visible": True,
+        "items": items,
+        "item": item,
+        "rows": rows,
+        "grid_form": ReadingsGridForm(formdata=None, budget_item_id=item.id if item else ""),
+        "grid_error": None,
+        "saved": None,
+        **_totals(rows),
+    }
 
 
 def _totals(rows: list[GridRow]) -> dict:
     readings = [r.reading for r in rows if r.reading is not None]
-    return {"total_consumption": sum((r.consumption for r in readings), Decimal(0)),
-            "total_cost": sum(r.cost for r in rows if r.cost is not None)}
+    return {
+        "total_consumption": sum((r.consumption for r in readings), Decimal(0)),
+        "total_cost": sum(r.cost for r in rows if r.cost is not None),
+    }
 
 
 @bp.get("/<int:period_id>/readings")
@@ -134,8 +158,14 @@ def save_readings(period_id):
         return conflict(period, "readings", error)
     if errors:
         db.session.rollback()
-        return _answer(period, item, False, posted=posted, errors=errors,
-                       grid_error=_("Nothing was saved: correct the marked rows."))
+        return _answer(
+            period,
+            item,
+            False,
+            posted=posted,
+            errors=errors,
+            grid_error=_("Nothing was saved: correct the marked rows."),
+        )
     db.session.commit()
     return _answer(period, item, True, saved=saved)
 
@@ -147,8 +177,11 @@ def _save_row(period, item, row: GridRow, start: str, end: str) -> list[str] | N
         return [message for messages in form.errors.values() for message in messages]
     values = form.values()
     reading = row.reading
-    if reading is not None and reading.end_reading == values["end_reading"] and (
-            values["start_reading"] in (None, reading.start_reading)):
+    if (
+        reading is not None
+        and reading.end_reading == values["end_reading"]
+        and (values["start_reading"] in (None, reading.start_reading))
+    ):
         return []
     try:
         if reading is None:
@@ -179,9 +212,17 @@ def void_reading(period_id, reading_id):
 def reading_form(row: GridRow, item: BudgetItem, start: str, end: str) -> ReadingForm:
     """One grid row as a ReadingForm read in the page's language (``12,5`` in Russian); the
     grid's own CSRF token covers the whole post."""
-    return ReadingForm(formdata=MultiDict({
-        "property_id": str(row.prop.id), "budget_item_id": str(item.id),
-        "start_reading": start, "end_reading": end}), meta={"csrf": False})
+    return ReadingForm(
+        formdata=MultiDict(
+            {
+                "property_id": str(row.prop.id),
+                "budget_item_id": str(item.id),
+                "start_reading": start,
+                "end_reading": end,
+            }
+        ),
+        meta={"csrf": False},
+    )
 
 
 def _posted_item(period: Period, item_id) -> BudgetItem:
@@ -192,9 +233,13 @@ def _posted_item(period: Period, item_id) -> BudgetItem:
 
 
 def _answer(period, item, ok, **extra):
-    return section_or_page("periods/show.html", "periods/_readings.html", ok,
-                           url_for("periods.readings", period_id=period.id, item=item.id),
-                           **context(period, "readings", item=item, **extra))
+    return section_or_page(
+        "periods/show.html",
+        "periods/_readings.html",
+        ok,
+        url_for("periods.readings", period_id=period.id, item=item.id),
+        **context(period, "readings", item=item, **extra),
+    )
 
 
 @bp.post("/<int:period_id>/readings/preview")
@@ -214,10 +259,15 @@ def preview_readings(period_id):
         if end and start and form.validate() and form.end_reading.data >= form.start_reading.data:
             consumption[row.prop.id] = form.end_reading.data - form.start_reading.data
     costs = preview_costs(period, item, consumption)
-    body = render_template("periods/_readings_preview.html", rows=rows, item=item,
-                           consumption=consumption, costs=costs,
-                           total_consumption=sum(consumption.values(), Decimal(0)),
-                           total_cost=sum(costs.values()))
+    body = render_template(
+        "periods/_readings_preview.html",
+        rows=rows,
+        item=item,
+        consumption=consumption,
+        costs=costs,
+        total_consumption=sum(consumption.values(), Decimal(0)),
+        total_cost=sum(costs.values()),
+    )
     return body, 200, {"Vary": "HX-Request"}
 
 

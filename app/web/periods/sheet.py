@@ -1,5 +1,6 @@
 """The balance sheet tab (SPEC §5) and its CSV download: the API's numbers, with the columns
 in words and in the reader's spreadsheet conventions (``page_sheet_download``)."""
+
 from flask import g
 from flask_babel import gettext as _
 
@@ -33,4 +34,3 @@ def sheet_csv(period_id):
     if not policy.sees_books(g.member):
         raise Forbidden(_("This community shows owners only their own balance."))
     return page_sheet_download(balances.sheet(period))
-

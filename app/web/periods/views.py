@@ -3,6 +3,7 @@
 The tabs' routes live in their own modules, which add them to the same blueprint:
 ``entries`` (contributions, expenses, budget items, charges), ``readings`` and ``sheet``.
 """
+
 from flask import flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -42,8 +43,9 @@ def create():
     created = []
     ok = submit(form, lambda: created.append(service.create(**form.values())))
     redirect_to = url_for("periods.show", period_id=created[0].id) if ok else ""
-    return section_or_page("periods/index.html", "periods/_list.html", ok, redirect_to,
-                           **_list_context(None if ok else form))
+    return section_or_page(
+        "periods/index.html", "periods/_list.html", ok, redirect_to, **_list_context(None if ok else form)
+    )
 
 
 @bp.get("/<int:period_id>/")
@@ -78,8 +80,14 @@ def reopen(period_id):
         db.session.commit()
     except Conflict as error:
         return conflict(period, "contributions", error)
-    flash(_("“%(name)s” is open for corrections. Later closed periods are out of date "
-            "until it is closed again.", name=period.name), "success")
+    flash(
+        _(
+            "“%(name)s” is open for corrections. Later closed periods are out of date "
+            "until it is closed again.",
+            name=period.name,
+        ),
+        "success",
+    )
     target = url_for("periods.show", period_id=period.id)
     if is_htmx():
         response = make_response("", 200)

@@ -1,4 +1,5 @@
 """Properties (admins): label, share weight, owner, active."""
+
 from flask import render_template, url_for
 
 from app.forms.community import PropertyForm
@@ -13,9 +14,12 @@ bp = community_blueprint("properties", __name__, "/properties", template_folder=
 
 def _context(form=None):
     members = member_service.members()
-    return {"properties": service.properties(), "members": members,
-            "owners": {m.id: m for m in members},
-            "form": form or PropertyForm(formdata=None, active=True)}
+    return {
+        "properties": service.properties(),
+        "members": members,
+        "owners": {m.id: m for m in members},
+        "form": form or PropertyForm(formdata=None, active=True),
+    }
 
 
 def _save(form, prop=None):
@@ -36,8 +40,9 @@ def create():
     form = PropertyForm()
     ok = submit(form, lambda: _save(form))
     form = None if ok else form
-    return section_or_page("properties/index.html", "properties/_section.html", ok,
-                           url_for("properties.index"), **_context(form))
+    return section_or_page(
+        "properties/index.html", "properties/_section.html", ok, url_for("properties.index"), **_context(form)
+    )
 
 
 @bp.get("/<int:property_id>")
@@ -51,8 +56,9 @@ def row(property_id):
 @requires("admin")
 def edit(property_id):
     prop = get_or_404(Property, property_id)
-    return render_template("properties/_edit_row.html", prop=prop, form=PropertyForm(obj=prop),
-                           members=member_service.members())
+    return render_template(
+        "properties/_edit_row.html", prop=prop, form=PropertyForm(obj=prop), members=member_service.members()
+    )
 
 
 @bp.post("/<int:property_id>")
@@ -61,7 +67,7 @@ def update(property_id):
     prop = get_or_404(Property, property_id)
     form = PropertyForm()
     if submit(form, lambda: _save(form, prop)):
-        return render_template("properties/_row.html", prop=prop,
-                               owners={prop.owner.id: prop.owner})
-    return render_template("properties/_edit_row.html", prop=prop, form=form,
-                           members=member_service.members()), 422
+        return render_template("properties/_row.html", prop=prop, owners={prop.owner.id: prop.owner})
+    return render_template(
+        "properties/_edit_row.html", prop=prop, form=form, members=member_service.members()
+    ), 422

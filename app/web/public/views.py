@@ -1,4 +1,5 @@
 """The landing page."""
+
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
@@ -12,8 +13,7 @@ def landing():
     if current_user.is_authenticated:
         memberships = memberships_of(current_user)
         if len(memberships) == 1:
-            return redirect(url_for("community.dashboard",
-                                    community_slug=memberships[0].community.slug))
+            return redirect(url_for("community.dashboard", community_slug=memberships[0].community.slug))
     return render_template("public/landing.html")
 
 

@@ -4,6 +4,7 @@
 total (members already reminded today, or no longer in debt, are named and left out); the
 confirmation queues them through the reminders job, like the reminders page does.
 """
+
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext
 
@@ -19,8 +20,14 @@ from app.web.receivables.forms import RemindForm
 bp = community_blueprint("receivables", __name__, template_folder="templates")
 
 # The page CSV's columns in the reader's words (the API's receivables keep their keys).
-CSV_HEADER = (lazy_gettext("Member"), lazy_gettext("Debt"), lazy_gettext("Since"),
-              lazy_gettext("Period end"), lazy_gettext("Days overdue"), lazy_gettext("Bucket"))
+CSV_HEADER = (
+    lazy_gettext("Member"),
+    lazy_gettext("Debt"),
+    lazy_gettext("Since"),
+    lazy_gettext("Period end"),
+    lazy_gettext("Days overdue"),
+    lazy_gettext("Bucket"),
+)
 
 
 def _sort() -> str:
@@ -35,21 +42,36 @@ def _sort() -> str:
 def index():
     sort = _sort()
     rows = service.rows(sort)
-    return render_template("receivables/index.html", rows=rows, sort=sort,
-                           form=RemindForm(formdata=None).offer(rows),
-                           buckets=service.bucket_totals(rows), total=sum(r.debt for r in rows))
+    return render_template(
+        "receivables/index.html",
+        rows=rows,
+        sort=sort,
+        form=RemindForm(formdata=None).offer(rows),
+        buckets=service.bucket_totals(rows),
+        total=sum(r.debt for r in rows),
+    )
 
 
 @bp.get("/receivables.csv")
 @requires("admin")
 def download():
     rows = service.rows(_sort())
-    body = downloads.csv_text([str(name) for name in CSV_HEADER], ([
-        r.member.name, downloads.amount(r.debt), r.since.name, r.since.end_date.isoformat(),
-        r.days_overdue, r.bucket] for r in rows),
-        downloads.page_csv_style())
-    name = downloads.filename(g.community.slug, "receivables", service.today().isoformat(),
-                              ext="csv")
+    body = downloads.csv_text(
+        [str(name) for name in CSV_HEADER],
+        (
+            [
+                r.member.name,
+                downloads.amount(r.debt),
+                r.since.name,
+                r.since.end_date.isoformat(),
+                r.days_overdue,
+                r.bucket,
+            ]
+            for r in rows
+        ),
+        downloads.page_csv_style(),
+    )
+    name = downloads.filename(g.community.slug, "receivables", service.today().isoformat(), ext="csv")
     return downloads.attachment(body, name, "text/csv")
 
 
@@ -72,8 +94,7 @@ def remind():
     jobs.dispatch(*queued)
     count = len(plan.member_ids)
     if not count:
-        flash(_("Nobody to remind: everyone chosen was reminded today or no longer owes."),
-              "warning")
+        flash(_("Nobody to remind: everyone chosen was reminded today or no longer owes."), "warning")
     else:
         flash_reminders_sent(queued, count)
     return redirect(url_for("receivables.index"))

@@ -1,4 +1,5 @@
 """Community settings (admins)."""
+
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 

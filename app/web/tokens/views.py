@@ -1,4 +1,5 @@
 """API tokens of the logged-in user: create (shown once) and revoke."""
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,9 +15,13 @@ bp = Blueprint("tokens", __name__, url_prefix="/tokens", template_folder="templa
 
 
 def _tokens():
-    return list(db.session.execute(
-        select(ApiToken).where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
-        .order_by(ApiToken.created_at.desc())).scalars())
+    return list(
+        db.session.execute(
+            select(ApiToken)
+            .where(ApiToken.user_id == current_user.id, ApiToken.revoked_at.is_(None))
+            .order_by(ApiToken.created_at.desc())
+        ).scalars()
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -34,8 +39,9 @@ def index():
 @bp.post("/<int:token_id>/revoke")
 @login_required
 def revoke(token_id):
-    token = db.session.execute(select(ApiToken).where(
-        ApiToken.id == token_id, ApiToken.user_id == current_user.id)).scalar_one_or_none()
+    token = db.session.execute(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id)
+    ).scalar_one_or_none()
     if token is not None:
         token.revoked_at = utcnow()
         db.session.commit()
