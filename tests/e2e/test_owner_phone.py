@@ -97,6 +97,6 @@ def test_owner_on_a_phone_sees_the_debt_asks_why_and_downloads_the_statement(
     csv_file = tmp_path / "statement.csv"
     download_info.value.save_as(csv_file)
     closing = csv_file.read_text().splitlines()[-1]
-    assert closing == "closing,2026-03-31,Balance so far (provisional),,,,,,,,-7.82"
+    assert closing == "Closing balance,2026-03-31,Balance so far (provisional),,,,,,,,-7.82"
 
     assert not page.console_errors, page.console_errors

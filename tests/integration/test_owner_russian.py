@@ -171,13 +171,13 @@ def test_statement_csv_header_follows_the_reader_and_numbers_stay_machine(world,
     assert body.startswith("\ufeff")  # Russian Excel reads UTF-8 after a BOM; ";" and ","
     lines = body[1:].splitlines()
     assert lines[0].startswith("раздел;дата;описание;участок;")
-    assert "contribution;2026-01-10;Перевод за январь;;;;;;;;1234,56" in lines
-    assert lines[-1] == "closing;2026-03-31;Исходящее сальдо;;;;;;;;-1234,56"
+    assert "Взносы;2026-01-10;Перевод за январь;;;;;;;;1234,56" in lines  # no code words
+    assert lines[-1] == "Исходящее сальдо;2026-03-31;Исходящее сальдо;;;;;;;;-1234,56"
 
     en = ok(olga.get(f"/c/maple/me/periods/{world.q1}/statement.csv?lang=en"))
     assert en.get_data(as_text=True).splitlines()[0].startswith("section,date,description,")
     assert (
-        "contribution,2026-01-10,Перевод за январь,,,,,,,,1234.56" in en.get_data(as_text=True).splitlines()
+        "Contributions,2026-01-10,Перевод за январь,,,,,,,,1234.56" in en.get_data(as_text=True).splitlines()
     )
 
 

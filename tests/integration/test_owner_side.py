@@ -311,18 +311,18 @@ def test_statement_csv_is_exact(world, owner_browser):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert text(response).splitlines() == [
-        "section,date,description,property,strategy,basis,basis_total,unit_rate,total,rounding,amount",
-        "opening,,No earlier period,,,,,,,,0.00",
-        "contribution,2026-01-10,January transfer,,,,,,,,50.00",
-        "allocated,,Garbage,Flat 1,fixed_fee,1,3,,1.00,0.01,-0.34",
-        "allocated,,Garbage,Garage 1,fixed_fee,1,3,,1.00,,-0.33",
-        "allocated,,Security,Flat 1,proportional,3,7,,100.01,,-42.86",
-        "allocated,,Security,Garage 1,proportional,1,7,,100.01,,-14.29",
-        "service_charge,2026-02-10,Key,,,,,,,,-2.50",
-        "closing,2026-03-31,Closing balance,,,,,,,,-10.32",
+        "section,date,description,property,strategy,basis,basis total,unit rate,total,rounding,amount",
+        "Opening balance,,No earlier period,,,,,,,,0.00",
+        "Contributions,2026-01-10,January transfer,,,,,,,,50.00",
+        "Your share of costs,,Garbage,Flat 1,equal per property,1,3,,1.00,0.01,-0.34",
+        "Your share of costs,,Garbage,Garage 1,equal per property,1,3,,1.00,,-0.33",
+        "Your share of costs,,Security,Flat 1,split by share,3,7,,100.01,,-42.86",
+        "Your share of costs,,Security,Garage 1,split by share,1,7,,100.01,,-14.29",
+        "Service charges,2026-02-10,Key,,,,,,,,-2.50",
+        "Closing balance,2026-03-31,Closing balance,,,,,,,,-10.32",
     ]
     rows = list(csv.DictReader(io.StringIO(text(response))))
-    lines = sum(int(r["amount"].replace(".", "")) for r in rows if r["section"] != "closing")
+    lines = sum(int(r["amount"].replace(".", "")) for r in rows if r["section"] != "Closing balance")
     assert lines == -1032  # opening plus every line is the closing balance, to the cent
 
 

@@ -509,7 +509,7 @@ def test_the_why_page_explains_the_payout_and_the_adjustment(world, client):
     csv_text = client.get(
         world.community.page(f"/me/periods/{world.q1}/statement.csv?member_id={world.bea}")
     ).get_data(as_text=True)
-    assert "payout,2026-02-01,Paying back the fence,,,,,,,,-200.00" in csv_text.splitlines()
+    assert "Paid back to you,2026-02-01,Paying back the fence,,,,,,,,-200.00" in csv_text.splitlines()
     assert csv_text.splitlines()[-1].endswith(",-33.34")
 
 

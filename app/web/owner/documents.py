@@ -18,9 +18,9 @@ from app.money import decimal_text
 from app.services.statements import SECTIONS, Statement
 from app.words import status_name, strategy_name
 
-# The CSV's header row follows the reader's language (in English: these keys, unchanged);
-# the ``section`` and ``strategy`` cells stay keys, the same as the API's, so a spreadsheet
-# can filter on them in any language.
+# The CSV speaks the reader's language: its header, its sections ("Your share of costs") and
+# strategies ("equal per property") in the words the page uses; numbers follow the page's CSV
+# conventions (app.downloads). The API's statement keeps the keys.
 CSV_COLUMNS = (
     # TRANSLATORS: CSV column names of a member's statement.
     lazy_gettext("section"),
@@ -29,8 +29,8 @@ CSV_COLUMNS = (
     lazy_gettext("property"),
     lazy_gettext("strategy"),
     lazy_gettext("basis"),
-    lazy_gettext("basis_total"),
-    lazy_gettext("unit_rate"),
+    lazy_gettext("basis total"),
+    lazy_gettext("unit rate"),
     lazy_gettext("total"),
     lazy_gettext("rounding"),
     lazy_gettext("amount"),
@@ -62,11 +62,11 @@ def to_csv(data: Statement) -> str:
         [str(name) for name in CSV_COLUMNS],
         (
             [
-                line.section,
+                str(SECTIONS[line.section]),
                 line.date.isoformat() if line.date else "",
                 line.description,
                 line.property,
-                line.strategy,
+                str(strategy_name(line.strategy)) if line.strategy else "",  # as the page says it
                 plain(line.basis),
                 plain(line.basis_total),
                 plain(line.unit_rate),
