@@ -65,7 +65,8 @@ class BalanceRow:
         )
 
 
-TOTAL_KEYS = (
+# A balance row's movements, in BalanceRow's field order; the sheet's columns add the closing.
+MOVEMENT_KEYS = (
     "opening",
     "contributions",
     "paid_expenses",
@@ -74,8 +75,8 @@ TOTAL_KEYS = (
     "service_charges",
     "payouts",
     "adjustments",
-    "closing",
 )
+TOTAL_KEYS = (*MOVEMENT_KEYS, "closing")
 
 
 def balance_rows(opening: Mapping[int, int], movements: Mapping[int, Movements]) -> dict[int, BalanceRow]:

@@ -13,22 +13,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger.balances import BalanceRow
+from app.ledger.balances import MOVEMENT_KEYS, BalanceRow
 from app.models import BalanceSnapshot, Period, PeriodStatus
 from app.services import balances
 from app.services import periods as period_service
 
 # In BalanceRow's field order: the sums below fill it positionally.
-SNAPSHOT_COLUMNS = (
-    "opening",
-    "contributions",
-    "paid_expenses",
-    "allocated",
-    "usage",
-    "service_charges",
-    "payouts",
-    "adjustments",
-)
+SNAPSHOT_COLUMNS = MOVEMENT_KEYS
 
 
 @dataclass(frozen=True)

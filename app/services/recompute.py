@@ -33,7 +33,7 @@ from flask import g
 from sqlalchemy import delete, func, select, update
 
 from app.extensions import db
-from app.ledger.balances import BalanceRow
+from app.ledger.balances import MOVEMENT_KEYS, BalanceRow
 from app.ledger.recompute import Fee, Shift, shift_period
 from app.models import (
     BalanceSnapshot,
@@ -51,16 +51,7 @@ from app.services import audit, balances, bulk, fund, journal, late_fees
 
 # Entries a close writes (and replaces); every other entry is a record's.
 DERIVED_SOURCES = ("allocation", "usage", late_fees.SOURCE_TYPE)
-SNAPSHOT_COLUMNS = (
-    "opening",
-    "contributions",
-    "paid_expenses",
-    "allocated",
-    "usage",
-    "service_charges",
-    "payouts",
-    "adjustments",
-)
+SNAPSHOT_COLUMNS = MOVEMENT_KEYS
 
 
 def fingerprint(period: Period) -> str:

@@ -6,19 +6,10 @@ from flask_babel import gettext as _, lazy_gettext
 
 from app import downloads
 from app.money import format_cents
+from app.ledger.balances import TOTAL_KEYS
 from app.services.balances import Sheet
 
-COLUMNS = (
-    "opening",
-    "contributions",
-    "paid_expenses",
-    "allocated",
-    "usage",
-    "service_charges",
-    "payouts",
-    "adjustments",
-    "closing",
-)
+COLUMNS = TOTAL_KEYS
 
 
 def sheet_json(sheet: Sheet) -> dict:
