@@ -4,7 +4,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from app.api.base import body, doc, validate
-from app.api.imports import upload as uploaded_file
+from app.api.imports import FILE_BODY as IMPORT_BODY, upload as uploaded_file
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.forms.bank import BankLineForm
@@ -15,15 +15,8 @@ from app.tenancy import community_blueprint, get_or_404, requires
 
 bp = community_blueprint("api_bank_imports", __name__, api=True)
 
-FILE_BODY = {
-    "multipart/form-data": {
-        "schema": {
-            "type": "object",
-            "required": ["file"],
-            "properties": {"file": {"type": "string", "format": "binary"}},
-        }
-    }
-}
+# A bank statement comes as a file upload only (the spreadsheet imports also take text/csv).
+FILE_BODY = {"multipart/form-data": IMPORT_BODY["multipart/form-data"]}
 
 
 def line_json(line) -> dict:
