@@ -176,13 +176,14 @@ def test_a_request_that_died_before_writing_can_be_retried(app, community, perio
 
 
 def test_a_server_error_releases_the_key(community, period, monkeypatch):
-    from app.services import journal
+    from app.services import journal, one_write
 
     def broken(*args, **kwargs):
         raise RuntimeError("the disk is on fire")
 
     with monkeypatch.context() as patched:
-        patched.setattr(journal, "post", broken)
+        patched.setattr(journal, "post", broken)  # the ORM path (SQLite)
+        patched.setattr(one_write, "write", broken)  # the one-statement write (PostgreSQL)
         failed = contribute(community, period, "flaky")
     assert failed.status_code == 500
     retry = contribute(community, period, "flaky")
