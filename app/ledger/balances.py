@@ -80,9 +80,13 @@ TOTAL_KEYS = (*MOVEMENT_KEYS, "closing")
 
 
 def balance_rows(opening: Mapping[int, int], movements: Mapping[int, Movements]) -> dict[int, BalanceRow]:
-    """Rows for every member with an opening balance or a movement, by member id."""
+    """Rows for every member with a non-zero opening balance or a movement, by member id.
+
+    A zero opening alone makes no row (SPEC §5 "Rows"), so a member who closed at zero and
+    has nothing in the next period is not carried into it.
+    """
     rows: dict[int, BalanceRow] = {}
-    for member_id in sorted(set(opening) | set(movements)):
+    for member_id in sorted({m for m, cents in opening.items() if cents} | set(movements)):
         m = movements.get(member_id, Movements())
         rows[member_id] = BalanceRow(
             member_id=member_id,

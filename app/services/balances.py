@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger.allocation import Item, Line, PeriodAllocation, ReadingInput, allocate_period
-from app.ledger.balances import BalanceRow, Movements, balance_rows, totals
+from app.ledger.balances import MOVEMENT_KEYS, BalanceRow, Movements, balance_rows, totals
 from app.ledger.split import PropertyShare
 from app.models import (
     AllocationLine,
@@ -222,11 +222,9 @@ def snapshot_closings(period_id: int) -> dict[int, int]:
     )
 
 
-def compute_rows(
-    period: Period, allocation: PeriodAllocation | None, opening: dict[int, int] | None = None
-) -> list[SheetRow]:
-    """Rows from the journal plus, for an open period, the live allocation."""
-    opening = opening_balances(period) if opening is None else opening
+def period_movements(period: Period, allocation: PeriodAllocation | None) -> dict[int, Movements]:
+    """Each member's movements in the period: the journal plus, for an open period, the live
+    allocation."""
     live = allocation is not None
     categories = RECORD_CATEGORIES if live else tuple(CATEGORY_FIELDS)
     # A member whose only records were voided nets to zero in every category: no amount in
@@ -234,19 +232,30 @@ def compute_rows(
     posted = {m: v for m, v in posted_movements(period.id, categories).items() if any(v.values())}
     allocated = allocation.by_member("allocated") if allocation is not None else {}
     usage = allocation.by_member("usage") if allocation is not None else {}
-    member_ids = set(posted) | set(allocated) | set(usage)
     movements = {}
-    for member_id in member_ids:
+    for member_id in set(posted) | set(allocated) | set(usage):
         values = dict(posted.get(member_id, {}))
         if live:
             values["allocated"] = allocated.get(member_id, 0)
             values["usage"] = usage.get(member_id, 0)
         movements[member_id] = Movements(**values)
-    rows = balance_rows({m: v for m, v in opening.items() if v}, movements)
-    holders = set(db.session.execute(select(Property.owner_member_id).distinct()).scalars())
+    return movements
+
+
+def with_holders(rows: dict[int, BalanceRow]) -> dict[int, BalanceRow]:
+    """Every property holder has a row, of zeros when nothing else gave them one."""
+    holders = db.session.execute(select(Property.owner_member_id).distinct()).scalars()
+    zero = {m: BalanceRow(m, 0, 0, 0, 0, 0, 0, 0, 0) for m in holders if m not in rows}
+    return {**rows, **zero}
+
+
+def compute_rows(
+    period: Period, allocation: PeriodAllocation | None, opening: dict[int, int] | None = None
+) -> list[SheetRow]:
+    """Rows from the journal plus, for an open period, the live allocation."""
+    opening = opening_balances(period) if opening is None else opening
+    rows = with_holders(balance_rows(opening, period_movements(period, allocation)))
     names = dict(db.session.execute(select(Member.id, Member.name)).all())
-    for member_id in holders - set(rows):
-        rows[member_id] = BalanceRow(member_id, 0, 0, 0, 0, 0, 0, 0, 0)
     return sorted(
         (SheetRow(names.get(m, f"#{m}"), row) for m, row in rows.items()),
         key=lambda r: (r.name.casefold(), r.balance.member_id),
@@ -260,20 +269,7 @@ def snapshot_rows(period: Period) -> list[SheetRow]:
         .where(BalanceSnapshot.period_id == period.id)
     ).all()
     result = [
-        SheetRow(
-            name,
-            BalanceRow(
-                s.member_id,
-                s.opening,
-                s.contributions,
-                s.paid_expenses,
-                s.allocated,
-                s.usage,
-                s.service_charges,
-                s.payouts,
-                s.adjustments,
-            ),
-        )
+        SheetRow(name, BalanceRow(s.member_id, *(getattr(s, key) for key in MOVEMENT_KEYS)))
         for s, name in rows
     ]
     return sorted(result, key=lambda r: (r.name.casefold(), r.balance.member_id))

@@ -1,19 +1,21 @@
 """Balances across periods: each member's row per period, oldest first.
 
 Closed periods read the balance snapshot their close wrote — one GROUP BY over
-``balance_snapshot`` for all of them. Open (and closing) periods are computed live, each
-opening from the closings carried from the one before, so a run of open periods costs one
-live computation each instead of the recursion ``balances.opening_balances`` would do.
+``balance_snapshot`` for all of them. Open (and closing) periods are computed live and rolled
+forward from the closings before them (``ledger.balances.roll_forward``), so a run of open
+periods costs one live computation each instead of the recursion
+``balances.opening_balances`` would do.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger.balances import MOVEMENT_KEYS, BalanceRow
+from app.ledger.balances import MOVEMENT_KEYS, BalanceRow, roll_forward
 from app.models import BalanceSnapshot, Period, PeriodStatus
 from app.services import balances
 from app.services import periods as period_service
@@ -75,25 +77,26 @@ def snapshot_rows(member_id: int | None = None) -> dict[int, dict[int, BalanceRo
 
 
 def all_periods(until: Period | None = None) -> list[PeriodBalances]:
-    """Every period's rows in date order (up to and including ``until``)."""
+    """Every period's rows in date order (up to and including ``until``).
+
+    A run of open periods rolls forward from the closings before it
+    (``ledger.balances.roll_forward``); a closed period is its snapshot.
+    """
     closed = snapshot_rows()
+    chosen = [p for p in period_service.periods() if until is None or p.start_date <= until.start_date]
     result: list[PeriodBalances] = []
     carried: dict[int, int] = {}
     provisional = False
-    for period in period_service.periods():
-        if until is not None and period.start_date > until.start_date:
-            break
-        if period.status == PeriodStatus.CLOSED:
-            rows = closed.get(period.id, {})
+    for is_closed, grouped in groupby(chosen, key=lambda p: p.status == PeriodStatus.CLOSED):
+        run = list(grouped)
+        if is_closed:
+            rows_per_period = [closed.get(p.id, {}) for p in run]
         else:
             provisional = True
-            allocation = balances.live_allocation(period)
-            rows = {
-                r.balance.member_id: r.balance
-                for r in balances.compute_rows(period, allocation, opening=carried)
-            }
-        result.append(PeriodBalances(period, rows, provisional))
-        carried = {member_id: row.closing for member_id, row in rows.items()}
+            movements = [balances.period_movements(p, balances.live_allocation(p)) for p in run]
+            rows_per_period = [balances.with_holders(rows) for rows in roll_forward(carried, movements)]
+        result.extend(PeriodBalances(p, rows, provisional) for p, rows in zip(run, rows_per_period))
+        carried = result[-1].closings
     return result
 
 

@@ -154,7 +154,7 @@ period = st.dictionaries(member_ids, movements, max_size=10)
 @given(st.dictionaries(member_ids, cents, max_size=10), st.lists(period, max_size=6))
 def test_closing_sums_are_conserved(opening, periods):
     previous_closing = dict(opening)
-    for rows in roll_forward(opening, periods):
+    for rows, period_movements in zip(roll_forward(opening, periods), periods):
         t = totals(rows.values())
         assert t["closing"] == (
             t["opening"]
@@ -169,8 +169,9 @@ def test_closing_sums_are_conserved(opening, periods):
         # carry-forward: every member's opening is the previous closing (0 if new)
         for member_id, row in rows.items():
             assert row.opening == previous_closing.get(member_id, 0)
-        # nobody drops out once they have a balance
-        assert set(previous_closing) <= set(rows)
+        # nobody with a balance drops out; a zero alone makes no row (SPEC §5 "Rows")
+        assert {m for m, c in previous_closing.items() if c} <= set(rows)
+        assert all(previous_closing.get(m) or m in period_movements for m in rows)
         previous_closing = {m: r.closing for m, r in rows.items()}
 
 
@@ -202,4 +203,5 @@ def test_a_payout_lowers_and_an_adjustment_moves_the_closing_by_exactly_its_amou
     assert adjusted.closing == base.closing + adjustment
     # ...and carries into the next period unchanged.
     _, after = roll_forward({1: opening}, [{1: Movements(payouts=payout, adjustments=adjustment)}, {}])
-    assert after[1].opening == opening - payout + adjustment
+    carried = after[1].opening if 1 in after else 0  # a zero closing is not carried (no row)
+    assert carried == opening - payout + adjustment
