@@ -54,7 +54,7 @@ def create_bank_import():
         )
     file = request.files.get("file")
     content = uploaded_file()
-    bank_import = bank_imports.upload(file.filename if file else "", content)
+    bank_import = bank_imports.upload((file.filename or "") if file else "", content)
     db.session.commit()
     return jsonify(import_json(bank_import)), 201
 

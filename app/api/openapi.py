@@ -2,6 +2,7 @@
 and /api/docs, a vendored Swagger UI."""
 
 import re
+from typing import Any, cast
 
 from flask import Blueprint, current_app, jsonify, render_template
 from wtforms import BooleanField, DateField, SelectField
@@ -12,7 +13,7 @@ from app.forms.ledger import SignedAmountField
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api")
 
-ERROR_SCHEMA = {
+ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["error"],
     "properties": {
@@ -30,7 +31,7 @@ ERROR_SCHEMA = {
         }
     },
 }
-VALIDATION_ERROR_SCHEMA = {
+VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["error"],
     "properties": {
@@ -104,7 +105,8 @@ def _field_schema(field) -> dict:
     if isinstance(field, DateField):
         return {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
     if isinstance(field, SelectField):
-        return {"type": "string", "enum": [value for value, _ in field.choices]}
+        choices = cast("list[tuple[str, str]]", field.choices)  # ours are (value, label) pairs
+        return {"type": "string", "enum": [value for value, _ in choices]}
     schema = {"type": "string", "maxLength": max_length(field)}
     if is_multi_line(field):
         schema["description"] = "Multi-line text: no control characters but \\n, \\r, \\t"
@@ -159,7 +161,7 @@ def _responses(rule, info, method, view, has_params) -> dict:
         codes.add(409)
     if info.get("limited") or _rate_limited(view):
         codes.add(429)
-    responses = {str(status): {"description": "Success"}}
+    responses: dict[str, dict[str, Any]] = {str(status): {"description": "Success"}}
     for code in sorted(codes):
         description, schema = _ERRORS[code]
         responses[str(code)] = {
@@ -197,7 +199,7 @@ def build_document() -> dict:
             {"name": q, "in": "query", "required": False, "schema": {"type": "string"}}
             for q in info.get("query", [])
         ]
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             operation = {
                 "summary": info["summary"],
                 "operationId": f"{rule.endpoint}.{method.lower()}",

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import has_request_context
 from flask_babel import gettext as _, lazy_gettext
@@ -259,6 +260,8 @@ def _type_error(kind: str, value) -> str | None:
 class _ParsedField(StringField):
     """A text input whose value is parsed; a parse failure is a field error, never a 500."""
 
+    data: Any  # what parse() gives (int cents, Decimal, an id), or None; not StringField's str
+
     def parse(self, text: str):
         raise NotImplementedError
 
@@ -345,15 +348,16 @@ class StrictDateField(DateField):
         if text == _NOT_SCALAR:
             raise ValueError(NOT_SCALAR)
         formats = ["%Y-%m-%d"] if ISO_DATE.fullmatch(text) else []
+        locale = getattr(self.meta, "input_locale", None) or ""
         if text.isascii():
-            formats += LOCALE_DATE_FORMATS.get(getattr(self.meta, "input_locale", None), [])
+            formats += LOCALE_DATE_FORMATS.get(locale, [])
         for date_format in formats:
             try:
                 self.data = datetime.strptime(text, date_format).date()
                 return
             except ValueError:
                 continue
-        hint = LOCALE_DATE_HINTS.get(getattr(self.meta, "input_locale", None))
+        hint = LOCALE_DATE_HINTS.get(locale)
         raise ValueError(str(hint or _("Enter a date as YYYY-MM-DD.")))
 
 
@@ -395,7 +399,7 @@ class StrictBooleanField(BooleanField):
         elif text in self.FALSE:
             self.data = False
         else:
-            self.data = None
+            self.data = None  # type: ignore[assignment]  # neither: not a boolean, refused below
             raise ValueError(NOT_BOOLEAN)
 
 
@@ -412,7 +416,13 @@ class _Required(InputRequired):
             and not field.errors
         ):
             field.errors[:] = []
-            raise StopValidation(self.message)
+            raise StopValidation(self.message or field.gettext("This field is required."))
+
+
+def entered(field) -> str:
+    """The text of a field ``required()`` has passed: WTForms types ``.data`` as
+    ``str | None``, but after a successful validation it is the text typed."""
+    return field.data or ""
 
 
 def required(message=None):

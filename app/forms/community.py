@@ -14,6 +14,7 @@ from app.forms.base import (
     IdField,
     StrictBooleanField,
     TrimmedStringField,
+    entered,
     required,
 )
 
@@ -99,7 +100,7 @@ class SettingsForm(BaseForm):
         if self.currency.errors:
             return valid
         # The payment QR standard, and so the account formats, follow the currency.
-        for name, messages in payment_codes.payee_errors(self.currency.data, self.payee()).items():
+        for name, messages in payment_codes.payee_errors(entered(self.currency), self.payee()).items():
             field = self[name]
             if not field.errors:
                 field.errors = list(messages)

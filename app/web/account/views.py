@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.forms.accounts import CommunityForm, PasswordChangeForm
+from app.forms.base import entered
 from app.security import log_in
 from app.services import accounts
 from app.web.forms import apply_errors
@@ -22,7 +23,7 @@ def index():
         user = current_user._get_current_object()
         try:
             accounts.change_password(
-                user, current_password=form.current_password.data, new_password=form.new_password.data
+                user, current_password=entered(form.current_password), new_password=entered(form.new_password)
             )
         except ValidationFailed as error:
             db.session.rollback()

@@ -4,6 +4,8 @@
 member (entries by or about them) and by period. Odd query values filter nothing.
 """
 
+from typing import Any
+
 from flask import g, render_template, request, url_for
 
 from app.services import audit_log, members, periods
@@ -33,7 +35,9 @@ def index():
     result = audit_log.page(
         entity=entity or None, period_id=period_id, member_id=member_id, number=_id_arg("page") or 1
     )
-    filters = {k: v for k, v in (("entity", entity), ("member_id", member_id), ("period_id", period_id)) if v}
+    filters: dict[str, Any] = {
+        k: v for k, v in (("entity", entity), ("member_id", member_id), ("period_id", period_id)) if v
+    }
     return render_template(
         "audit/index.html",
         page=result,

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.errors import AccountExists, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db, limiter
+from app.forms.base import entered
 from app.forms.accounts import (
     InviteAcceptForm,
     InviteJoinForm,
@@ -71,7 +72,7 @@ def signup():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = check_credentials(form.email.data, form.password.data)
+        user = check_credentials(entered(form.email), entered(form.password))
         if user is not None:
             log_in(user)
             return redirect(_safe_next(url_for("public.landing")))
@@ -96,7 +97,7 @@ def accept_invite(token):
     form = InviteAcceptForm(name=member.name)
     if form.validate_on_submit():
         try:
-            user = accounts.accept_invite(token, password=form.password.data, name=form.name.data)
+            user = accounts.accept_invite(token, password=entered(form.password), name=form.name.data)
         except NotFound:  # accepted meanwhile, in another tab
             db.session.rollback()
             return render_template("auth/invite_invalid.html"), 404
@@ -152,7 +153,7 @@ def _reset_address_limit():
 def forgot_password():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.send_password_reset(form.email.data)
+        accounts.send_password_reset(entered(form.email))
         flash(gettext("If that email has an account, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
@@ -167,7 +168,7 @@ def reset_password(token):
         return redirect(url_for("auth.forgot_password"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = accounts.reset_password(token, form.password.data)
+        user = accounts.reset_password(token, entered(form.password))
         db.session.commit()
         log_in(user)
         flash(

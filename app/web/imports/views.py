@@ -14,6 +14,7 @@ from flask_babel import gettext as _, lazy_gettext, ngettext
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.forms.base import entered
 from app.models import Period
 from app.services import imports
 from app.tenancy import community_blueprint, get_or_404, requires
@@ -101,7 +102,7 @@ def _preview(target: Target):
 
 def _confirm(target: Target):
     form = ConfirmForm()
-    content = stash.unpack(form.stash.data, target.key) if form.validate_on_submit() else None
+    content = stash.unpack(entered(form.stash), target.key) if form.validate_on_submit() else None
     if content is None:
         flash(_("This preview is no longer valid; upload the file again."), "error")
         return redirect(target.form_url)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from app.errors import Conflict
 from app.extensions import db
 from app.forms.ledger import PeriodForm
+from app.forms.base import entered
 from app.models import Period
 from app.services import periods as service
 from app.tenancy import get_or_404, requires
@@ -58,7 +59,7 @@ def show(period_id):
 def rename(period_id):
     period = get_or_404(Period, period_id)
     form = RenameForm()
-    ok = submit(form, lambda: service.rename(period, form.name.data))
+    ok = submit(form, lambda: service.rename(period, entered(form.name)))
     if not is_htmx():
         if ok:
             return redirect(url_for("periods.show", period_id=period.id))

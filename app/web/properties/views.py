@@ -39,9 +39,12 @@ def index():
 def create():
     form = PropertyForm()
     ok = submit(form, lambda: _save(form))
-    form = None if ok else form
     return section_or_page(
-        "properties/index.html", "properties/_section.html", ok, url_for("properties.index"), **_context(form)
+        "properties/index.html",
+        "properties/_section.html",
+        ok,
+        url_for("properties.index"),
+        **_context(None if ok else form),  # after a save, an empty form for the next one
     )
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.forms.accounts import TokenForm
+from app.forms.base import entered
 from app.models import ApiToken
 from app.models.base import utcnow
 from app.security import issue_api_token
@@ -30,7 +31,7 @@ def index():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        new_token = issue_api_token(current_user, form.name.data)
+        new_token = issue_api_token(current_user, entered(form.name))
         db.session.commit()
         form = TokenForm(formdata=None)
     return render_template("tokens/index.html", form=form, tokens=_tokens(), new_token=new_token)
