@@ -1,7 +1,7 @@
 """Budget items with their split strategy, meter readings, service charges, and the
 balance snapshot a close writes."""
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
-from app.models.tenancy import Member, Property
+from app.models.ledger import MemberRecord
+from app.models.tenancy import Property
 
 
 class BudgetItem(TenantScoped, Voidable, Model):
@@ -45,14 +46,8 @@ class ChargeKind:
     LATE_FEE = "late_fee"  # written by the close (app.services.late_fees), never by hand
 
 
-class ServiceCharge(TenantScoped, Voidable, Model):
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(Cents)
-    date: Mapped[date]
+class ServiceCharge(MemberRecord, Model):
     description: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     kind: Mapped[str] = mapped_column(String(10), default=ChargeKind.MANUAL, server_default=ChargeKind.MANUAL)
     # A late fee's arithmetic as the close computed it: percent of the overdue debt.
     late_fee_percent: Mapped[Decimal | None] = mapped_column(Numeric(7, 4))
@@ -61,8 +56,6 @@ class ServiceCharge(TenantScoped, Voidable, Model):
     @property
     def is_late_fee(self) -> bool:
         return self.kind == ChargeKind.LATE_FEE
-
-    member: Mapped[Member] = relationship()
 
 
 class BalanceSnapshot(TenantScoped, Model):

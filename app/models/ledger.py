@@ -10,7 +10,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.base import BigId, Cents, TenantScoped, Voidable, utcnow
@@ -47,16 +47,24 @@ class Period(TenantScoped, Model):
         return self.start_date <= day <= self.end_date
 
 
-class Contribution(TenantScoped, Voidable, Model):
+class MemberRecord(TenantScoped, Voidable):
+    """One member's dated amount in a period: contributions, payouts, adjustments and service
+    charges share these columns and differ in their text and sign."""
+
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Cents)
     date: Mapped[date]
-    comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    member: Mapped[Member] = relationship()
+    @declared_attr
+    def member(cls) -> Mapped[Member]:
+        return relationship()
+
+
+class Contribution(MemberRecord, Model):
+    comment: Mapped[str] = mapped_column(Text, default="")
 
 
 class Expense(TenantScoped, Voidable, Model):
@@ -75,34 +83,18 @@ class Expense(TenantScoped, Voidable, Model):
     paid_by: Mapped[Member | None] = relationship()
 
 
-class Payout(TenantScoped, Voidable, Model):
+class Payout(MemberRecord, Model):
     """Money the fund pays a member: an out-of-pocket expense paid back, an overpayment
     refunded."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(Cents)
-    date: Mapped[date]
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    member: Mapped[Member] = relationship()
 
 
-class Adjustment(TenantScoped, Voidable, Model):
+class Adjustment(MemberRecord, Model):
     """A signed correction of one member's balance with its reason: a balance brought over
-    from the old books (+ credit, − debt), a write-off."""
+    from the old books (+ credit, − debt), a write-off. ``amount_cents`` is never zero."""
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    amount_cents: Mapped[int] = mapped_column(Cents)  # signed, never zero
-    date: Mapped[date]
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    member: Mapped[Member] = relationship()
 
 
 class JournalEntry(TenantScoped, Model):
