@@ -13,17 +13,7 @@ unassigned list, no fund.
 
 from __future__ import annotations
 
-COLUMNS = (
-    "opening",
-    "contributions",
-    "paid_expenses",
-    "allocated",
-    "usage",
-    "service_charges",
-    "payouts",
-    "adjustments",
-    "closing",
-)
+from app.ledger.balances import TOTAL_KEYS as COLUMNS  # the sheet's columns, in its order
 
 QUERY = """
 WITH p AS (
