@@ -215,6 +215,15 @@ def test_tariff_charge(consumption, rate, cents):
     assert tariff_charge(Decimal(consumption), Decimal(rate)) == cents
 
 
+@given(
+    st.decimals(min_value=0, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
+    st.decimals(min_value=0, max_value=10**4, places=4, allow_nan=False, allow_infinity=False),
+)
+def test_tariff_charge_is_the_exact_product_rounded_half_up(consumption, rate):
+    exact = Fraction(consumption) * Fraction(rate) * 100
+    assert tariff_charge(consumption, rate) == round_half_up_cents(exact)
+
+
 def test_tariff_charge_refuses_negative_and_floats():
     with pytest.raises(ValueError):
         tariff_charge(Decimal("-1"), Decimal("1"))
