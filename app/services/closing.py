@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from app.errors import Conflict
 from app.extensions import db
 from app.ledger.allocation import PeriodAllocation
+from app.ledger.balances import TOTAL_KEYS, Movements, balance_rows
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
@@ -145,22 +146,35 @@ def _locked_period(period_id: int) -> Period:
 def recompute_later(period: Period, full_rewrite: bool = False) -> None:
     """A later closed period after an earlier one closed: shifted if its inputs did not
     change, else closed again."""
-    if full_rewrite or not recompute.shift(period):
-        write_close(period, recompute=True)
+    with bulk.collector_paused():
+        if full_rewrite or not recompute.shift(period):
+            write_close(period, recompute=True)
 
 
 def write_close(period: Period, recompute: bool = False) -> None:
-    """Postings for the splits and tariffs, the balance snapshot, status closed."""
+    """Postings for the splits and tariffs, the late fees, the balance snapshot, status
+    closed."""
+    with bulk.collector_paused():
+        _write_close(period, recompute)
+
+
+def _write_close(period: Period, recompute: bool) -> None:
     period.inputs_fingerprint = fingerprint(period)
     allocation = balances.live_allocation(period)
     check_closable(period, allocation)
     journal.replace_derived(period.id, DERIVED)
+    removed_fees = late_fees.remove(period)
+    # One pass over the period's postings: the records (without the fees just removed) and
+    # the split in hand give each member's movements; the new late fees are added to them.
+    movements = balances.period_movements(period, allocation)
     _post_allocation(period, allocation)
     _save_lines(period, allocation)
-    db.session.flush()
     opening = balances.opening_balances(period)
-    _charge_late_fees(period, opening)
-    rows = balances.compute_rows(period, None, opening)
+    contributions = {m: v.contributions for m, v in movements.items() if v.contributions}
+    fees = late_fees.charge(period, opening, contributions, removed=removed_fees)
+    for member_id, cents in fees.items():
+        movements[member_id] = movements.get(member_id, Movements()) + Movements(service_charges=cents)
+    rows = balances.with_holders(balance_rows(opening, movements))
     db.session.execute(
         delete(BalanceSnapshot)
         .where(BalanceSnapshot.period_id == period.id)
@@ -170,21 +184,13 @@ def write_close(period: Period, recompute: bool = False) -> None:
         bulk.insert_rows(
             BalanceSnapshot,
             [
-                dict(
-                    community_id=g.community_id,
-                    period_id=period.id,
-                    member_id=r.balance.member_id,
-                    opening=r.balance.opening,
-                    contributions=r.balance.contributions,
-                    paid_expenses=r.balance.paid_expenses,
-                    allocated=r.balance.allocated,
-                    usage=r.balance.usage,
-                    service_charges=r.balance.service_charges,
-                    payouts=r.balance.payouts,
-                    adjustments=r.balance.adjustments,
-                    closing=r.balance.closing,
-                )
-                for r in rows
+                {
+                    "community_id": g.community_id,
+                    "period_id": period.id,
+                    "member_id": row.member_id,
+                    **{key: getattr(row, key) for key in TOTAL_KEYS},
+                }
+                for row in rows.values()
             ],
         )
     before = {"status": period.status, "stale": period.stale}
@@ -199,16 +205,6 @@ def write_close(period: Period, recompute: bool = False) -> None:
         before=before,
         after={"status": period.status, "stale": False, "members": len(rows)},
     )
-
-
-def _charge_late_fees(period: Period, opening: dict[int, int]) -> None:
-    """SPEC §2: the fees this close charges, replacing any an earlier close wrote."""
-    contributions = {
-        m: v.get("contributions", 0)
-        for m, v in balances.posted_movements(period.id, ("contribution",)).items()
-    }
-    late_fees.charge(period, opening, contributions)
-    db.session.flush()
 
 
 def _save_lines(period: Period, allocation: PeriodAllocation) -> None:

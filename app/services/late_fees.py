@@ -99,13 +99,16 @@ def remove(period: Period) -> int:
     return total
 
 
-def charge(period: Period, opening: dict[int, int], contributions: dict[int, int]) -> dict[int, int]:
+def charge(
+    period: Period, opening: dict[int, int], contributions: dict[int, int], removed: int | None = None
+) -> dict[int, int]:
     """Replace the period's late fees with the ones these numbers give; returns them.
 
     ``opening`` and ``contributions``: each member's cents in this period (the close has
-    both at hand). Writes one charge and one journal entry per member charged.
+    both at hand). Writes one charge and one journal entry per member charged. ``removed``:
+    the total of the old fees when the caller has already removed them (``remove``).
     """
-    removed = remove(period)
+    removed = remove(period) if removed is None else removed
     rate = percent()
     fees = late_fees(opening, contributions, rate)
     rows = [

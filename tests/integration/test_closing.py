@@ -530,8 +530,8 @@ def test_a_failed_job_reopens_the_period_and_records_the_error(world, scoped, mo
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    # write_close has already written the allocation postings when this runs.
-    monkeypatch.setattr(balances, "compute_rows", broken)
+    # write_close has already written the allocation postings and lines when this runs.
+    monkeypatch.setattr(balances, "opening_balances", broken)
     response = w.api.post(w.url(f"/periods/{w.q1}/close"))
     assert response.status_code == 202, response.get_data(as_text=True)[:500]
     job = w.job(response.get_json()["job_id"])
@@ -556,12 +556,12 @@ def test_a_worker_dying_mid_close_leaves_closing_and_a_redelivery_finishes(
     job_id = w.close(w.q1)["job_id"]
     assert no_worker == [(job_id, w.community.id)]
 
-    real = balances.compute_rows
+    real = balances.opening_balances
 
     def dies(*args, **kwargs):
         raise WorkerKilled()
 
-    monkeypatch.setattr(balances, "compute_rows", dies)
+    monkeypatch.setattr(balances, "opening_balances", dies)
     with scoped(w.community.id), pytest.raises(WorkerKilled):
         app.tasks.close_period.apply(args=(job_id, w.community.id))
     # The process is gone: its transaction never committed.
@@ -570,7 +570,7 @@ def test_a_worker_dying_mid_close_leaves_closing_and_a_redelivery_finishes(
     with scoped(w.community.id):
         assert _derived_and_snapshot_counts(w.q1) == (0, 0, 0)
 
-    monkeypatch.setattr(balances, "compute_rows", real)
+    monkeypatch.setattr(balances, "opening_balances", real)
     app.tasks.close_period.apply(args=(job_id, w.community.id))  # acks_late: redelivered
     job = w.job(job_id)
     assert (job["status"], job["progress"], job["error"]) == ("succeeded", 100, None)
