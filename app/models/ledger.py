@@ -120,7 +120,14 @@ class Posting(TenantScoped, Model):
     """One leg of an entry. ``amount_cents`` > 0 is a debit, < 0 a credit."""
 
     __table_args__ = (
-        Index("ix_posting_period_member", "period_id", "member_id", "category"),
+        # A sheet's GROUP BY member and category reads this index alone (index-only scan).
+        Index(
+            "ix_posting_period_member",
+            "period_id",
+            "member_id",
+            "category",
+            postgresql_include=["amount_cents", "community_id"],
+        ),
         # Fund cash sums one account across periods.
         Index("ix_posting_account_period", "account", "period_id", postgresql_include=["amount_cents"]),
     )
