@@ -31,7 +31,7 @@ from app.models import (
     Property,
     Reading,
 )
-from app.services import fund
+from app.services import bulk, fund
 from app.services import periods as period_service
 
 CATEGORY_FIELDS = {
@@ -315,8 +315,9 @@ def sheet(period: Period) -> Sheet:
         # would cost more than the rest of the sheet together at a few thousand properties.
         allocation, rows, charged, not_split = (None, snapshot_rows(period), posted_charges(period.id), [])
     else:
-        allocation = live_allocation(period, items, by_key)
-        rows = compute_rows(period, allocation)
+        with bulk.collector_paused():  # the split of thousands of properties, as in a close
+            allocation = live_allocation(period, items, by_key)
+            rows = compute_rows(period, allocation)
         charged = {}
         for line in allocation.lines:
             charged[line.item_id] = charged.get(line.item_id, 0) + line.cents
@@ -336,13 +337,22 @@ def sheet(period: Period) -> Sheet:
     unassigned = [
         {"payment_type": name, "amount": cents, "reason": reason} for name, cents, reason in not_split
     ]
+    sums = totals(r.balance for r in rows)
+    own_movement = None
+    if allocation is not None:  # open: the fund's movement follows from the totals in hand
+        own_movement = fund.movement(
+            sums["contributions"],
+            sums["payouts"],
+            sum(cents for _, cents in by_key.values()),
+            sums["paid_expenses"],
+        )
     return Sheet(
         period=period,
         rows=rows,
-        totals=totals(r.balance for r in rows),
+        totals=sums,
         budget=budget,
         unassigned=unassigned,
-        fund_cash=fund_cash(period),
+        fund_cash=fund.cash(period, own_movement),
         provisional=is_provisional(period),
         stale=bool(period.stale),
         items=items,

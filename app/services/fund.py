@@ -17,9 +17,19 @@ from app.models import Period, PeriodStatus, Posting
 from app.services.journal import FUND
 
 
-def cash(period: Period) -> int:
-    """The fund's cash at the end of ``period``, as the full sum over its history gives it."""
-    return _cash(period, own=True)
+def cash(period: Period, own_movement: int | None = None) -> int:
+    """The fund's cash at the end of ``period``, as the full sum over its history gives it.
+
+    ``own_movement``: the period's own fund movement when the caller has it at hand (the
+    open sheet, from its totals: ``movement``); used when it is the only one to add."""
+    return _cash(period, own=True, own_movement=own_movement)
+
+
+def movement(contributions: int, payouts: int, expenses: int, paid_expenses: int) -> int:
+    """A period's net fund postings from its totals, by the journal's legs (app.services.
+    journal): a contribution is paid into the fund, a payout out of it, and an expense out of
+    it unless a member paid it (``paid_expenses``). Nothing else touches the fund."""
+    return contributions - payouts - (expenses - paid_expenses)
 
 
 def cash_to_keep(period: Period) -> int:
@@ -27,7 +37,7 @@ def cash_to_keep(period: Period) -> int:
     return _cash(period, own=False)
 
 
-def _cash(period: Period, own: bool) -> int:
+def _cash(period: Period, own: bool, own_movement: int | None = None) -> int:
     history = db.session.execute(
         select(Period.id, Period.start_date, Period.status, Period.stale, Period.fund_cash_cents)
         .where(Period.start_date <= period.start_date)
@@ -43,6 +53,8 @@ def _cash(period: Period, own: bool) -> int:
         return int(anchor.fund_cash_cents)
     # The periods to add, by id: the index on (account, period_id) then reads only theirs.
     since = [row.id for row in history if anchor is None or row.start_date > anchor.start_date]
+    if since == [period.id] and own_movement is not None:
+        return own_movement + (int(anchor.fund_cash_cents) if anchor is not None else 0)
     total = int(
         db.session.execute(
             select(func.coalesce(func.sum(Posting.amount_cents), 0)).where(
