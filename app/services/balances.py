@@ -139,14 +139,34 @@ def readings(period_id: int) -> list[ReadingInput]:
     ]
 
 
+@dataclass(frozen=True)
+class SplitInputs:
+    """What a period's splits and tariffs are computed from, besides its expenses: read once
+    by a close for both the split and its inputs' fingerprint (app.services.recompute)."""
+
+    items: list[Item]
+    properties: list[PropertyShare]
+    readings: list[ReadingInput]
+
+
+def split_inputs(period: Period, items: list[Item] | None = None) -> SplitInputs:
+    return SplitInputs(
+        items if items is not None else budget_items(period.id), properties(), readings(period.id)
+    )
+
+
 def live_allocation(
-    period: Period, items: list[Item] | None = None, totals_by_key: dict | None = None
+    period: Period,
+    items: list[Item] | None = None,
+    totals_by_key: dict | None = None,
+    inputs: SplitInputs | None = None,
 ) -> PeriodAllocation:
+    inputs = inputs or split_inputs(period, items)
     return allocate_period(
-        items if items is not None else budget_items(period.id),
+        inputs.items,
         totals_by_key if totals_by_key is not None else expense_totals(period.id),
-        properties(),
-        readings(period.id),
+        inputs.properties,
+        inputs.readings,
     )
 
 

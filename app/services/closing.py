@@ -24,7 +24,7 @@ from sqlalchemy import CursorResult, delete, select, update
 from app.errors import Conflict
 from app.extensions import db
 from app.ledger.allocation import PeriodAllocation
-from app.ledger.balances import TOTAL_KEYS, Movements, balance_rows
+from app.ledger.balances import TOTAL_KEYS, Movements, balance_rows, totals
 from app.models import AllocationLine, BalanceSnapshot, Job, Period, PeriodStatus
 from app.models.base import utcnow
 from app.money import format_cents
@@ -159,8 +159,10 @@ def write_close(period: Period, recompute: bool = False) -> None:
 
 
 def _write_close(period: Period, recompute: bool) -> None:
-    period.inputs_fingerprint = fingerprint(period)
-    allocation = balances.live_allocation(period)
+    inputs = balances.split_inputs(period)
+    period.inputs_fingerprint = fingerprint(period, inputs)
+    by_key = balances.expense_totals(period.id)
+    allocation = balances.live_allocation(period, totals_by_key=by_key, inputs=inputs)
     check_closable(period, allocation)
     journal.replace_derived(period.id, DERIVED)
     removed_fees = late_fees.remove(period)
@@ -196,7 +198,16 @@ def _write_close(period: Period, recompute: bool) -> None:
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False
     period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()
-    period.fund_cash_cents = fund.cash_to_keep(period)
+    sums = totals(rows.values())
+    period.fund_cash_cents = fund.cash_to_keep(
+        period,
+        fund.movement(
+            sums["contributions"],
+            sums["payouts"],
+            sum(cents for _, cents in by_key.values()),
+            sums["paid_expenses"],
+        ),
+    )
     audit.record(
         "recompute" if recompute else "close",
         "period",

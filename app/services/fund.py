@@ -32,9 +32,10 @@ def movement(contributions: int, payouts: int, expenses: int, paid_expenses: int
     return contributions - payouts - (expenses - paid_expenses)
 
 
-def cash_to_keep(period: Period) -> int:
-    """What a close of ``period`` stores: its own figure is being replaced, never read."""
-    return _cash(period, own=False)
+def cash_to_keep(period: Period, own_movement: int | None = None) -> int:
+    """What a close of ``period`` stores: its own figure is being replaced, never read.
+    ``own_movement`` as for ``cash``: the close has the period's totals in hand."""
+    return _cash(period, own=False, own_movement=own_movement)
 
 
 def _cash(period: Period, own: bool, own_movement: int | None = None) -> int:

@@ -37,13 +37,11 @@ from app.ledger.balances import MOVEMENT_KEYS, BalanceRow
 from app.ledger.recompute import Fee, Shift, shift_period
 from app.models import (
     BalanceSnapshot,
-    BudgetItem,
     ChargeKind,
     JournalEntry,
     Period,
     Posting,
     Property,
-    Reading,
     ServiceCharge,
 )
 from app.models.base import utcnow
@@ -54,48 +52,26 @@ DERIVED_SOURCES = ("allocation", "usage", late_fees.SOURCE_TYPE)
 SNAPSHOT_COLUMNS = MOVEMENT_KEYS
 
 
-def fingerprint(period: Period) -> str:
-    """A hash of the period's own inputs (see the module's docstring)."""
-    parts = [
-        db.session.execute(
-            select(
-                BudgetItem.id,
-                BudgetItem.payment_type,
-                BudgetItem.payment_type_key,
-                BudgetItem.strategy,
-                BudgetItem.unit_rate,
-                BudgetItem.budgeted_cost_cents,
-            )
-            .where(BudgetItem.period_id == period.id, BudgetItem.voided_at.is_(None))
-            .order_by(BudgetItem.id)
-        ).all(),
-        db.session.execute(
-            select(
-                Reading.id,
-                Reading.property_id,
-                Reading.budget_item_id,
-                Reading.start_reading,
-                Reading.end_reading,
-            )
-            .where(Reading.period_id == period.id, Reading.voided_at.is_(None))
-            .order_by(Reading.id)
-        ).all(),
-        db.session.execute(
-            select(Property.id, Property.owner_member_id, Property.share_weight, Property.active).order_by(
-                Property.id
-            )
-        ).all(),
-        db.session.execute(
-            select(func.count(), func.max(JournalEntry.id)).where(
-                JournalEntry.period_id == period.id, JournalEntry.source_type.not_in(DERIVED_SOURCES)
-            )
-        ).one(),
-    ]
+def fingerprint(period: Period, inputs: balances.SplitInputs | None = None) -> str:
+    """A hash of the period's own inputs (see the module's docstring); ``inputs`` when the
+    caller has read them already (a close, for its split)."""
+    inputs = inputs or balances.split_inputs(period)
+    entries = db.session.execute(
+        select(func.count(), func.max(JournalEntry.id)).where(
+            JournalEntry.period_id == period.id, JournalEntry.source_type.not_in(DERIVED_SOURCES)
+        )
+    ).one()
+    parts = (
+        sorted(inputs.items, key=lambda item: item.id),
+        sorted(inputs.properties, key=lambda share: share.property_id),
+        sorted(inputs.readings, key=lambda reading: reading.id),
+        tuple(entries),
+    )
     digest = hashlib.sha256()
     for part in parts:
         # A stored value reads back the same every time (Numeric columns keep their scale),
-        # so the rows' own repr is a stable text to hash.
-        digest.update(repr([tuple(row) for row in part] if isinstance(part, list) else tuple(part)).encode())
+        # so the values' own repr (dataclasses: field names and values) is a stable text.
+        digest.update(repr(part).encode())
         digest.update(b"\x00")
     return digest.hexdigest()
 
