@@ -45,8 +45,13 @@ def register(name, path, ops, form_class, to_json, *, filters=(), many=None):
     @requires("admin")
     @doc(f"Record a {name} in the period", form_class, 201, "admin")
     def create_view(period_id):
-        period = get_or_404(Period, period_id)
-        row = ops.create(period, **validate(form_class, body()).values())
+        try:
+            values = validate(form_class, body()).values()
+        except ValidationFailed:
+            get_or_404(Period, period_id)  # another community's period: not found, whatever the body
+            raise
+        # On PostgreSQL the write itself checks the period and members (Kind.create_in).
+        row = ops.create_in(period_id, **values)
         answer = to_json(row)  # before the commit expires the row: no re-read
         db.session.commit()
         return created(answer)

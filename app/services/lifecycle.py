@@ -21,6 +21,7 @@ from app.models import Period
 from app.models.base import utcnow
 from app.services import audit, journal
 from app.services.periods import ensure_writable
+from app.tenancy import get_or_404
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class RecordLife:
     def guard(self, row, values: dict | None = None) -> None:
         """Refuse (Conflict) an edit (with its ``values``) or a void (None) of ``row``;
         asked before whether the period is open."""
+
+    def create_in(self, period_id: int, **values):
+        """``create`` in the period with this id (the API's path): not found unless it is
+        this community's."""
+        return self.create(get_or_404(Period, period_id), **values)
 
     def create(self, period: Period, **values):
         ensure_writable(period)

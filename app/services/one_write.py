@@ -17,15 +17,17 @@ The rows are exactly those of the ORM path (a test compares both); SQLite, which
 INSERT in a CTE, keeps the ORM path. ``RECORD_WRITES = "orm"`` forces it everywhere.
 """
 
+from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import cast
 
 from flask import current_app
-from sqlalchemy import Table, bindparam, func, insert, select, union_all
+from sqlalchemy import Date, Table, bindparam, exists, func, insert, select, union_all
 from sqlalchemy.orm import make_transient_to_detached
 
 from app.extensions import db
-from app.models import AuditEntry, JournalEntry, Posting
+from app.models import AuditEntry, JournalEntry, Member, Period, PeriodStatus, Posting
 from app.models.base import utcnow
 from app.services import journal
 
@@ -52,6 +54,48 @@ def fill_defaults(row) -> dict:
     return values
 
 
+@dataclass(frozen=True)
+class Guard:
+    """What the statement checks before it writes anything (``records.Kind.create_in``): the
+    period is the community's, open and holds ``day``; each of ``members`` is the
+    community's and not removed."""
+
+    period_id: int
+    community_id: int
+    day: date | None
+    members: tuple[int, ...] = ()
+
+    def params(self) -> dict:
+        params = {"g_period": self.period_id, "g_community": self.community_id, "g_day": self.day}
+        params.update({f"g_member{n}": member_id for n, member_id in enumerate(self.members)})
+        return params
+
+
+def _guard_conditions(members: int) -> list:
+    period = cast(Table, Period.__table__)
+    member = cast(Table, Member.__table__)
+    community = bindparam("g_community", type_=period.c.community_id.type)
+    day = bindparam("g_day", type_=Date())
+    conditions = [
+        exists().where(
+            period.c.id == bindparam("g_period", type_=period.c.id.type),
+            period.c.community_id == community,
+            period.c.status == PeriodStatus.OPEN.value,
+            period.c.start_date <= day,
+            period.c.end_date >= day,
+        )
+    ]
+    for n in range(members):
+        conditions.append(
+            exists().where(
+                member.c.id == bindparam(f"g_member{n}", type_=member.c.id.type),
+                member.c.community_id == community,
+                member.c.removed_at.is_(None),
+            )
+        )
+    return conditions
+
+
 def _binds(table, prefix: str, keys) -> list:
     return [bindparam(f"{prefix}{key}", type_=table.c[key].type).label(key) for key in keys]
 
@@ -60,14 +104,23 @@ ENTRY_KEYS = ("community_id", "period_id", "date", "source_type", "reversal_of_i
 
 
 @lru_cache(maxsize=64)
-def _statement(record_table, entity: str, record_keys: tuple, leg_keys: tuple, legs: int, audit_keys: tuple):
+def _statement(
+    record_table,
+    entity: str,
+    record_keys: tuple,
+    leg_keys: tuple,
+    legs: int,
+    audit_keys: tuple,
+    guarded_members: int | None = None,
+):
     """The statement for one shape of write, built once: only the values change between
-    writes, so SQLAlchemy does not rebuild the chain (~200 expressions) every request."""
+    writes, so SQLAlchemy does not rebuild the chain (~200 expressions) every request.
+    ``guarded_members``: with a Guard naming this many members (None: no guard)."""
+    values = select(*_binds(record_table, "r_", record_keys))
+    if guarded_members is not None:
+        values = values.where(*_guard_conditions(guarded_members))
     record = (
-        insert(record_table)
-        .values({key: bindparam(f"r_{key}", type_=record_table.c[key].type) for key in record_keys})
-        .returning(record_table.c.id)
-        .cte("rec")
+        insert(record_table).from_select(list(record_keys), values).returning(record_table.c.id).cte("rec")
     )
 
     entry_table = cast(Table, JournalEntry.__table__)
@@ -101,12 +154,13 @@ def _statement(record_table, entity: str, record_keys: tuple, leg_keys: tuple, l
     return select(record.c.id).add_cte(*ctes)
 
 
-def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
+def write(row, entity: str, legs: list[dict], audit_row: dict, guard: Guard | None = None) -> bool:
     """Insert ``row`` (a new record, not in the session) with its entry, postings and audit
     row in one statement; the record is then in the session with its id, as after a flush.
 
     ``legs`` are the entry's legs (``journal.contribution_legs`` and co.); ``audit_row``
     the audit row's values (``audit.values``) without ``entity_id``, which is the new id.
+    With a ``guard`` the statement writes nothing unless its checks pass: False then.
     """
     journal.check_balanced(legs)
     now = utcnow()
@@ -131,9 +185,21 @@ def write(row, entity: str, legs: list[dict], audit_row: dict) -> None:
     for n, leg in enumerate(leg_rows):
         params.update({f"l{n}_{key}": leg[key] for key in leg_keys})
     params.update({f"a_{key}": value for key, value in audit_values.items()})
+    if guard is not None:
+        params.update(guard.params())
     statement = _statement(
-        row.__table__, entity, tuple(record_values), leg_keys, len(leg_rows), tuple(audit_values)
+        row.__table__,
+        entity,
+        tuple(record_values),
+        leg_keys,
+        len(leg_rows),
+        tuple(audit_values),
+        None if guard is None else len(guard.members),
     )
-    row.id = db.session.execute(statement, params).scalar_one()
+    new_id = db.session.execute(statement, params).scalar_one_or_none()
+    if new_id is None:
+        return False
+    row.id = new_id
     make_transient_to_detached(row)
     db.session.add(row)
+    return True

@@ -15,7 +15,8 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models import AuditEntry, JournalEntry, Posting
 from app.services import records
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, invite_and_join
+from tests.helpers import error_fields, ok
 
 ON_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
 
@@ -61,13 +62,14 @@ def test_a_contribution_post_reads_each_row_once(app, community, owner, period):
         answer = contribute(community, period, owner.id, "12.34")
     assert answer["amount"] == "12.34" and answer["member_id"] == owner.id
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    # token + user + community + membership; the period; the contribution's member.
-    assert len(reads) == 3, statements
     if ON_POSTGRES:
-        # ... and one statement writes the record, its entry, both postings and the audit row
-        assert len(statements) == 4, statements
+        # token + user + community + membership in one read; then one statement checks the
+        # period and the member and writes the record, its entry, both postings, the audit row
+        assert len(reads) == 1, statements
+        assert len(statements) == 2, statements
     else:
-        # SQLite: record, entry, two postings, audit row, one INSERT each
+        # SQLite: the login's read, the period, the member; one INSERT per row
+        assert len(reads) == 3, statements
         assert len(statements) == 8, statements
 
 
@@ -198,3 +200,45 @@ def test_a_refused_write_leaves_nothing(app, community, owner, period):
             )
         db.session.rollback()
         assert db.session.execute(select(Contribution)).first() is None
+
+
+def _contribution_count(app, community_id):
+    from app.models import Contribution
+    from app.tenancy import community_scope
+
+    with app.app_context(), community_scope(community_id):
+        return len(db.session.execute(select(Contribution.id)).all())
+
+
+def test_a_write_the_checks_refuse_says_why_and_writes_nothing(app, community, owner, other_community):
+    """The checks the one statement makes on PostgreSQL (period, date, members) refuse with
+    the same answers as the ordinary path, and leave nothing behind."""
+    api, url = community.api, community.url
+
+    def period(api, url, name, start, end):
+        return ok(api.post(url("/periods"), json={"name": name, "start_date": start, "end_date": end}), 201)
+
+    q1 = period(api, url, "Q1", "2026-01-01", "2026-03-31")
+    closed = period(api, url, "Q0", "2025-10-01", "2025-12-31")
+    ok(api.post(url(f"/periods/{closed['id']}/close")), 202)
+    theirs = period(other_community.api, other_community.url, "Their Q1", "2026-01-01", "2026-03-31")
+    their_admin = other_community.admin_member_id
+    gone = invite_and_join(api, community.slug, "Гена Ушедший", "gena@example.org")[0]["id"]
+    assert api.delete(url(f"/members/{gone}")).status_code == 204
+
+    def post(period_id, **body):
+        body = {"member_id": owner.id, "amount": "10.00", "date": "2026-01-05", **body}
+        return api.post(url(f"/periods/{period_id}/contributions"), json=body)
+
+    before = _contribution_count(app, community.id)
+    assert post(theirs["id"]).status_code == 404  # another community's period
+    assert post(theirs["id"], amount="oops").status_code == 404  # ... whatever the body
+    assert post(2**62).status_code == 404
+    assert post(closed["id"], date="2025-11-01").status_code == 409  # closed
+    assert error_fields(post(q1["id"], date="2026-04-01")) == {"date"}  # outside the period
+    assert error_fields(post(q1["id"], member_id=gone)) == {"member_id"}  # removed
+    assert error_fields(post(q1["id"], member_id=their_admin)) == {"member_id"}  # not ours
+    assert error_fields(post(q1["id"], member_id=10**17)) == {"member_id"}  # nobody
+    assert _contribution_count(app, community.id) == before
+    ok(post(q1["id"]), 201)
+    assert _contribution_count(app, community.id) == before + 1
