@@ -13,7 +13,9 @@ unassigned list, no fund.
 
 from __future__ import annotations
 
-from app.ledger.balances import TOTAL_KEYS as COLUMNS  # the sheet's columns, in its order
+from app.ledger.balances import TOTAL_KEYS
+
+COLUMNS = TOTAL_KEYS  # the sheet's columns, in its order (bench/table.py compares them)
 
 QUERY = """
 WITH p AS (
