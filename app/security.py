@@ -5,6 +5,7 @@ import hashlib
 import secrets
 import time
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,7 +14,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_babel import gettext as _, lazy_gettext
 from limits import parse
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from werkzeug.exceptions import TooManyRequests
 
 from app import tenancy
@@ -173,23 +174,42 @@ def _user_from_session(user_id: str) -> User | None:
     oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
     # Like a bearer token: the user, and under a community URL the membership, in one read.
     slug = g.get("community_slug")
-    query = (
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(
-            LoginSession.key_hash == digest(key),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.created_at > oldest,
-        )
-    )
+    params = {"key_hash": digest(key), "oldest": oldest}
     if slug is not None:
-        query = tenancy.with_membership(query, slug, User.id)
-    row = db.session.execute(query).one_or_none()
+        params["slug"] = slug
+    row = db.session.execute(_session_query(slug is not None), params).one_or_none()
     if row is None or str(row[0].user_id) != user_id:
         return None
     if slug is not None:
         tenancy.remember_membership(slug, row[1].id, *tuple(row)[2:4])
     return row[1]
+
+
+@lru_cache(maxsize=2)
+def _session_query(under_community: bool):
+    """The login read, built once: only its values change between requests (SQLAlchemy
+    would otherwise build and key the joined statement anew on every request)."""
+    query = (
+        select(LoginSession, User)
+        .join(User, User.id == LoginSession.user_id)
+        .where(
+            LoginSession.key_hash == bindparam("key_hash"),
+            LoginSession.revoked_at.is_(None),
+            LoginSession.created_at > bindparam("oldest"),
+        )
+    )
+    return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
+
+
+@lru_cache(maxsize=2)
+def _bearer_query(under_community: bool):
+    """As ``_session_query``, for a bearer token."""
+    query = (
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+    )
+    return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
 
 
 def _forget_dead_session() -> None:
@@ -214,14 +234,10 @@ def _user_from_bearer(req) -> User | None:
     if not token:
         return None
     slug = g.get("community_slug")
-    query = (
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None))
-    )
+    params = {"token_hash": digest(token)}
     if slug is not None:
-        query = tenancy.with_membership(query, slug, User.id)
-    row = db.session.execute(query).one_or_none()
+        params["slug"] = slug
+    row = db.session.execute(_bearer_query(slug is not None), params).one_or_none()
     if row is None:
         return None
     api_token, user = row[0], row[1]

@@ -135,9 +135,10 @@ def _load_community(endpoint, values):
         g.community_slug = values.pop("community_slug")
 
 
-def with_membership(query, slug: str, user_id_column):
-    """``query`` joined with the community named ``slug`` and the user's live membership of
-    it (outer joins: None where there is none). Explicitly scoped, so it runs unscoped."""
+def with_membership(query, slug, user_id_column):
+    """``query`` joined with the community named ``slug`` (a value or a bound parameter) and
+    the user's live membership of it (outer joins: None where there is none). Explicitly
+    scoped, so it runs unscoped."""
     return (
         query.add_columns(Community, Member)
         .outerjoin(Community, Community.slug == slug)
