@@ -149,9 +149,10 @@ def _complete(table, rows: list[dict]):
     # which matters at a close's 30,000 rows (a Python loop per value cost ~0.2 s). A StrEnum
     # (a period's status) is a str, written as its value by psycopg and SQLAlchemy alike.
     pick = operator.itemgetter(*(c.key for c in columns))
-    if len(columns) == 1:
-        return columns, [(pick({**defaults, **row}),) for row in rows]
-    return columns, [pick({**defaults, **row}) for row in rows]
+    n = len(columns)  # a row with as many keys (all known) has every column: no merge
+    if n == 1:
+        return columns, [(pick(row if len(row) == n else {**defaults, **row}),) for row in rows]
+    return columns, [pick(row if len(row) == n else {**defaults, **row}) for row in rows]
 
 
 def _copy(table, columns, values, ids: bool):
