@@ -358,14 +358,8 @@ def sheet(period: Period) -> Sheet:
         {"payment_type": name, "amount": cents, "reason": reason} for name, cents, reason in not_split
     ]
     sums = totals(r.balance for r in rows)
-    own_movement = None
-    if allocation is not None:  # open: the fund's movement follows from the totals in hand
-        own_movement = fund.movement(
-            sums["contributions"],
-            sums["payouts"],
-            sum(cents for _, cents in by_key.values()),
-            sums["paid_expenses"],
-        )
+    # Open: the fund's movement follows from the totals in hand.
+    own_movement = fund.movement(sums, by_key) if allocation is not None else None
     return Sheet(
         period=period,
         rows=rows,

@@ -198,16 +198,8 @@ def _write_close(period: Period, recompute: bool) -> None:
     before = {"status": period.status, "stale": period.stale}
     period.status, period.stale = PeriodStatus.CLOSED, False
     period.closed_at = period.closed_at if recompute and period.closed_at else utcnow()
-    sums = totals(rows.values())
-    period.fund_cash_cents = fund.cash_to_keep(
-        period,
-        fund.movement(
-            sums["contributions"],
-            sums["payouts"],
-            sum(cents for _, cents in by_key.values()),
-            sums["paid_expenses"],
-        ),
-    )
+    own_movement = fund.movement(totals(rows.values()), by_key)
+    period.fund_cash_cents = fund.cash_to_keep(period, own_movement)
     audit.record(
         "recompute" if recompute else "close",
         "period",

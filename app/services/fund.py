@@ -10,6 +10,8 @@ follows the next close brings the later figures up to date).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -25,11 +27,13 @@ def cash(period: Period, own_movement: int | None = None) -> int:
     return _cash(period, own=True, own_movement=own_movement)
 
 
-def movement(contributions: int, payouts: int, expenses: int, paid_expenses: int) -> int:
-    """A period's net fund postings from its totals, by the journal's legs (app.services.
-    journal): a contribution is paid into the fund, a payout out of it, and an expense out of
-    it unless a member paid it (``paid_expenses``). Nothing else touches the fund."""
-    return contributions - payouts - (expenses - paid_expenses)
+def movement(totals: Mapping[str, int], expense_totals: Mapping[str, tuple[str, int]]) -> int:
+    """A period's net fund postings from its sheet's ``totals`` and its expenses (category →
+    (name, cents)), by the journal's legs (app.services.journal): a contribution is paid into
+    the fund, a payout out of it, and an expense out of it unless a member paid it
+    (``paid_expenses``). Nothing else touches the fund."""
+    expenses = sum(cents for _, cents in expense_totals.values())
+    return totals["contributions"] - totals["payouts"] - (expenses - totals["paid_expenses"])
 
 
 def cash_to_keep(period: Period, own_movement: int | None = None) -> int:
