@@ -34,29 +34,8 @@ import run as data  # bench/run.py: the data builder
 
 
 def setup(args):
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.extensions import db
-
     url = os.environ.get("DATABASE_URL", data.DEFAULT_URL)
-    data.fresh_database(url)
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": data.sqlalchemy_url(url),
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MAIL_SUPPRESS_SEND": True,
-            "CELERY": {
-                "task_always_eager": True,
-                "task_eager_propagates": True,
-                "broker_url": "memory://",
-                "task_ignore_result": True,
-            },
-        }
-    )
-    with app.app_context():
-        upgrade()
-        server = db.session.execute(data.text("SHOW server_version")).scalar_one()
+    app, server = data.make_app(url)  # bench/run.py's: a fresh schema, migrated
     return app, url, server
 
 

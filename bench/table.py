@@ -28,7 +28,6 @@ as in bench/run.py: never point it at a database you care about.
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import platform
 import random
@@ -47,7 +46,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 import http_load  # noqa: E402
 import run as bench  # noqa: E402
@@ -323,31 +322,11 @@ def main(argv=None) -> int:
         args.seconds, args.single, args.rounds, args.runs = 3.0, 50, 1, 3
 
     url = os.environ.get("DATABASE_URL", bench.DEFAULT_URL)
-    logging.getLogger("levy.money").setLevel(logging.WARNING)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    bench.fresh_database(url)
-    from flask_migrate import upgrade
-
-    from app import create_app
+    app, server = bench.make_app(url)  # a fresh schema, migrated, as bench/run.py does
     from app.extensions import db
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": bench.sqlalchemy_url(url),
-            "RATELIMIT_STORAGE_URI": "memory://",
-            "MAIL_SUPPRESS_SEND": True,
-            "CELERY": {
-                "task_always_eager": True,
-                "task_eager_propagates": True,
-                "broker_url": "memory://",
-                "task_ignore_result": True,
-            },
-        }
-    )
     with app.app_context():
-        upgrade()
         engine = db.engine
-        server = db.session.execute(text("SHOW server_version")).scalar_one()
     counter = bench.QueryCounter(engine)
     counter.engine = engine
     load_start = os.getloadavg()
