@@ -262,10 +262,17 @@ def period_movements(period: Period, allocation: PeriodAllocation | None) -> dic
     return movements
 
 
-def with_holders(rows: dict[int, BalanceRow]) -> dict[int, BalanceRow]:
-    """Every property holder has a row, of zeros when nothing else gave them one."""
-    holders = db.session.execute(select(Property.owner_member_id).distinct()).scalars()
-    zero = {m: BalanceRow(m, 0, 0, 0, 0, 0, 0, 0, 0) for m in holders if m not in rows}
+def holders() -> set[int]:
+    """The members who hold a property."""
+    return set(db.session.execute(select(Property.owner_member_id).distinct()).scalars())
+
+
+def with_holders(rows: dict[int, BalanceRow], holder_ids: set[int] | None = None) -> dict[int, BalanceRow]:
+    """Every property holder has a row, of zeros when nothing else gave them one;
+    ``holder_ids`` when the caller has them (read once for many periods, or from the split's
+    inputs)."""
+    holder_ids = holders() if holder_ids is None else holder_ids
+    zero = {m: BalanceRow(m, 0, 0, 0, 0, 0, 0, 0, 0) for m in holder_ids if m not in rows}
     return {**rows, **zero}
 
 

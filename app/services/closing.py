@@ -176,7 +176,9 @@ def _write_close(period: Period, recompute: bool) -> None:
     fees = late_fees.charge(period, opening, contributions, removed=removed_fees)
     for member_id, cents in fees.items():
         movements[member_id] = movements.get(member_id, Movements()) + Movements(service_charges=cents)
-    rows = balances.with_holders(balance_rows(opening, movements))
+    rows = balances.with_holders(
+        balance_rows(opening, movements), {share.owner_member_id for share in inputs.properties}
+    )
     db.session.execute(
         delete(BalanceSnapshot)
         .where(BalanceSnapshot.period_id == period.id)

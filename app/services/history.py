@@ -94,7 +94,10 @@ def all_periods(until: Period | None = None) -> list[PeriodBalances]:
         else:
             provisional = True
             movements = [balances.period_movements(p, balances.live_allocation(p)) for p in run]
-            rows_per_period = [balances.with_holders(rows) for rows in roll_forward(carried, movements)]
+            holder_ids = balances.holders()
+            rows_per_period = [
+                balances.with_holders(rows, holder_ids) for rows in roll_forward(carried, movements)
+            ]
         result.extend(PeriodBalances(p, rows, provisional) for p, rows in zip(run, rows_per_period))
         carried = result[-1].closings
     return result

@@ -41,7 +41,6 @@ from app.models import (
     JournalEntry,
     Period,
     Posting,
-    Property,
     ServiceCharge,
 )
 from app.models.base import utcnow
@@ -83,7 +82,7 @@ def shift(period: Period) -> bool:
         return False
     stored = _stored_rows(period.id)
     fees, fee_ids = _stored_fees(period.id)
-    holders = set(db.session.execute(select(Property.owner_member_id).distinct()).scalars())
+    holders = balances.holders()
     result = shift_period(
         {m: row for m, (_id, row) in stored.items()},
         fees,
