@@ -52,6 +52,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_web(app)
     register_api(app)
+    from app.extensions import check_limits_in_views_only
+
+    check_limits_in_views_only(app)  # after the views: their limits are known
 
     from app.cli import register_cli
 

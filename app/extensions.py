@@ -44,3 +44,18 @@ csrf = CSRFProtect()
 mail = Mail()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def check_limits_in_views_only(app) -> None:
+    """Drop Flask-Limiter's before-request check while nothing but decorated views has limits.
+
+    The hook resolves the limits of every request's view (~7% of an API write's Python,
+    issue 13), yet here only some views carry ``@limiter.limit``, and such a view checks its
+    own limits when it is called. Default, application-wide or blueprint limits are checked
+    only by the hook, so it stays as soon as any of them exists.
+    """
+    manager = limiter.limit_manager
+    if manager.default_limits or manager.application_limits or manager._blueprint_limits:
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    hooks[:] = [hook for hook in hooks if hook != limiter._check_request_limit]

@@ -15,6 +15,7 @@ from flask_login import current_user, login_user, logout_user
 from flask_babel import gettext as _, lazy_gettext
 from limits import parse
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import load_only
 from werkzeug.exceptions import TooManyRequests
 
 from app import tenancy
@@ -185,6 +186,11 @@ def _user_from_session(user_id: str) -> User | None:
     return row[1]
 
 
+# What a request uses of its user; the rest (password hash, reset nonce) loads when a view
+# asks for it. Every column read costs Python on each request (issue 13).
+_USER_COLUMNS = load_only(User.id, User.email, User.name, User.locale)
+
+
 @lru_cache(maxsize=2)
 def _session_query(under_community: bool):
     """The login read, built once: only its values change between requests (SQLAlchemy
@@ -197,6 +203,7 @@ def _session_query(under_community: bool):
             LoginSession.revoked_at.is_(None),
             LoginSession.created_at > bindparam("oldest"),
         )
+        .options(load_only(LoginSession.id, LoginSession.user_id), _USER_COLUMNS)
     )
     return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
 
@@ -208,6 +215,7 @@ def _bearer_query(under_community: bool):
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
         .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+        .options(load_only(ApiToken.id, ApiToken.last_used_at), _USER_COLUMNS)
     )
     return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
 

@@ -11,15 +11,16 @@
 """
 
 from contextlib import contextmanager
-from functools import wraps
+from functools import lru_cache, wraps, cache
 from typing import Literal, get_args
+from weakref import WeakKeyDictionary
 
 from flask import Blueprint, Flask, g, has_app_context, redirect, request, url_for
 from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import and_, event, select
-from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy import and_, bindparam, event, select
+from sqlalchemy.orm import ORMExecuteState, load_only, with_loader_criteria
 from werkzeug.exceptions import Unauthorized
 
 from app.errors import Forbidden, NotFound
@@ -63,15 +64,37 @@ def _scope_tenant_queries(state: ORMExecuteState) -> None:
         return
     if state.is_column_load or state.is_relationship_load:
         return  # carries the criteria of the query that loaded the parent
-    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+    if state.execution_options.get("unscoped") or not has_app_context() or g.get("tenancy_unscoped"):
         return
-    if not has_app_context() or g.get("tenancy_unscoped") or state.execution_options.get("unscoped"):
+    if not _touches_tenant_rows(state):
         return
     community_id = g.get("community_id")
     if community_id is None:
         raise UnscopedQuery("query on community data without a community in scope")
-    state.statement = state.statement.options(
-        with_loader_criteria(TenantScoped, lambda cls: cls.community_id == community_id, include_aliases=True)
+    state.statement = state.statement.options(_tenant_criteria(community_id))
+
+
+# Whether a statement reads tenant rows, per statement object: the statements built once
+# (get_or_404's, the login read, the one-statement writes) are not inspected on every request.
+_TENANT_STATEMENTS: "WeakKeyDictionary[object, bool]" = WeakKeyDictionary()
+
+
+def _touches_tenant_rows(state: ORMExecuteState) -> bool:
+    statement = state.statement
+    known = _TENANT_STATEMENTS.get(statement)
+    if known is None:
+        known = _TENANT_STATEMENTS[statement] = any(
+            issubclass(mapper.class_, TenantScoped) for mapper in state.all_mappers
+        )
+    return known
+
+
+@lru_cache(maxsize=1024)
+def _tenant_criteria(community_id: int):
+    """The criteria option for one community, built once: SQLAlchemy analyses the lambda when
+    the option is made (the community id becomes a bound parameter of the cached SQL)."""
+    return with_loader_criteria(
+        TenantScoped, lambda cls: cls.community_id == community_id, include_aliases=True
     )
 
 
@@ -86,12 +109,16 @@ def get_or_404(model, id_):
         id_ = 0
     if not 0 < id_ < 2**63:
         raise not_found(model)
-    row = db.session.execute(
-        select(model).where(model.id == id_, model.community_id == g.community_id)
-    ).scalar_one_or_none()
+    row = db.session.execute(_by_id(model), {"id": id_, "community_id": g.community_id}).scalar_one_or_none()
     if row is None or getattr(row, "voided_at", None) is not None:
         raise not_found(model)
     return row
+
+
+@cache
+def _by_id(model):
+    """get_or_404's statement for one model, built once (only its values change)."""
+    return select(model).where(model.id == bindparam("id"), model.community_id == bindparam("community_id"))
 
 
 # What a person is told when a record is not there, in the request's language.
@@ -150,8 +177,25 @@ def with_membership(query, slug, user_id_column):
                 Member.removed_at.is_(None),
             ),
         )
+        .options(_COMMUNITY_COLUMNS, _MEMBER_COLUMNS)
         .execution_options(unscoped=True)
     )
+
+
+# What a request uses of its community and member; payee details, invite data and the like
+# load when a view asks for them (every column read costs Python on each request, issue 13).
+_COMMUNITY_COLUMNS = load_only(
+    Community.id,
+    Community.slug,
+    Community.name,
+    Community.currency,
+    Community.locale,
+    Community.owners_see_balance_sheet,
+    Community.late_fee_percent,
+)
+_MEMBER_COLUMNS = load_only(
+    Member.id, Member.community_id, Member.user_id, Member.name, Member.email, Member.role, Member.removed_at
+)
 
 
 def remember_membership(slug: str, user_id: int, community, member) -> None:
