@@ -11,7 +11,7 @@
 """
 
 from contextlib import contextmanager
-from functools import lru_cache, wraps, cache
+from functools import cache, lru_cache, wraps
 from typing import Literal, get_args
 from weakref import WeakKeyDictionary
 
