@@ -22,3 +22,17 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+
+
+def post_worker_init(worker):
+    """Move everything the app built at start-up out of the garbage collector's reach.
+
+    Python's full collections walk every object: with the app's ~150,000 (SQLAlchemy, Flask,
+    Babel) that is a pause of tens of milliseconds now and then in the middle of requests,
+    which all of a worker's threads wait out (issue 13: ~0.1 ms per write on average, and
+    the slowest answers). Objects made by requests are still collected as before.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -20,6 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (registers the tables)
 
     db.init_app(app)
+    from app.db_pool import ping_after_idle
+
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_after_idle(engine, app.config["DB_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)

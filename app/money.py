@@ -233,10 +233,13 @@ def _not_a_number() -> MoneyError:
 
 def format_cents(cents: int) -> str:
     """Cents as the API's decimal string: ``1250.00``, ``-0.05``, ``0.00``."""
-    _require_int(cents)
-    sign = "-" if cents < 0 else ""
-    units, rest = divmod(abs(cents), 100)
-    return f"{sign}{units}.{rest:02d}"
+    if type(cents) is not int:  # a bool or a float is a bug (a balance sheet calls this 20,000 times)
+        _require_int(cents)
+    if cents < 0:
+        units, rest = divmod(-cents, 100)
+        return f"-{units}.{rest:02d}"
+    units, rest = divmod(cents, 100)
+    return f"{units}.{rest:02d}"
 
 
 def decimal_text(value: Decimal | int | str | None) -> str | None:

@@ -10,9 +10,11 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_babel import gettext as _, lazy_gettext
+from itsdangerous import URLSafeTimedSerializer
 from limits import parse
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import load_only
@@ -270,7 +272,33 @@ CSP = (
 )
 
 
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its signing serializer built once per set of keys:
+    Flask builds it anew on every request, cookie or not (issue 13)."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        try:
+            return self._serializers[keys]
+        except KeyError:
+            serializer = self._serializers[keys] = super().get_signing_serializer(app)
+            return serializer
+
+
+# Set on every answer unless the view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionCookies()
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     # Flask-Login flashes this when a page needs a login; translated when flashed.
@@ -312,10 +340,11 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        # One pass over the response's headers, not one per header (this runs on every request).
+        present = {name.lower() for name, _value in response.headers}
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:
+                response.headers.add(name, value)
         if _carries_credentials():
             # Nothing a logged-in user sees (pages, API answers, downloads) is kept by a
             # browser or a shared cache (SPEC §5).

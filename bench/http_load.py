@@ -22,6 +22,7 @@ class Result:
     errors: dict[int, int] = field(default_factory=dict)  # status -> count
     elapsed: float = 0.0
     sent: list = field(default_factory=list)  # what each success sent
+    per_client: list[int] = field(default_factory=list)  # successes of each client (fairness)
 
     @property
     def per_second(self) -> float:
@@ -84,6 +85,7 @@ def run(
         with lock:
             result.latencies += latencies
             result.sent += sent
+            result.per_client.append(len(latencies))
             for status, k in errors.items():
                 result.errors[status] = result.errors.get(status, 0) + k
 

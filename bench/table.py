@@ -450,6 +450,10 @@ def main(argv=None) -> int:
         )
     )
     print_table(rows)
+    # Keep-alive clients stay with the worker process that accepted them: when 20 split
+    # 12/8 between two processes, the 12 wait longer (a tail the server's speed cannot fix).
+    spreads = ", ".join(f"{min(r[2].per_client)}-{max(r[2].per_client)}" for r in rounds)
+    print(f"row 4: writes per client, fewest-most, per round: {spreads}")
     print("statements of one contribution POST:")
     for statement in writes["statement_text"]:
         print(f"  - {statement}")

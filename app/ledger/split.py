@@ -23,8 +23,10 @@ __all__ = [
     "NothingToSplit",
     "PropertyShare",
     "Strategy",
+    "Weights",
     "allocate",
     "by_member",
+    "item_weights",
     "split_cents",
     "tariff_charge",
 ]
@@ -75,40 +77,80 @@ def split_cents(total: int, weights: Mapping[int, Decimal | int]) -> dict[int, i
     raises ``NothingToSplit``; a negative weight raises ``ValueError``.
     Negative totals (refunds) are split symmetrically.
     """
+    _require_cents(total)
+    return Weights(weights).split(total)
+
+
+class Weights:
+    """Weights made ready to split totals over: ``split_cents`` for many totals at once.
+
+    A period splits several items over the same share weights; reading each weight as a
+    ratio, finding the common denominator and ordering the keys for the remainder happens
+    once here instead of once per item.
+    """
+
+    __slots__ = ("_numerators", "_order", "_whole")
+
+    def __init__(self, weights: Mapping[int, Decimal | int]):
+        ratios: dict[int, tuple[int, int]] = {}
+        for key, w in weights.items():
+            # The common cases inline (a period builds several of these over 2,000 weights);
+            # _ratio judges everything else, and says what is wrong.
+            if type(w) is Decimal and w.is_finite():
+                ratios[key] = w.as_integer_ratio()
+            elif type(w) is int:
+                ratios[key] = (w, 1)
+            else:
+                ratios[key] = _ratio(w, f"weight of {key}")
+        for key, (n, _) in ratios.items():
+            if n < 0:
+                raise ValueError(f"weight of {key} is negative: {weights[key]}")
+        # Whole numbers only: every weight over one common denominator, so the exact share
+        # T·w/W is T·n/N with integers n, N. Same result as Fraction arithmetic (the unit
+        # tests check it against Fractions), and a 2,000-weight split takes about a millisecond.
+        denominator = math.lcm(*(d for _, d in ratios.values())) if ratios else 1
+        self._numerators = {key: n * (denominator // d) for key, (n, d) in ratios.items()}
+        self._whole = sum(self._numerators.values())
+        self._order: list[tuple[int, int]] | None = None
+
+    def split(self, total: int) -> dict[int, int]:
+        """``total`` split as ``split_cents`` splits it."""
+        return self.split_and_round(total)[0]
+
+    def split_and_round(self, total: int) -> tuple[dict[int, int], dict[int, int]]:
+        """The split, and each key's share rounded half up before the remainder rule (what
+        a statement shows as the rounding cent a property took or gave: their difference)."""
+        _require_cents(total)
+        numerators, whole = self._numerators, self._whole
+        if total == 0:
+            zeros = dict.fromkeys(numerators, 0)
+            return zeros, dict(zeros)
+        if whole == 0:
+            raise NothingToSplit("There is nothing to split this amount over.")
+        sign, size = (1, total) if total > 0 else (-1, -total)
+        # round half up (away from zero) of size·n/W is floor((2·size·n + W) / 2W)
+        rounded = {key: sign * ((2 * size * n + whole) // (2 * whole)) for key, n in numerators.items()}
+        shares = dict(rounded)
+        remainder = total - sum(shares.values())
+        if remainder:
+            # Each rounding moved a share by at most half a cent, so |d| is below
+            # the number of positive weights and no key needs a second cent.
+            # Largest weight first = largest numerator first (one common denominator), ties
+            # to the lower key; plain tuples sort without a key function.
+            if self._order is None:
+                self._order = sorted((-n, key) for key, n in numerators.items() if n > 0)
+            order = self._order
+            if abs(remainder) > len(order):  # impossible by the arithmetic above; never silently
+                raise ArithmeticError("rounding remainder out of bounds")
+            step = 1 if remainder > 0 else -1
+            for _, key in order[: abs(remainder)]:
+                shares[key] += step
+        return shares, rounded
+
+
+def _require_cents(total: object) -> None:
     if isinstance(total, bool) or not isinstance(total, int):
         raise TypeError(f"total must be int cents, got {type(total).__name__}")
-    ratios = {key: _ratio(w, f"weight of {key}") for key, w in weights.items()}
-    for key, (n, _) in ratios.items():
-        if n < 0:
-            raise ValueError(f"weight of {key} is negative: {weights[key]}")
-    if total == 0:
-        return {key: 0 for key in ratios}
-
-    # Whole numbers only: every weight over one common denominator, so the exact share
-    # T·w/W is T·n/N with integers n, N. Same result as Fraction arithmetic (the unit tests
-    # check it against Fractions), and a 2,000-weight split takes about a millisecond.
-    denominator = math.lcm(*(d for _, d in ratios.values())) if ratios else 1
-    numerators = {key: n * (denominator // d) for key, (n, d) in ratios.items()}
-    whole = sum(numerators.values())
-    if whole == 0:
-        raise NothingToSplit("There is nothing to split this amount over.")
-    sign, size = (1, total) if total > 0 else (-1, -total)
-    # round half up (away from zero) of size·n/W is floor((2·size·n + W) / 2W)
-    shares = {key: sign * ((2 * size * n + whole) // (2 * whole)) for key, n in numerators.items()}
-    remainder = total - sum(shares.values())
-    if remainder:
-        # Each rounding moved a share by at most half a cent, so |d| is below
-        # the number of positive weights and no key needs a second cent.
-        # Largest weight first = largest numerator first (one common denominator), ties to
-        # the lower key; plain tuples sort without a key function (a 2,000-weight split
-        # spent most of its time in one).
-        order = sorted((-n, key) for key, n in numerators.items() if n > 0)
-        if abs(remainder) > len(order):  # impossible by the arithmetic above; never silently
-            raise ArithmeticError("rounding remainder out of bounds")
-        step = 1 if remainder > 0 else -1
-        for _, key in order[: abs(remainder)]:
-            shares[key] += step
-    return shares
 
 
 def tariff_charge(consumption: Decimal, unit_rate: Decimal) -> int:
@@ -151,24 +193,35 @@ def allocate(
     Raises ``NothingToSplit`` when a non-zero total has nothing to split over,
     and ``ValueError`` for a reading on a property not in ``properties``.
     """
+    weights = item_weights(strategy, properties, consumption, unit_rate)
+    return {} if weights is None else weights.split(total)
+
+
+def item_weights(
+    strategy: Strategy | str,
+    properties: Sequence[PropertyShare],
+    consumption: Mapping[int, Decimal],
+    unit_rate: Decimal | None,
+) -> Weights | None:
+    """What ``allocate`` splits an item's total over; None when it is not split."""
     strategy = Strategy(strategy)
     active = [p for p in properties if p.active]
     if strategy is Strategy.NONE:
-        return {}
+        return None
     if strategy is Strategy.PROPORTIONAL:
-        return split_cents(total, {p.property_id: p.share_weight for p in active})
+        return Weights({p.property_id: p.share_weight for p in active})
     if strategy is Strategy.FIXED_FEE:
-        return split_cents(total, {p.property_id: 1 for p in active})
+        return Weights({p.property_id: 1 for p in active})
     # USAGE_BASED
     if unit_rate is not None:
-        return {}
+        return None
     known = {p.property_id for p in properties}
     unknown = sorted(set(consumption) - known)
     if unknown:
         raise ValueError(f"readings for unknown properties: {unknown}")
     weights: dict[int, Decimal | int] = {p.property_id: 0 for p in active}
     weights.update(consumption)
-    return split_cents(total, weights)
+    return Weights(weights)
 
 
 def by_member(shares: Mapping[int, int], properties: Sequence[PropertyShare]) -> dict[int, int]:

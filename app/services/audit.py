@@ -27,8 +27,10 @@ def snapshot(row, fields: tuple[str, ...]) -> dict:
 
 
 def _actor():
-    if has_request_context() and current_user and current_user.is_authenticated:
-        return current_user.id, current_user.email
+    if has_request_context():
+        user = current_user._get_current_object()  # once: each proxy access resolves it anew
+        if user and user.is_authenticated:
+            return user.id, user.email
     return None, g.get("actor_email", "system")
 
 

@@ -196,7 +196,9 @@ def write(row, entity: str, legs: list[dict], audit_row: dict, guard: Guard | No
         tuple(audit_values),
         None if guard is None else len(guard.members),
     )
-    new_id = db.session.execute(statement, params).scalar_one_or_none()
+    # On the session's connection, in its transaction: a Core statement of Core tables needs
+    # none of the ORM's execution (or the tenant hook: the guard checks the community).
+    new_id = db.session.connection().execute(statement, params).scalar_one_or_none()
     if new_id is None:
         return False
     row.id = new_id
