@@ -11,6 +11,7 @@ from app.ledger.split import (
     NothingToSplit,
     PropertyShare,
     Strategy,
+    Weights,
     allocate,
     by_member,
     split_cents,
@@ -175,6 +176,23 @@ def test_split_is_deterministic_and_order_independent(total, weights, rnd):
     rnd.shuffle(keys)
     shuffled = {k: weights[k] for k in keys}
     assert split_cents(total, shuffled) == first
+
+
+many_totals = st.lists(st.integers(min_value=-100_000_000_000, max_value=100_000_000_000), max_size=6)
+
+
+@given(many_totals, weight_maps)
+def test_weights_prepared_once_split_every_total_as_split_cents_does(totals_, weights):
+    """A period prepares its share weights once and splits each item's total over them."""
+    prepared = Weights(weights)
+    for total in totals_:
+        shares, rounded = prepared.split_and_round(total)
+        assert shares == split_cents(total, weights) == _spec_split(total, weights)
+        whole = sum(Fraction(w) for w in weights.values())
+        if whole:  # the share before the remainder rule: what a statement's rounding cent is measured from
+            assert rounded == {
+                k: round_half_up_cents(Fraction(total) * Fraction(w) / whole) for k, w in weights.items()
+            }
 
 
 @given(weight_maps)
