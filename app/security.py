@@ -176,16 +176,27 @@ def _user_from_session(user_id: str) -> User | None:
         return None
     oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
     # Like a bearer token: the user, and under a community URL the membership, in one read.
-    slug = g.get("community_slug")
-    params = {"key_hash": digest(key), "oldest": oldest}
-    if slug is not None:
-        params["slug"] = slug
-    row = db.session.execute(_session_query(slug is not None), params).one_or_none()
+    row = _login_read(_session_query, {"key_hash": digest(key), "oldest": oldest})
     if row is None or str(row[0].user_id) != user_id:
         return None
+    _remember_membership(row)
+    return row[1]
+
+
+def _login_read(query_for, params: dict):
+    """(session or token, user[, community, member]) of a login read, or None; under a
+    community URL the read also takes the community and the user's membership of it."""
+    slug = g.get("community_slug")
+    if slug is not None:
+        params["slug"] = slug
+    return db.session.execute(query_for(slug is not None), params).one_or_none()
+
+
+def _remember_membership(row) -> None:
+    """Hand what a login read took of the community to app.tenancy (no second read)."""
+    slug = g.get("community_slug")
     if slug is not None:
         tenancy.remember_membership(slug, row[1].id, *tuple(row)[2:4])
-    return row[1]
 
 
 # What a request uses of its user; the rest (password hash, reset nonce) loads when a view
@@ -243,16 +254,11 @@ def _user_from_bearer(req) -> User | None:
     token = _bearer_token()
     if not token:
         return None
-    slug = g.get("community_slug")
-    params = {"token_hash": digest(token)}
-    if slug is not None:
-        params["slug"] = slug
-    row = db.session.execute(_bearer_query(slug is not None), params).one_or_none()
+    row = _login_read(_bearer_query, {"token_hash": digest(token)})
     if row is None:
         return None
     api_token, user = row[0], row[1]
-    if slug is not None:
-        tenancy.remember_membership(slug, user.id, *tuple(row)[2:4])
+    _remember_membership(row)
     now = utcnow()
     if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_USE_PRECISION:
         api_token.last_used_at = now

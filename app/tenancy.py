@@ -75,7 +75,7 @@ def _scope_tenant_queries(state: ORMExecuteState) -> None:
 
 
 # Whether a statement reads tenant rows, per statement object: the statements built once
-# (get_or_404's, the login read, the one-statement writes) are not inspected on every request.
+# (get_or_404's, for instance) are not inspected on every request.
 _TENANT_STATEMENTS: "WeakKeyDictionary[object, bool]" = WeakKeyDictionary()
 
 

@@ -66,19 +66,6 @@ class PeriodAllocation:
         return result
 
 
-def _bases(
-    item: Item, properties: Sequence[PropertyShare], consumption: Mapping[int, Decimal]
-) -> dict[int, Decimal]:
-    active = [p for p in properties if p.active]
-    if item.strategy == Strategy.PROPORTIONAL:
-        return {p.property_id: Decimal(p.share_weight) for p in active}
-    if item.strategy == Strategy.FIXED_FEE:
-        return {p.property_id: Decimal(1) for p in active}
-    bases = {p.property_id: Decimal(0) for p in active}
-    bases.update(consumption)
-    return bases
-
-
 def allocate_period(
     items: Sequence[Item],
     expense_totals: Mapping[str, tuple[str, int]],
@@ -126,7 +113,7 @@ def allocate_period(
             weights = item_weights(item.strategy, properties, consumption, item.unit_rate)
             if weights is None:  # not split: "none" and tariff items are handled above
                 continue
-            bases = _bases(item, properties, consumption)
+            bases = {key: Decimal(weight) for key, weight in weights.given.items()}
             prepared = (weights, bases, sum(bases.values(), Decimal(0)))
             if shared:
                 shared_weights[item.strategy] = prepared

@@ -89,9 +89,10 @@ class Weights:
     once here instead of once per item.
     """
 
-    __slots__ = ("_numerators", "_order", "_whole")
+    __slots__ = ("_numerators", "_order", "_whole", "given")
 
     def __init__(self, weights: Mapping[int, Decimal | int]):
+        self.given = weights  # as the caller gave them (a statement shows them as the basis)
         ratios: dict[int, tuple[int, int]] = {}
         for key, w in weights.items():
             # The common cases inline (a period builds several of these over 2,000 weights);
