@@ -28,12 +28,12 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 # Then the code, once.
 COPY app ./app
 COPY migrations ./migrations
-COPY wsgi.py celery_worker.py gunicorn.conf.py ./
+COPY wsgi.py celery_worker.py gunicorn.conf.py gunicorn_worker.py ./
 RUN pybabel -q compile -d app/translations -D messages \
     && mkdir -p /srv/levy/instance \
     && chown levy /srv/levy/instance
 
 USER levy
 EXPOSE 8000
-# gunicorn.conf.py (read from /srv/levy): gthread, one process per core, 4 threads each.
+# gunicorn.conf.py (read from /srv/levy): gthread (gunicorn_worker.py), one process per core, 4 threads each.
 CMD ["gunicorn", "wsgi:app"]

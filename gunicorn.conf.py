@@ -1,6 +1,7 @@
 """Gunicorn's settings for Levy (read from the working directory: `gunicorn wsgi:app`).
 
-One process per core, four threads each (``gthread``). A Levy request spends most of its
+One process per core, four threads each (``gthread``, in gunicorn_worker.py's variant that
+hands each new connection to the process holding fewest). A Levy request spends most of its
 time waiting for PostgreSQL, and psycopg releases the GIL while it waits: threads let one
 process serve other requests meanwhile, where a sync worker would sit idle and the next
 client would queue behind it (issue 13: two sync workers on 2 cores gave 30-60 writes/s
@@ -15,13 +16,21 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-worker_class = "gthread"
+# gthread, except that a new connection goes to the process holding fewest (gunicorn_worker.py).
+worker_class = "gunicorn_worker.LeastConnectionsWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Closes run in the Celery worker; 30 s is far above any page (bench/README.md).
 timeout = 30
 keepalive = 5
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+
+
+def child_exit(server, worker):
+    """In the master, once a worker has exited: its connection count no longer counts."""
+    import gunicorn_worker
+
+    gunicorn_worker.release(worker.pid)
 
 
 def post_worker_init(worker):
