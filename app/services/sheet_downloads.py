@@ -1,6 +1,8 @@
 """The balance sheet as the API's JSON and as a CSV download (SPEC §5): the API, the period
 page and the owner's pages serve the same renderings of ``balances.sheet``."""
 
+from operator import attrgetter
+
 from flask import g
 from flask_babel import gettext as _, lazy_gettext
 
@@ -10,6 +12,7 @@ from app.ledger.balances import TOTAL_KEYS
 from app.services.balances import Sheet
 
 COLUMNS = TOTAL_KEYS
+_amounts = attrgetter(*COLUMNS)  # a row's amounts in COLUMNS order (2,000 rows per sheet)
 
 
 def sheet_json(sheet: Sheet) -> dict:
@@ -21,7 +24,7 @@ def sheet_json(sheet: Sheet) -> dict:
             {
                 "member_id": r.balance.member_id,
                 "name": r.name,
-                **{c: format_cents(getattr(r.balance, c)) for c in COLUMNS},
+                **dict(zip(COLUMNS, map(format_cents, _amounts(r.balance)))),
             }
             for r in sheet.rows
         ],
