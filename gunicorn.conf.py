@@ -30,7 +30,7 @@ def child_exit(server, worker):
     """In the master, once a worker has exited: its connection count no longer counts."""
     import gunicorn_worker
 
-    gunicorn_worker.release(worker.pid)
+    gunicorn_worker.release(worker)
 
 
 def post_worker_init(worker):

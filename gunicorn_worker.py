@@ -17,30 +17,33 @@ pyproject.toml); tests/integration/test_gunicorn_worker.py holds it to the behav
 from __future__ import annotations
 
 import os
-from multiprocessing import Lock
 from multiprocessing.sharedctypes import RawArray
 
 from gunicorn.workers.gthread import ThreadWorker
 
 # Created when gunicorn's master imports this module, before it forks the workers: every
-# worker shares these pages. Slot i belongs to the process whose pid is _PIDS[i] (0: free).
+# worker shares these pages. A worker counts once _PIDS[its slot] holds its pid, from the
+# moment its event loop starts (not while its app loads: a sibling would wait for it).
 # Every turn of a worker's event loop reads them all, so they are few; a worker beyond the
-# 64th finds no slot and accepts as plain gthread does.
+# 64th gets no slot and accepts as plain gthread does.
 SLOTS = 64
 _PIDS = RawArray("q", SLOTS)
 _CONNECTIONS = RawArray("q", SLOTS)
-_CLAIM = Lock()
+# The slots of the workers the master has made and not yet seen exit (the master's own
+# bookkeeping: it alone assigns slots, one worker at a time, so no lock is needed).
+_ASSIGNED: set[int] = set()
 # How often a process that stopped listening looks at the counts again.
 RECHECK_SECONDS = 0.02
 
 
-def release(pid: int) -> None:
+def release(worker) -> None:
     """Free the slot of a worker that exited (gunicorn.conf.py's ``child_exit``, in the
     master): a dead worker's count must not keep its siblings from accepting."""
-    for slot in range(SLOTS):
-        if _PIDS[slot] == pid:
-            _CONNECTIONS[slot] = 0
-            _PIDS[slot] = 0
+    slot = getattr(worker, "_slot", None)
+    if slot is not None:
+        _PIDS[slot] = 0
+        _CONNECTIONS[slot] = 0
+        _ASSIGNED.discard(slot)
 
 
 class LeastConnectionsWorker(ThreadWorker):
@@ -50,15 +53,20 @@ class LeastConnectionsWorker(ThreadWorker):
     _held = 0
     _limit = 0
 
-    def init_process(self) -> None:
-        with _CLAIM:
-            for slot in range(SLOTS):
-                if _PIDS[slot] == 0:
-                    _CONNECTIONS[slot] = self._held
-                    _PIDS[slot] = os.getpid()
-                    self._slot = slot
-                    break
-        super().init_process()
+    def __init__(self, *args, **kwargs) -> None:
+        # In the master, before the fork (gunicorn's Arbiter.spawn_worker).
+        super().__init__(*args, **kwargs)
+        free = [slot for slot in range(SLOTS) if slot not in _ASSIGNED]
+        if free:
+            self._slot = free[0]
+            _ASSIGNED.add(self._slot)
+
+    def run(self) -> None:
+        # In the worker, its app loaded: from now on it counts, and accepts.
+        if self._slot is not None:
+            _CONNECTIONS[self._slot] = self._held
+            _PIDS[self._slot] = os.getpid()
+        super().run()
 
     def _leave(self) -> None:
         """Stop counting (a stopping worker accepts nothing more, whatever it holds)."""
@@ -77,7 +85,7 @@ class LeastConnectionsWorker(ThreadWorker):
         self._held = value
         slot = self._slot
         if slot is not None:
-            _CONNECTIONS[slot] = value
+            _CONNECTIONS[slot] = value  # read by siblings only once _PIDS[slot] is set
 
     def _sibling_holds_fewer(self) -> bool:
         held, mine = self._held, self._slot

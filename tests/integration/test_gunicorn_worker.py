@@ -147,14 +147,14 @@ def test_an_exited_worker_no_longer_counts():
 
     last = gunicorn_worker.SLOTS - 1
     worker = _worker_in_slot(last - 1, pid=999_999_998, held=3)
-    _worker_in_slot(last, pid=999_999_999, held=0)  # exits without a word (killed)
+    killed = _worker_in_slot(last, pid=999_999_999, held=0)  # exits without a word
     assert worker.worker_connections == 3  # a sibling holds fewer: leave it the next one
 
-    gunicorn_worker.release(999_999_999)  # gunicorn.conf.py's child_exit, in the master
+    gunicorn_worker.release(killed)  # gunicorn.conf.py's child_exit, in the master
 
     assert gunicorn_worker._PIDS[last] == 0
     assert worker.worker_connections == 1000
-    gunicorn_worker.release(999_999_998)
+    gunicorn_worker.release(worker)
 
 
 def test_a_stopping_worker_no_longer_counts():
@@ -172,4 +172,25 @@ def test_a_stopping_worker_no_longer_counts():
 
     assert gunicorn_worker._PIDS[last] == 0
     assert live.worker_connections == 1000
-    gunicorn_worker.release(999_999_998)
+    gunicorn_worker.release(live)
+
+
+def test_a_worker_counts_only_once_it_serves():
+    """A replacement worker is made in the master and then loads the app for a second or
+    two: counted meanwhile (holding none), it would make its siblings refuse new
+    connections that nobody accepts yet."""
+    import logging
+
+    from gunicorn.config import Config
+
+    import gunicorn_worker
+
+    sibling = _worker_in_slot(gunicorn_worker.SLOTS - 1, pid=999_999_998, held=3)
+    newcomer = gunicorn_worker.LeastConnectionsWorker(1, os.getpid(), [], None, 30, Config(), logging)
+    try:
+        assert newcomer._slot is not None and gunicorn_worker._PIDS[newcomer._slot] == 0
+        assert sibling.worker_connections == 1000
+    finally:
+        gunicorn_worker.release(newcomer)
+        gunicorn_worker.release(sibling)
+    assert newcomer._slot not in gunicorn_worker._ASSIGNED
