@@ -96,6 +96,20 @@ def _guard_conditions(members: int) -> list:
     return conditions
 
 
+@lru_cache(maxsize=64)
+def _compiled(dialect, *shape) -> tuple[str, dict, tuple]:
+    """``_statement(*shape)`` compiled for ``dialect``: its SQL, the values of the binds it
+    holds itself (literals such as the open status) and each bind's conversion (the audit's
+    JSON), as SQLAlchemy would apply them."""
+    compiled = _statement(*shape).compile(dialect=dialect)
+    processors = tuple(
+        (name, process)
+        for name, bind in compiled.binds.items()
+        if (process := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    )
+    return compiled.string, dict(compiled.params), processors
+
+
 def _binds(table, prefix: str, keys) -> list:
     return [bindparam(f"{prefix}{key}", type_=table.c[key].type).label(key) for key in keys]
 
@@ -187,7 +201,9 @@ def write(row, entity: str, legs: list[dict], audit_row: dict, guard: Guard | No
     params.update({f"a_{key}": value for key, value in audit_values.items()})
     if guard is not None:
         params.update(guard.params())
-    statement = _statement(
+    connection = db.session.connection()
+    sql, defaults, processors = _compiled(
+        connection.dialect,
         row.__table__,
         entity,
         tuple(record_values),
@@ -196,9 +212,14 @@ def write(row, entity: str, legs: list[dict], audit_row: dict, guard: Guard | No
         tuple(audit_values),
         None if guard is None else len(guard.members),
     )
-    # On the session's connection, in its transaction: a Core statement of Core tables needs
-    # none of the ORM's execution (or the tenant hook: the guard checks the community).
-    new_id = db.session.connection().execute(statement, params).scalar_one_or_none()
+    values = {**defaults, **params}
+    for name, process in processors:
+        values[name] = process(values[name])
+    # On the session's connection, in its transaction, as SQL compiled once per shape: no ORM
+    # execution (nor the tenant hook: the guard checks the community), and no lookup of the
+    # ~200-expression statement in SQLAlchemy's compiled cache on every write (measured 289 ->
+    # 236 us of CPU for the statement, issue 13).
+    new_id = connection.exec_driver_sql(sql, values).scalar_one_or_none()
     if new_id is None:
         return False
     row.id = new_id
