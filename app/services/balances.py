@@ -201,18 +201,24 @@ def posted_movements(period_id: int, categories=tuple(CATEGORY_FIELDS)) -> dict[
     One row per member with a sum per category (FILTER), not one per member and category:
     a third of the rows to fetch and turn into Python for a 2,000-member sheet (issue 13).
     """
-    rows = db.session.execute(  # the WHERE leaves no NULL member
-        select(
-            Posting.member_id,
-            *(func.sum(Posting.amount_cents).filter(Posting.category == category) for category in categories),
-        )
-        .where(
-            Posting.period_id == period_id,
-            Posting.member_id.is_not(None),
-            Posting.category.in_(categories),
-        )
-        .group_by(Posting.member_id)
-    ).all()
+    rows = cast(
+        "list[tuple[int, ...]]",  # the WHERE leaves no NULL member
+        db.session.execute(
+            select(
+                Posting.member_id,
+                *(
+                    func.sum(Posting.amount_cents).filter(Posting.category == category)
+                    for category in categories
+                ),
+            )
+            .where(
+                Posting.period_id == period_id,
+                Posting.member_id.is_not(None),
+                Posting.category.in_(categories),
+            )
+            .group_by(Posting.member_id)
+        ).all(),
+    )
     columns = [(CATEGORY_FIELDS[c], -1 if c in CREDIT_CATEGORIES else 1) for c in categories]
     return {
         member_id: {
