@@ -361,7 +361,7 @@ def sheet(period: Period) -> Sheet:
     else:
         with bulk.collector_paused():  # the split of thousands of properties, as in a close
             inputs = split_inputs(period, items)
-            allocation = live_allocation(period, items, by_key, inputs)
+            allocation = live_allocation(period, totals_by_key=by_key, inputs=inputs)
             holder_ids = {p.owner_member_id for p in inputs.properties}  # holders(), read already
             rows = compute_rows(period, allocation, holder_ids=holder_ids)
         charged = {}

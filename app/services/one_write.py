@@ -117,7 +117,6 @@ def _binds(table, prefix: str, keys) -> list:
 ENTRY_KEYS = ("community_id", "period_id", "date", "source_type", "reversal_of_id", "created_at")
 
 
-@lru_cache(maxsize=64)
 def _statement(
     record_table,
     entity: str,
@@ -127,9 +126,9 @@ def _statement(
     audit_keys: tuple,
     guarded_members: int | None = None,
 ):
-    """The statement for one shape of write, built once: only the values change between
-    writes, so SQLAlchemy does not rebuild the chain (~200 expressions) every request.
-    ``guarded_members``: with a Guard naming this many members (None: no guard)."""
+    """The statement for one shape of write (``_compiled`` builds and compiles it once per
+    shape: only the values change between writes). ``guarded_members``: with a Guard naming
+    this many members (None: no guard)."""
     values = select(*_binds(record_table, "r_", record_keys))
     if guarded_members is not None:
         values = values.where(*_guard_conditions(guarded_members))
