@@ -139,8 +139,10 @@ class Posting(TenantScoped, Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("journal_entry.id"), index=True)
     period_id: Mapped[int] = mapped_column(BigId)
     account: Mapped[str] = mapped_column(String(120))
-    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
-    property_id: Mapped[int | None] = mapped_column(ForeignKey("property.id"))
+    # Members and properties are never deleted (the database refuses it, migration
+    # f7a0c4d1): no per-row key check for what cannot go away.
+    member_id: Mapped[int | None] = mapped_column(BigId)
+    property_id: Mapped[int | None] = mapped_column(BigId)
     # For member legs: contribution, paid_expense, allocated, usage, service_charge, payout,
     # adjustment.
     category: Mapped[str | None] = mapped_column(String(20))
