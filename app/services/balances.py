@@ -172,19 +172,8 @@ def live_allocation(
     )
 
 
-LINE_FIELDS = (
-    "item_id",
-    "payment_type",
-    "strategy",
-    "kind",
-    "property_id",
-    "member_id",
-    "cents",
-    "basis",
-    "basis_total",
-    "total",
-    "rounding",
-)
+# An AllocationLine row holds a Line, field for field (a close writes lines as tuples).
+LINE_FIELDS = Line._fields
 
 
 def saved_allocation(period_id: int) -> PeriodAllocation:

@@ -185,11 +185,12 @@ def _write_close(period: Period, recompute: bool) -> None:
         .execution_options(synchronize_session=False)
     )
     if rows:
+        community_id = g.community_id
         bulk.insert_rows(
             BalanceSnapshot,
             [
                 {
-                    "community_id": g.community_id,
+                    "community_id": community_id,
                     "period_id": period.id,
                     "member_id": row.member_id,
                     **{key: getattr(row, key) for key in TOTAL_KEYS},
@@ -219,17 +220,9 @@ def _save_lines(period: Period, allocation: PeriodAllocation) -> None:
         .execution_options(synchronize_session=False)
     )
     if allocation.lines:
-        bulk.insert_rows(
-            AllocationLine,
-            [
-                {
-                    **{f: getattr(line, f) for f in balances.LINE_FIELDS},
-                    "community_id": g.community_id,
-                    "period_id": period.id,
-                }
-                for line in allocation.lines
-            ],
-        )
+        # A line is a tuple of LINE_FIELDS: zip builds each row's dict in C (~14,000 rows).
+        keys, where = (*balances.LINE_FIELDS, "community_id", "period_id"), (g.community_id, period.id)
+        bulk.insert_rows(AllocationLine, [dict(zip(keys, (*line, *where))) for line in allocation.lines])
 
 
 def _post_allocation(period: Period, allocation: PeriodAllocation) -> None:

@@ -112,8 +112,9 @@ def check_balanced(legs: list[dict]) -> None:
 
 
 def posting_rows(period_id: int, entry_id: int, legs: list[dict]) -> list[dict]:
+    community_id = g.community_id  # once: a close makes ~14,000 rows, g costs ~2 us a read
     return [
-        {**LEG_DEFAULTS, **leg, "community_id": g.community_id, "period_id": period_id, "entry_id": entry_id}
+        {**LEG_DEFAULTS, **leg, "community_id": community_id, "period_id": period_id, "entry_id": entry_id}
         for leg in legs
     ]
 
