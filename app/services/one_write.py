@@ -19,7 +19,7 @@ INSERT in a CTE, keeps the ORM path. ``RECORD_WRITES = "orm"`` forces it everywh
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import cast
 
 from flask import current_app
@@ -42,16 +42,23 @@ def available() -> bool:
 def fill_defaults(row) -> dict:
     """Fill the row's Python-side defaults as an ORM flush would; its column values."""
     values = {}
-    for column in row.__table__.columns:
-        if column.primary_key:
-            continue
-        value = getattr(row, column.key)
-        default = column.default
-        if value is None and default is not None and not default.is_sequence:
+    for key, default in _defaults(row.__table__):
+        value = getattr(row, key)
+        if value is None and default is not None:
             value = default.arg(None) if default.is_callable else default.arg
-            setattr(row, column.key, value)
-        values[column.key] = value
+            setattr(row, key, value)
+        values[key] = value
     return values
+
+
+@cache
+def _defaults(table: Table) -> tuple:
+    """(key, Python-side default or None) of each column a write gives (not the id)."""
+    return tuple(
+        (c.key, None if c.default is None or c.default.is_sequence else c.default)
+        for c in table.columns
+        if not c.primary_key
+    )
 
 
 @dataclass(frozen=True)
