@@ -65,7 +65,9 @@ class BalanceSnapshot(TenantScoped, Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    # Members are never deleted (the database refuses it, migration f7a0c4d1): no per-row
+    # key check, which a close writing 2,000 snapshots paid (~30 ms).
+    member_id: Mapped[int] = mapped_column(BigId)
     opening: Mapped[int] = mapped_column(Cents)
     contributions: Mapped[int] = mapped_column(Cents)
     paid_expenses: Mapped[int] = mapped_column(Cents)
