@@ -27,6 +27,7 @@ from flask_login import current_user
 
 from app import money as money_rules
 from app.extensions import babel, db
+from app.known import record
 from app.requests import is_api_request
 
 log = logging.getLogger("levy.i18n")
@@ -94,7 +95,7 @@ def remember_choice() -> None:
     user = _current_user()
     if user is not None:
         if user.locale != lang:
-            user.locale = lang
+            record(user).locale = lang
             db.session.commit()
     else:
         session["locale"] = lang

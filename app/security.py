@@ -17,11 +17,11 @@ from flask_babel import gettext as _, lazy_gettext
 from itsdangerous import URLSafeTimedSerializer
 from limits import parse
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import load_only
 from werkzeug.exceptions import TooManyRequests
 
 from app import tenancy
 from app.extensions import csrf, db, limiter, login_manager
+from app.known import Known
 from app.models import ApiToken, LoginSession, User
 from app.models.base import utcnow
 from app.requests import is_api_request
@@ -170,67 +170,60 @@ def end_sessions_and_tokens(user: User) -> None:
     )
 
 
-def _user_from_session(user_id: str) -> User | None:
+def _user_from_session(user_id: str) -> Known | None:
     key = session.get(SESSION_KEY)
     if not key:
         return None
     oldest = utcnow() - timedelta(days=current_app.config["SESSION_MAX_AGE_DAYS"])
     # Like a bearer token: the user, and under a community URL the membership, in one read.
-    row = _login_read(_session_query, {"key_hash": digest(key), "oldest": oldest})
-    if row is None or str(row[0].user_id) != user_id:
+    row = _login_read("session", {"key_hash": digest(key), "oldest": oldest})
+    if row is None or str(row[1]) != user_id:  # (session id, its user_id, user..., ...)
         return None
-    _remember_membership(row)
-    return row[1]
+    return _known_user(row)
 
 
-def _login_read(query_for, params: dict):
-    """(session or token, user[, community, member]) of a login read, or None; under a
-    community URL the read also takes the community and the user's membership of it."""
+# The login read: the session's or token's own columns, the user's, and under a community
+# URL the community's and the membership's (app.tenancy), as one Core row. No ORM objects:
+# they cost more than the statement (app.known; issue 13).
+CREDENTIAL_COLUMNS = {"session": ("id", "user_id"), "token": ("id", "last_used_at")}
+USER_COLUMNS = ("id", "email", "name", "locale")
+
+
+@lru_cache(maxsize=4)
+def _login_query(kind: str, under_community: bool):
+    """The login read, built once per shape: only its values change between requests."""
+    user = User.__table__
+    if kind == "session":
+        credential = LoginSession.__table__
+        where = [
+            credential.c.key_hash == bindparam("key_hash"),
+            credential.c.created_at > bindparam("oldest"),
+        ]
+    else:
+        credential = ApiToken.__table__
+        where = [credential.c.token_hash == bindparam("token_hash")]
+    columns = [*(credential.c[k] for k in CREDENTIAL_COLUMNS[kind]), *(user.c[k] for k in USER_COLUMNS)]
+    joined = credential.join(user, user.c.id == credential.c.user_id)
+    if under_community:
+        columns += tenancy.membership_columns()
+        joined = tenancy.join_membership(joined, bindparam("slug"), user.c.id)
+    return select(*columns).select_from(joined).where(*where, credential.c.revoked_at.is_(None))
+
+
+def _login_read(kind: str, params: dict):
+    """The login read's row, or None; under a community URL the read also takes the
+    community and the user's membership of it, handed to app.tenancy (no second read)."""
     slug = g.get("community_slug")
     if slug is not None:
         params["slug"] = slug
-    return db.session.execute(query_for(slug is not None), params).one_or_none()
+    row = db.session.connection().execute(_login_query(kind, slug is not None), params).first()
+    if row is not None and slug is not None:
+        tenancy.remember_membership(slug, row[2], row[2 + len(USER_COLUMNS) :])
+    return row
 
 
-def _remember_membership(row) -> None:
-    """Hand what a login read took of the community to app.tenancy (no second read)."""
-    slug = g.get("community_slug")
-    if slug is not None:
-        tenancy.remember_membership(slug, row[1].id, *tuple(row)[2:4])
-
-
-# What a request uses of its user; the rest (password hash, reset nonce) loads when a view
-# asks for it. Every column read costs Python on each request (issue 13).
-_USER_COLUMNS = load_only(User.id, User.email, User.name, User.locale)
-
-
-@lru_cache(maxsize=2)
-def _session_query(under_community: bool):
-    """The login read, built once: only its values change between requests (SQLAlchemy
-    would otherwise build and key the joined statement anew on every request)."""
-    query = (
-        select(LoginSession, User)
-        .join(User, User.id == LoginSession.user_id)
-        .where(
-            LoginSession.key_hash == bindparam("key_hash"),
-            LoginSession.revoked_at.is_(None),
-            LoginSession.created_at > bindparam("oldest"),
-        )
-        .options(load_only(LoginSession.id, LoginSession.user_id), _USER_COLUMNS)
-    )
-    return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
-
-
-@lru_cache(maxsize=2)
-def _bearer_query(under_community: bool):
-    """As ``_session_query``, for a bearer token."""
-    query = (
-        select(ApiToken, User)
-        .join(User, User.id == ApiToken.user_id)
-        .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
-        .options(load_only(ApiToken.id, ApiToken.last_used_at), _USER_COLUMNS)
-    )
-    return tenancy.with_membership(query, bindparam("slug"), User.id) if under_community else query
+def _known_user(row) -> Known:
+    return Known(User, dict(zip(USER_COLUMNS, row[2 : 2 + len(USER_COLUMNS)])))
 
 
 def _forget_dead_session() -> None:
@@ -244,7 +237,7 @@ def _bearer_token() -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _user_from_bearer(req) -> User | None:
+def _user_from_bearer(req) -> Known | None:
     """The user a bearer token stands for, in one statement.
 
     Under a community URL the same statement also reads that community and the user's live
@@ -254,16 +247,17 @@ def _user_from_bearer(req) -> User | None:
     token = _bearer_token()
     if not token:
         return None
-    row = _login_read(_bearer_query, {"token_hash": digest(token)})
+    row = _login_read("token", {"token_hash": digest(token)})
     if row is None:
         return None
-    api_token, user = row[0], row[1]
-    _remember_membership(row)
-    now = utcnow()
-    if api_token.last_used_at is None or now - api_token.last_used_at > TOKEN_USE_PRECISION:
-        api_token.last_used_at = now
-        g.api_token_touched = True
-    return user
+    token_id, last_used_at = row[0], row[1]
+    if last_used_at is None or utcnow() - last_used_at > TOKEN_USE_PRECISION:
+        g.api_token_touched = token_id
+    return _known_user(row)
+
+
+def _note_token_use(token_id: int) -> None:
+    db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def _carries_credentials() -> bool:
@@ -341,7 +335,8 @@ def init_app(app: Flask) -> None:
     def note_token_use():
         # Resolve a bearer token before any view work, so noting its use can be committed
         # on its own (read-only API calls never commit otherwise).
-        if _bearer_token() and current_user.is_authenticated and g.pop("api_token_touched", False):
+        if _bearer_token() and current_user.is_authenticated and "api_token_touched" in g:
+            _note_token_use(g.pop("api_token_touched"))
             db.session.commit()
 
     @app.after_request

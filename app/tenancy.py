@@ -20,11 +20,12 @@ from flask_login import current_user
 from flask_babel import gettext as _, lazy_gettext
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import and_, bindparam, event, select
-from sqlalchemy.orm import ORMExecuteState, load_only, with_loader_criteria
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from werkzeug.exceptions import Unauthorized
 
 from app.errors import Forbidden, NotFound
 from app.extensions import db
+from app.known import Known, record
 from app.models import Community, Member, TenantScoped
 from app.requests import is_api_request
 
@@ -162,45 +163,52 @@ def _load_community(endpoint, values):
         g.community_slug = values.pop("community_slug")
 
 
-def with_membership(query, slug, user_id_column):
-    """``query`` joined with the community named ``slug`` (a value or a bound parameter) and
-    the user's live membership of it (outer joins: None where there is none). Explicitly
-    scoped, so it runs unscoped."""
-    return (
-        query.add_columns(Community, Member)
-        .outerjoin(Community, Community.slug == slug)
-        .outerjoin(
-            Member,
-            and_(
-                Member.community_id == Community.id,
-                Member.user_id == user_id_column,
-                Member.removed_at.is_(None),
-            ),
-        )
-        .options(_COMMUNITY_COLUMNS, _MEMBER_COLUMNS)
-        .execution_options(unscoped=True)
+# What a request uses of its community and member, read with the login (app.security) as
+# plain values (app.known); payee details, invite data and the like load when a view asks.
+COMMUNITY_COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "currency",
+    "locale",
+    "owners_see_balance_sheet",
+    "late_fee_percent",
+)
+MEMBER_COLUMNS = ("id", "community_id", "user_id", "name", "email", "role", "removed_at")
+
+
+def membership_columns() -> list:
+    """The columns ``join_membership`` adds to a login read: COMMUNITY_ then MEMBER_COLUMNS."""
+    community, member = Community.__table__, Member.__table__
+    return [*(community.c[k] for k in COMMUNITY_COLUMNS), *(member.c[k] for k in MEMBER_COLUMNS)]
+
+
+def join_membership(joined, slug, user_id_column):
+    """``joined`` (a Core join) with the community named ``slug`` (a value or a bound
+    parameter) and the user's live membership of it (outer joins: NULLs where there is
+    none). Explicitly scoped: Core statements pass no tenant hook."""
+    community, member = Community.__table__, Member.__table__
+    return joined.outerjoin(community, community.c.slug == slug).outerjoin(
+        member,
+        and_(
+            member.c.community_id == community.c.id,
+            member.c.user_id == user_id_column,
+            member.c.removed_at.is_(None),
+        ),
     )
 
 
-# What a request uses of its community and member; payee details, invite data and the like
-# load when a view asks for them (every column read costs Python on each request, issue 13).
-_COMMUNITY_COLUMNS = load_only(
-    Community.id,
-    Community.slug,
-    Community.name,
-    Community.currency,
-    Community.locale,
-    Community.owners_see_balance_sheet,
-    Community.late_fee_percent,
-)
-_MEMBER_COLUMNS = load_only(
-    Member.id, Member.community_id, Member.user_id, Member.name, Member.email, Member.role, Member.removed_at
-)
-
-
-def remember_membership(slug: str, user_id: int, community, member) -> None:
-    """What a log-in already read with ``with_membership``, for ``_enter_community``."""
-    g.tenancy_membership = (slug, user_id, community, member)
+def remember_membership(slug: str, user_id: int, values) -> None:
+    """What a log-in already read with ``join_membership`` (the values of
+    ``membership_columns``, in order), for ``_enter_community``."""
+    community = dict(zip(COMMUNITY_COLUMNS, values[: len(COMMUNITY_COLUMNS)]))
+    member = dict(zip(MEMBER_COLUMNS, values[len(COMMUNITY_COLUMNS) :]))
+    g.tenancy_membership = (
+        slug,
+        user_id,
+        Known(Community, community) if community["id"] is not None else None,
+        Known(Member, member) if member["id"] is not None else None,
+    )
 
 
 def _membership(slug, user_id):
@@ -233,6 +241,12 @@ def _enter_community():
     if member is None:
         raise NotFound(_("Community not found."))
     g.member = member
+
+
+def community_row() -> Community:
+    """The request's community as its ORM row, to change it; ``g.community`` from then on."""
+    g.community = record(g.community)
+    return g.community
 
 
 def community_blueprint(

@@ -9,6 +9,7 @@ from app.api import serializers as out
 from app.api.base import body, created, doc, validate
 from app.errors import NotFound
 from app.extensions import db, limiter
+from app.known import record
 from app.forms.accounts import (
     CommunityForm,
     InviteAcceptForm,
@@ -31,7 +32,7 @@ def _signup_limit():
 def _logged_in_user():
     if not current_user.is_authenticated:
         raise Unauthorized(_("Log in or send a bearer token."))
-    return current_user._get_current_object()
+    return record(current_user._get_current_object())  # the ORM row: views change it
 
 
 @bp.post("/signup")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.errors import ValidationFailed
+from app import tenancy
 from app.extensions import db
 from app.models import Property
 from app.models.tenancy import label_key
@@ -120,7 +121,7 @@ def update_property(prop: Property, **changes) -> Property:
 
 
 def update_settings(**changes):
-    community = g.community
+    community = tenancy.community_row()
     before = audit.snapshot(community, SETTINGS_FIELDS)
     for name, value in changes.items():
         if name == "late_fee_percent":

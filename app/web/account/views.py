@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.known import record
 from app.forms.accounts import CommunityForm, PasswordChangeForm
 from app.forms.base import entered
 from app.security import log_in
@@ -20,7 +21,7 @@ bp = Blueprint("account", __name__, url_prefix="/account", template_folder="temp
 def index():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = record(current_user._get_current_object())  # its password changes
         try:
             accounts.change_password(
                 user, current_password=entered(form.current_password), new_password=entered(form.new_password)
