@@ -9,7 +9,6 @@ from app.api import serializers as out
 from app.api.base import body, created, doc, validate
 from app.errors import NotFound
 from app.extensions import db, limiter
-from app.known import record
 from app.forms.accounts import (
     CommunityForm,
     InviteAcceptForm,
@@ -18,6 +17,7 @@ from app.forms.accounts import (
     SignupForm,
     TokenRequestForm,
 )
+from app.known import record
 from app.security import check_credentials, issue_api_token
 from app.services import accounts
 from app.tenancy import memberships_of

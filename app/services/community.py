@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.errors import ValidationFailed
 from app import tenancy
+from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Property
 from app.models.tenancy import label_key

@@ -6,9 +6,9 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.known import record
 from app.forms.accounts import CommunityForm, PasswordChangeForm
 from app.forms.base import entered
+from app.known import record
 from app.security import log_in
 from app.services import accounts
 from app.web.forms import apply_errors
