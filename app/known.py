@@ -1,9 +1,9 @@
 """What a login read took of a row, as plain values; the ORM row only when a caller needs it.
 
 Every logged-in request reads its user, and under a community URL the community and the
-user's membership of it (app.security, one statement). As ORM objects those three cost
-~0.45 ms of CPU on each request, more than the statement itself (issue 13: ~10 % of a
-recorded contribution); as a Core row they cost what reading a row costs.
+user's membership of it (app.security, one statement). As ORM objects (with the token or
+session) that read cost ~1.0 ms of CPU in process, as a Core row ~0.55 ms; on gunicorn a
+recorded contribution went from 2.37 to 2.25 ms of CPU (issue 13, bench/README.md).
 
 A ``Known`` answers what the row's model would for the columns the read took, and for the
 model's properties and methods computed from them (``Member.is_admin``, Flask-Login's
