@@ -2,6 +2,25 @@
 builder of a community through the API that the worlds of the closing, billing, journal,
 payouts and late-fee tests extend with their own records."""
 
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+
+@contextmanager
+def statements_sent(engine):
+    """The SQL statements ``engine`` sends inside the block, in a list filled as they go."""
+    statements: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
 
 def ok(response, status=200):
     """The response has ``status``; its JSON body (None when it has none)."""

@@ -1,28 +1,15 @@
 """app.known: a login's rows as plain values, the ORM row only when a caller needs more."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from app.extensions import db
 from app.known import Known, record
 from app.models import Member, User
+from tests.helpers import statements_sent
 
 
-@contextmanager
 def statements():
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    return statements_sent(db.engine)
 
 
 def known_member(community):

@@ -6,35 +6,23 @@ The statement counts are asserted exactly, so a change that adds a round trip to
 write fails here and has to say why.
 """
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEntry, JournalEntry, Posting
 from app.services import records
 from tests.conftest import TEST_DATABASE_URL, invite_and_join
-from tests.helpers import error_fields, ok
+from tests.helpers import error_fields, ok, statements_sent
 
 ON_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
 
 
-@contextmanager
 def counted(app):
-    statements: list[str] = []
     with app.app_context():
-        engine = db.engine
-
-    def note(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+        return statements_sent(db.engine)
 
 
 @pytest.fixture
